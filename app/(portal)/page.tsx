@@ -1,0 +1,41 @@
+import type { Metadata } from 'next';
+import { DocumentTable } from '@/components/document-table';
+import { FolderBreadcrumbs } from '@/components/folder-breadcrumbs';
+import { ListToolbar } from '@/components/list-toolbar';
+import { Pagination } from '@/components/pagination';
+import { UploadPanel } from '@/components/upload-panel';
+import { requireUser } from '@/lib/auth/session';
+import { parseBrowseParams } from '@/lib/documents/browse-params';
+import { breadcrumbs } from '@/lib/documents/folders';
+import { listFolder } from '@/lib/documents/queries';
+import { syncFolderForListing } from '@/lib/documents/reconcile';
+import { env } from '@/lib/env';
+import { parseFolder } from '@/lib/storage/keys';
+
+export const metadata: Metadata = { title: 'Documents' };
+export const dynamic = 'force-dynamic';
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const BrowsePage = async ({ searchParams }: Props) => {
+  const params = parseBrowseParams(await searchParams);
+  const parsed = parseFolder(params.folder);
+  const folder = 'folder' in parsed ? parsed.folder : '';
+  const user = await requireUser();
+  await syncFolderForListing(folder);
+  const listing = await listFolder({ folder, sort: params.sort, dir: params.dir, query: params.q, page: params.page });
+  const isAdmin = user.role === 'admin';
+
+  return (
+    <>
+      {'problem' in parsed ? <p className="error" role="alert">{parsed.problem} Showing the top folder instead.</p> : null}
+      <FolderBreadcrumbs crumbs={breadcrumbs(folder)} />
+      <ListToolbar params={{ ...params, folder }} />
+      {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}
+      <DocumentTable listing={listing} params={{ ...params, folder }} />
+      <Pagination params={{ ...params, folder }} total={listing.total} pageSize={listing.pageSize} />
+    </>
+  );
+};
+
+export default BrowsePage;

@@ -1,0 +1,8 @@
+import { withAdmin } from '@/lib/api/handler';
+import { uploadDocumentFromRequest } from '@/lib/documents/upload-request';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** POST raw file bytes; ?folder=&name=&onConflict=fail|replace|rename. Streams to the bucket. */
+export const POST = withAdmin(({ request, user }) => uploadDocumentFromRequest({ request, user }));

@@ -1,0 +1,82 @@
+import Link from 'next/link';
+import { FileIcon, FolderIcon } from '@/components/file-icon';
+import { browseHref, type BrowseParams } from '@/lib/documents/browse-params';
+import type { DocumentSummary, SortField } from '@/lib/documents/types';
+import { formatBytes } from '@/lib/format';
+
+type Props = {
+  listing: { folders: { path: string; name: string }[]; documents: DocumentSummary[]; total: number };
+  params: BrowseParams;
+};
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+const SortHeader = ({ field, label, params }: { field: SortField; label: string; params: BrowseParams }) => {
+  const isActive = params.sort === field;
+  const nextDir = isActive && params.dir === 'asc' ? 'desc' : 'asc';
+
+  return (
+    <th scope="col" aria-sort={isActive ? (params.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <Link href={browseHref({ ...params, sort: field, dir: nextDir, page: 1 })}>
+        {label}
+        {isActive ? (params.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+      </Link>
+    </th>
+  );
+};
+
+export const DocumentTable = ({ listing, params }: Props) => {
+  const showFolders = params.page === 1;
+  if (listing.documents.length === 0 && (!showFolders || listing.folders.length === 0)) {
+    return (
+      <div className="empty" data-testid="empty-state">
+        <p>{params.q ? `No documents match “${params.q}”.` : 'This folder is empty.'}</p>
+      </div>
+    );
+  }
+
+  return (
+    <table className="documents" data-testid="document-table">
+      <thead>
+        <tr>
+          <SortHeader field="name" label="Name" params={params} />
+          <SortHeader field="size" label="Size" params={params} />
+          <SortHeader field="modified" label="Modified" params={params} />
+          <th scope="col">Modified by</th>
+        </tr>
+      </thead>
+      <tbody>
+        {showFolders
+          ? listing.folders.map((folder) => (
+              <tr key={folder.path} data-testid="folder-row">
+                <td>
+                  <Link href={browseHref({ folder: folder.path })} className="name-cell">
+                    <FolderIcon />
+                    {folder.name}
+                  </Link>
+                </td>
+                <td colSpan={3} className="muted">
+                  Folder
+                </td>
+              </tr>
+            ))
+          : null}
+        {listing.documents.map((doc) => (
+          <tr key={doc.id} data-testid="document-row">
+            <td>
+              <a href={`/api/documents/${doc.id}/content`} className="name-cell" title={`Download ${doc.name}`}>
+                <FileIcon extension={doc.extension} />
+                {doc.name}
+              </a>
+            </td>
+            <td>{formatBytes(doc.size)}</td>
+            <td>
+              <time dateTime={doc.lastModifiedAt.toISOString()}>{dateFormat.format(doc.lastModifiedAt)} UTC</time>
+            </td>
+            <td>{doc.lastModifiedBy ?? <span className="muted">outside the portal</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+};

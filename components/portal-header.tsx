@@ -1,0 +1,19 @@
+import Link from 'next/link';
+import { SignOutButton } from '@/components/sign-out-button';
+
+type Props = { user: { name: string; email: string; role: string } };
+
+export const PortalHeader = ({ user }: Props) => (
+  <header className="topbar">
+    <Link href="/" className="brand">
+      Documents
+    </Link>
+    <div className="topbar-user">
+      <span title={user.email}>{user.name}</span>
+      <span className="badge" data-testid="user-role">
+        {user.role}
+      </span>
+      <SignOutButton />
+    </div>
+  </header>
+);

@@ -1,0 +1,64 @@
+'use client';
+
+import { formatBytes } from '@/lib/format';
+
+export type UploadItem = {
+  id: number;
+  name: string;
+  size: number;
+  loaded: number;
+  status: 'queued' | 'uploading' | 'done' | 'error' | 'conflict' | 'cancelled';
+  message?: string;
+};
+
+type Props = {
+  item: UploadItem;
+  onCancel: () => void;
+  onResolve: (mode: 'replace' | 'rename') => void;
+  onDismiss: () => void;
+};
+
+export const UploadRow = ({ item, onCancel, onResolve, onDismiss }: Props) => {
+  const percent = item.size > 0 ? Math.round((item.loaded / item.size) * 100) : item.status === 'done' ? 100 : 0;
+  const isActive = item.status === 'uploading' || item.status === 'queued';
+
+  return (
+    <li className={`upload-item ${item.status}`} data-testid="upload-item" data-status={item.status}>
+      <div className="upload-head">
+        <span className="upload-name">{item.name}</span>
+        <span className="muted">
+          {isActive ? `${formatBytes(item.loaded)} of ${formatBytes(item.size)}` : formatBytes(item.size)}
+        </span>
+      </div>
+      <progress max={100} value={percent} aria-label={`Upload of ${item.name}`} data-testid="upload-progress" />
+      <div className="upload-foot">
+        <span role={item.status === 'error' ? 'alert' : 'status'}>
+          {item.status === 'uploading' ? `${percent}%` : item.status === 'done' ? 'Uploaded.' : null} {item.message}
+        </span>
+        {isActive ? (
+          <button type="button" className="link-button" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+        {item.status === 'conflict' ? (
+          <span className="actions">
+            <button type="button" onClick={() => onResolve('replace')}>
+              Replace
+            </button>
+            <button type="button" onClick={() => onResolve('rename')}>
+              Keep both
+            </button>
+            <button type="button" className="link-button" onClick={onDismiss}>
+              Skip
+            </button>
+          </span>
+        ) : null}
+        {item.status === 'done' || item.status === 'error' || item.status === 'cancelled' ? (
+          <button type="button" className="link-button" onClick={onDismiss}>
+            Dismiss
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+};

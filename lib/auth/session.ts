@@ -1,0 +1,54 @@
+import { getServerSession } from 'next-auth';
+import { getToken } from 'next-auth/jwt';
+import { redirect } from 'next/navigation';
+import { authOptions } from '@/lib/auth/options';
+import { env } from '@/lib/env';
+import { getUserById, type PublicUser } from '@/lib/users/users';
+
+export type SessionUser = PublicUser;
+
+/**
+ * The signed-in user as the database has them now: a role change or a deleted account takes
+ * effect on the next request, not when the session cookie expires.
+ */
+export const getUser = async (): Promise<SessionUser | null> => {
+  const session = await getServerSession(authOptions);
+  if (!session?.user.id) return null;
+
+  return getUserById(session.user.id);
+};
+
+export const requireUser = async (returnTo = '/'): Promise<SessionUser> => {
+  const user = await getUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+
+  return user;
+};
+
+export const requireAdmin = async (returnTo = '/'): Promise<SessionUser> => {
+  const user = await requireUser(returnTo);
+  if (user.role !== 'admin') redirect('/?notice=admin-only');
+
+  return user;
+};
+
+const parseCookies = (header: string | null) => {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+  }
+
+  return cookies;
+};
+
+/** The session user of an API request, from its next-auth cookie (route handlers, tests). */
+export const userFromRequest = async (request: Request): Promise<SessionUser | null> => {
+  const token = await getToken({
+    req: { cookies: parseCookies(request.headers.get('cookie')), headers: request.headers } as never,
+    secret: env.AUTH_SECRET,
+  });
+  if (!token?.uid) return null;
+
+  return getUserById(token.uid);
+};

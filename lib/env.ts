@@ -1,0 +1,102 @@
+import { createEnv } from '@t3-oss/env-nextjs';
+import { z } from 'zod';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * The only module that reads process.env. Validated on first import: `npm start`, `next build`
+ * (via next.config.ts), the CLI and the tests fail fast naming the bad variable.
+ */
+const buildEnv = () =>
+  createEnv({
+    server: {
+      NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      HOST: z.string().default('127.0.0.1'),
+      PORT: port.default(3000),
+      PUBLIC_URL: z.url().optional(),
+      DATA_DIR: z.string().default('.data'),
+
+      DATABASE_URL: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+        .optional(),
+      EMBEDDED_PG_PORT: port.default(54329),
+
+      S3_ENDPOINT: z.url().optional(),
+      EMBEDDED_S3_PORT: port.default(54330),
+      S3_REGION: z.string().default('us-east-1'),
+      S3_BUCKET: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
+        .default('wopi-documents'),
+      S3_ACCESS_KEY_ID: z.string().optional(),
+      S3_SECRET_ACCESS_KEY: z.string().optional(),
+      S3_FORCE_PATH_STYLE: booleanString.default(true),
+      S3_PREFIX: z
+        .string()
+        .regex(/^([^/].*\/)?$/, 'must be empty or end with "/" (and not start with "/")')
+        .default(''),
+
+      AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+      WOPI_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+
+      SEED_ADMIN_EMAIL: z.email().default('admin@example.com'),
+      SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
+      SEED_USER_EMAIL: z.email().default('user@example.com'),
+      SEED_USER_PASSWORD: z.string().min(8).optional(),
+      SEED_SAMPLE_DOCUMENTS: booleanString.default(true),
+
+      MAX_UPLOAD_BYTES: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(2 * 1024 ** 3),
+      RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
+    },
+    client: {},
+    experimental__runtimeEnv: {},
+    emptyStringAsUndefined: true,
+    skipValidation: process.env.SKIP_ENV_VALIDATION === '1',
+    onValidationError: (issues) => {
+      const lines = issues.map((issue) => `  ${issue.path?.map(String).join('.') ?? '?'}: ${issue.message}`);
+      throw new Error(`Invalid environment variables:\n${lines.join('\n')}`);
+    },
+  });
+
+export type Env = ReturnType<typeof buildEnv>;
+
+let cached: Env | undefined;
+
+/** Validates process.env now (and caches it); throws naming every bad variable. */
+export const loadEnv = (): Env => (cached ??= buildEnv());
+
+export const env: Env = new Proxy({} as Env, {
+  get: (_, key) => loadEnv()[key as keyof Env],
+});
+
+/**
+ * Start-up scripts resolve embedded services before anything reads the config; they hand the
+ * resulting connection settings (and child processes inherit them) through here.
+ */
+export const setRuntimeEnv = (values: Record<string, string | undefined>) => {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  cached = undefined;
+};
+
+/** The environment to pass to child processes (next, prisma). */
+export const childProcessEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...extra,
+});
+
+/** The URL editors and browsers use to reach this host. */
+export const publicUrl = () =>
+  (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, '');

@@ -1,0 +1,50 @@
+import { env } from '@/lib/env';
+import { nameProblem } from '@/lib/names';
+
+export { NAME_MAX_LENGTH, nameProblem } from '@/lib/names';
+
+/** Top-level folder (under S3_PREFIX) the portal keeps for itself: versions, trash. Never listed. */
+export const INTERNAL_FOLDER = '.wopi';
+const KEY_MAX_BYTES = 1024;
+const FOLDER_MAX_DEPTH = 32;
+/** Normalises a user-given folder path ("/a//b/" → "a/b"); null with a reason when invalid. */
+export const parseFolder = (input: string): { folder: string } | { problem: string } => {
+  const segments = input.split('/').filter((segment) => segment.length > 0);
+  if (segments.length > FOLDER_MAX_DEPTH) return { problem: `Folders can be at most ${FOLDER_MAX_DEPTH} deep.` };
+  if (segments[0] === INTERNAL_FOLDER) return { problem: `"${INTERNAL_FOLDER}" is reserved.` };
+  for (const segment of segments) {
+    const problem = nameProblem(segment);
+    if (problem) return { problem: `Folder "${segment}": ${problem}` };
+  }
+
+  return { folder: segments.join('/') };
+};
+
+export const extensionOf = (name: string) => {
+  const dot = name.lastIndexOf('.');
+
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+};
+
+export const documentKey = ({ folder, name }: { folder: string; name: string }) =>
+  `${env.S3_PREFIX}${folder ? `${folder}/` : ''}${name}`;
+
+export const folderPrefix = (folder: string) => `${env.S3_PREFIX}${folder ? `${folder}/` : ''}`;
+
+export const isKeyTooLong = (key: string) => Buffer.byteLength(key) > KEY_MAX_BYTES;
+
+/** Maps a bucket key back to folder and name; null for keys the portal does not show. */
+export const parseKey = (key: string): { folder: string; name: string } | null => {
+  if (!key.startsWith(env.S3_PREFIX)) return null;
+  const relative = key.slice(env.S3_PREFIX.length);
+  if (relative.endsWith('/')) return null;
+  const slash = relative.lastIndexOf('/');
+  const folder = slash >= 0 ? relative.slice(0, slash) : '';
+  const name = slash >= 0 ? relative.slice(slash + 1) : relative;
+  const parsed = parseFolder(folder);
+  if ('problem' in parsed || parsed.folder !== folder || nameProblem(name)) return null;
+
+  return { folder, name };
+};
+
+export const internalKey = (...parts: string[]) => `${env.S3_PREFIX}${INTERNAL_FOLDER}/${parts.join('/')}`;

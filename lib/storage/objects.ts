@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { env } from '@/lib/env';
+import { getS3 } from '@/lib/storage/client';
+
+export const PART_SIZE = 8 * 1024 * 1024;
+
+export class ObjectTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`Body exceeds ${limit} bytes`);
+    this.name = 'ObjectTooLargeError';
+  }
+}
+
+export type StoredObject = { size: number; sha256: string; etag: string | undefined };
+
+type PutOptions = {
+  key: string;
+  body: ReadableStream<Uint8Array> | Readable;
+  contentType?: string;
+  maxBytes: number;
+  /** Called as bytes arrive (after the limit check), for progress reporting. */
+  onProgress?: (bytes: number) => void;
+  signal?: AbortSignal;
+};
+
+/**
+ * Streams a body into the bucket, hashing and counting as it goes; never holds more than a few
+ * parts in memory. The object only becomes visible when the whole body arrived: on error, abort
+ * or a body over `maxBytes` nothing at `key` changes (multipart uploads are aborted).
+ */
+export const putObjectStream = async (options: PutOptions): Promise<StoredObject> => {
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > options.maxBytes) return callback(new ObjectTooLargeError(options.maxBytes));
+      hash.update(chunk);
+      options.onProgress?.(size);
+      callback(null, chunk);
+    },
+  });
+  const source = options.body instanceof Readable ? options.body : Readable.fromWeb(options.body as never);
+  let sourceError: unknown;
+  source.on('error', (error) => {
+    sourceError = error;
+    meter.destroy(error);
+  });
+  source.pipe(meter);
+
+  const upload = new Upload({
+    client: getS3(),
+    params: { Bucket: env.S3_BUCKET, Key: options.key, Body: meter, ContentType: options.contentType },
+    partSize: PART_SIZE,
+    queueSize: 2,
+    leavePartsOnError: false,
+  });
+  const onAbort = () => {
+    meter.destroy(new Error('Upload aborted'));
+    void upload.abort();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await upload.done();
+    if (sourceError) throw sourceError;
+    if (!meter.writableFinished) throw new Error('Upload ended before the body did');
+
+    return { size, sha256: hash.digest('hex'), etag: result.ETag };
+  } catch (error) {
+    source.destroy();
+    throw meter.errored ?? sourceError ?? error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+};
+
+export const getObjectStream = async (key: string, range?: string) => {
+  const result = await getS3().send(new GetObjectCommand({ Bucket: env.S3_BUCKET, Key: key, Range: range }));
+
+  return {
+    body: result.Body!.transformToWebStream(),
+    size: result.ContentLength ?? 0,
+    etag: result.ETag,
+    contentType: result.ContentType,
+  };
+};
+
+export const headObject = async (key: string) => {
+  try {
+    const result = await getS3().send(new HeadObjectCommand({ Bucket: env.S3_BUCKET, Key: key }));
+
+    return { size: result.ContentLength ?? 0, etag: result.ETag, lastModified: result.LastModified };
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+};
+
+/** Server-side copy (single request: objects up to 5 GB, above MAX_UPLOAD_BYTES' ceiling). */
+export const copyObject = async (source: string, destination: string) => {
+  const result = await getS3().send(
+    new CopyObjectCommand({
+      Bucket: env.S3_BUCKET,
+      Key: destination,
+      CopySource: `${env.S3_BUCKET}/${encodeURIComponent(source).replace(/%2F/g, '/')}`,
+    }),
+  );
+
+  return { etag: result.CopyObjectResult?.ETag };
+};
+
+export const deleteObject = async (key: string) => {
+  await getS3().send(new DeleteObjectCommand({ Bucket: env.S3_BUCKET, Key: key }));
+};
+
+export type ListedObject = { key: string; size: number; etag: string | undefined; lastModified: Date | undefined };
+
+/** One page (≤1000 keys) of the objects directly under `prefix`, plus its sub-prefixes. */
+export const listPage = async (options: { prefix: string; delimiter?: string; continuationToken?: string }) => {
+  const result = await getS3().send(
+    new ListObjectsV2Command({
+      Bucket: env.S3_BUCKET,
+      Prefix: options.prefix,
+      Delimiter: options.delimiter,
+      ContinuationToken: options.continuationToken,
+      MaxKeys: 1000,
+    }),
+  );
+  const objects: ListedObject[] = (result.Contents ?? []).map((item) => ({
+    key: item.Key!,
+    size: item.Size ?? 0,
+    etag: item.ETag,
+    lastModified: item.LastModified,
+  }));
+  const prefixes = (result.CommonPrefixes ?? []).map((item) => item.Prefix!).filter(Boolean);
+
+  return { objects, prefixes, next: result.IsTruncated ? result.NextContinuationToken : undefined };
+};
+
+export const checkBucket = async () => {
+  await getS3().send(new HeadBucketCommand({ Bucket: env.S3_BUCKET }));
+};
+
+export const isNotFound = (error: unknown) => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+};
