@@ -11,5 +11,5 @@ export default defineConfig({
   migrations: { path: path.join('prisma', 'migrations') },
   experimental: { adapter: true },
   engine: 'js',
-  adapter: async () => createMigrationAdapter(process.env.DATABASE_URL!),
+  adapter: () => Promise.resolve(createMigrationAdapter(process.env.DATABASE_URL!)),
 });

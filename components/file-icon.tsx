@@ -9,12 +9,31 @@ const KINDS: Record<string, { label: string; color: string }> = {
 };
 
 const BY_EXTENSION: Record<string, keyof typeof KINDS> = {
-  doc: 'doc', docx: 'doc', docm: 'doc', dotx: 'doc', odt: 'doc', rtf: 'doc',
-  xls: 'sheet', xlsx: 'sheet', xlsm: 'sheet', xlsb: 'sheet', ods: 'sheet', csv: 'sheet',
-  ppt: 'slides', pptx: 'slides', pptm: 'slides', odp: 'slides',
+  doc: 'doc',
+  docx: 'doc',
+  docm: 'doc',
+  dotx: 'doc',
+  odt: 'doc',
+  rtf: 'doc',
+  xls: 'sheet',
+  xlsx: 'sheet',
+  xlsm: 'sheet',
+  xlsb: 'sheet',
+  ods: 'sheet',
+  csv: 'sheet',
+  ppt: 'slides',
+  pptx: 'slides',
+  pptm: 'slides',
+  odp: 'slides',
   pdf: 'pdf',
-  txt: 'text', md: 'text',
-  png: 'image', jpg: 'image', jpeg: 'image', gif: 'image', svg: 'image', webp: 'image',
+  txt: 'text',
+  md: 'text',
+  png: 'image',
+  jpg: 'image',
+  jpeg: 'image',
+  gif: 'image',
+  svg: 'image',
+  webp: 'image',
 };
 
 export const kindOf = (extension: string) => BY_EXTENSION[extension.toLowerCase()] ?? 'other';

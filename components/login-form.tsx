@@ -3,6 +3,12 @@
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 
+const fieldValue = (form: FormData, name: string) => {
+  const value = form.get(name);
+
+  return typeof value === 'string' ? value : '';
+};
+
 export const LoginForm = ({ returnTo }: { returnTo: string }) => {
   const [error, setError] = useState<string | null>(null);
   const [isPending, setIsPending] = useState(false);
@@ -13,13 +19,15 @@ export const LoginForm = ({ returnTo }: { returnTo: string }) => {
     setIsPending(true);
     setError(null);
     const result = await signIn('credentials', {
-      email: String(form.get('email') ?? ''),
-      password: String(form.get('password') ?? ''),
+      email: fieldValue(form, 'email'),
+      password: fieldValue(form, 'password'),
       redirect: false,
     });
     setIsPending(false);
     if (!result || result.error) {
-      setError(result?.error === 'CredentialsSignin' || !result ? 'Wrong email or password.' : 'Sign-in failed; try again.');
+      setError(
+        result?.error === 'CredentialsSignin' || !result ? 'Wrong email or password.' : 'Sign-in failed; try again.',
+      );
 
       return;
     }

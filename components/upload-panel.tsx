@@ -37,7 +37,16 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
       const body = safeJson(xhr.responseText);
       if (xhr.status === 200 || xhr.status === 201) {
         const saved = body?.document?.name as string | undefined;
-        update(id, { status: 'done', loaded: file.size, message: saved && saved !== file.name ? `Saved as “${saved}”.` : xhr.status === 200 ? 'Replaced; the previous content is kept as a version.' : undefined });
+        update(id, {
+          status: 'done',
+          loaded: file.size,
+          message:
+            saved && saved !== file.name
+              ? `Saved as “${saved}”.`
+              : xhr.status === 200
+                ? 'Replaced; the previous content is kept as a version.'
+                : undefined,
+        });
         router.refresh();
 
         return;
@@ -55,9 +64,21 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
     if (!list) return;
     for (const file of Array.from(list)) {
       const id = nextId++;
-      const problem = nameProblem(file.name) ?? (file.size > maxBytes ? `The file is larger than the limit of ${formatBytes(maxBytes)}.` : null);
+      const problem =
+        nameProblem(file.name) ??
+        (file.size > maxBytes ? `The file is larger than the limit of ${formatBytes(maxBytes)}.` : null);
       files.current.set(id, file);
-      setItems((current) => [...current, { id, name: file.name, size: file.size, loaded: 0, status: problem ? 'error' : 'queued', message: problem ?? undefined }]);
+      setItems((current) => [
+        ...current,
+        {
+          id,
+          name: file.name,
+          size: file.size,
+          loaded: 0,
+          status: problem ? 'error' : 'queued',
+          message: problem ?? undefined,
+        },
+      ]);
       if (!problem) send(id, 'fail');
     }
   };
@@ -84,10 +105,16 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
           Drop files here to upload to <strong>{folder || 'the top folder'}</strong>, or{' '}
           <label className="link-button">
             choose files
-            <input type="file" multiple hidden data-testid="upload-input" onChange={(event) => {
-              addFiles(event.currentTarget.files);
-              event.currentTarget.value = '';
-            }} />
+            <input
+              type="file"
+              multiple
+              hidden
+              data-testid="upload-input"
+              onChange={(event) => {
+                addFiles(event.currentTarget.files);
+                event.currentTarget.value = '';
+              }}
+            />
           </label>
           . Up to {formatBytes(maxBytes)} each.
         </p>

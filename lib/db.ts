@@ -22,7 +22,7 @@ export const getDb = (): PrismaClient => (globalForDb.wopiDb ??= createDb());
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get: (_, key) => {
     const client = getDb();
-    const value = client[key as keyof PrismaClient];
+    const value: unknown = Reflect.get(client, key);
 
     return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
   },

@@ -6,7 +6,9 @@ const TIMEOUT_MS = 3000;
 const withTimeout = <T>(work: Promise<T>, what: string) =>
   Promise.race([
     work,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
+    ),
   ]);
 
 const probe = async (work: () => Promise<unknown>, what: string) => {

@@ -2,7 +2,6 @@
 export const NAME_MAX_LENGTH = 255;
 
 // Characters Office, SharePoint and Windows refuse in file names, plus control characters.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u001f\u007f"*:<>?/\\|]/;
 
 /** Why `name` cannot be a file or folder name, or null when it can. */
@@ -17,4 +16,3 @@ export const nameProblem = (name: string): string | null => {
 
   return null;
 };
-

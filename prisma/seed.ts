@@ -11,7 +11,10 @@ export type SeededCredentials = { email: string; password: string; role: string;
 
 const CREDENTIALS_FILE = 'initial-credentials.json';
 
-const password = (given: string | undefined) => ({ value: given ?? randomBytes(12).toString('base64url'), generated: !given });
+const password = (given: string | undefined) => ({
+  value: given ?? randomBytes(12).toString('base64url'),
+  generated: !given,
+});
 
 /**
  * First start only (no users yet): an admin, a regular user and the sample documents.
@@ -21,13 +24,22 @@ export const seedIfEmpty = async ({ log }: { log: (line: string) => void }): Pro
   if ((await countUsers()) > 0) return null;
   const adminPassword = password(env.SEED_ADMIN_PASSWORD);
   const userPassword = password(env.SEED_USER_PASSWORD);
-  const admin = await createUser({ email: env.SEED_ADMIN_EMAIL, name: 'Administrator', password: adminPassword.value, role: 'admin' });
+  const admin = await createUser({
+    email: env.SEED_ADMIN_EMAIL,
+    name: 'Administrator',
+    password: adminPassword.value,
+    role: 'admin',
+  });
   await createUser({ email: env.SEED_USER_EMAIL, name: 'Demo User', password: userPassword.value, role: 'editor' });
   const credentials: SeededCredentials = [
     { email: env.SEED_ADMIN_EMAIL, password: adminPassword.value, role: 'admin', generated: adminPassword.generated },
     { email: env.SEED_USER_EMAIL, password: userPassword.value, role: 'editor', generated: userPassword.generated },
   ];
-  await writeFile(path.join(path.resolve(env.DATA_DIR), CREDENTIALS_FILE), `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(
+    path.join(path.resolve(env.DATA_DIR), CREDENTIALS_FILE),
+    `${JSON.stringify(credentials, null, 2)}\n`,
+    { mode: 0o600 },
+  );
 
   if (env.SEED_SAMPLE_DOCUMENTS) {
     for (const sample of SAMPLE_DOCUMENTS) {
@@ -40,7 +52,9 @@ export const seedIfEmpty = async ({ log }: { log: (line: string) => void }): Pro
         maxBytes: env.MAX_UPLOAD_BYTES,
       }).catch((error: unknown) => {
         // A bucket that already holds this name (shared with another tool) keeps its object.
-        log(`Sample ${sample.folder}/${sample.name} skipped: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          `Sample ${sample.folder}/${sample.name} skipped: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     }
   }

@@ -41,9 +41,16 @@ const main = async () => {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    services = await startServices({ env, kind: 'server', attach: false, log: env.LOG_LEVEL === 'debug' ? say : undefined });
-    if (services.embedded.postgresPid) say(`Embedded Postgres on ${new URL(services.embedded.databaseUrl!).host} (data in ${dataDir}/postgres)`);
-    if (services.embedded.s3Endpoint) say(`Embedded S3 server on ${services.embedded.s3Endpoint} (bucket "${env.S3_BUCKET}", data in ${dataDir}/s3)`);
+    services = await startServices({
+      env,
+      kind: 'server',
+      attach: false,
+      log: env.LOG_LEVEL === 'debug' ? say : undefined,
+    });
+    if (services.embedded.postgresPid)
+      say(`Embedded Postgres on ${new URL(services.embedded.databaseUrl!).host} (data in ${dataDir}/postgres)`);
+    if (services.embedded.s3Endpoint)
+      say(`Embedded S3 server on ${services.embedded.s3Endpoint} (bucket "${env.S3_BUCKET}", data in ${dataDir}/s3)`);
     setRuntimeEnv({
       ...services.overrides,
       ...(await secretOverrides({ dataDir, authSecret: env.AUTH_SECRET, wopiTokenSecret: env.WOPI_TOKEN_SECRET })),
@@ -61,8 +68,14 @@ const main = async () => {
 
     if (!isDev) await ensureBuild({ log: say });
     const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-    const args = isDev ? ['dev', '-H', env.HOST, '-p', String(env.PORT)] : ['start', '-H', env.HOST, '-p', String(env.PORT)];
-    next = spawn(process.execPath, [nextBin, ...args], { cwd: PROJECT_ROOT, env: childProcessEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
+    const args = isDev
+      ? ['dev', '-H', env.HOST, '-p', String(env.PORT)]
+      : ['start', '-H', env.HOST, '-p', String(env.PORT)];
+    next = spawn(process.execPath, [nextBin, ...args], {
+      cwd: PROJECT_ROOT,
+      env: childProcessEnv(),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     next.once('exit', (code) => {
       if (!stopping) {
         say(`The web server exited (code ${code}); stopping.`);
@@ -70,14 +83,26 @@ const main = async () => {
       }
     });
     const localUrl = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
-    await waitForHttp(`${localUrl}/api/live`, { timeoutMs: isDev ? 120_000 : 60_000, isAlive: () => next?.exitCode === null });
-    await writeRuntime(dataDir, { ownerPid: process.pid, kind: 'server', appUrl: publicUrl(), startedAt: new Date().toISOString(), ...services.embedded });
+    await waitForHttp(`${localUrl}/api/live`, {
+      timeoutMs: isDev ? 120_000 : 60_000,
+      isAlive: () => next?.exitCode === null,
+    });
+    await writeRuntime(dataDir, {
+      ownerPid: process.pid,
+      kind: 'server',
+      appUrl: publicUrl(),
+      startedAt: new Date().toISOString(),
+      ...services.embedded,
+    });
 
     say('');
-    say(`Portal ready at ${publicUrl()} (started in ${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops it.`);
+    say(
+      `Portal ready at ${publicUrl()} (started in ${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops it.`,
+    );
     if (credentials) {
       say('First start: these accounts were created (also saved once in ' + credentialsFile() + '):');
-      for (const c of credentials) say(`  ${c.role.padEnd(6)}  ${c.email}  password: ${c.generated ? c.password : '(from SEED_*_PASSWORD)'}`);
+      for (const c of credentials)
+        say(`  ${c.role.padEnd(6)}  ${c.email}  password: ${c.generated ? c.password : '(from SEED_*_PASSWORD)'}`);
     }
   } catch (error) {
     say(`\nStart failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -28,7 +28,11 @@ const BrowsePage = async ({ searchParams }: Props) => {
 
   return (
     <>
-      {'problem' in parsed ? <p className="error" role="alert">{parsed.problem} Showing the top folder instead.</p> : null}
+      {'problem' in parsed ? (
+        <p className="error" role="alert">
+          {parsed.problem} Showing the top folder instead.
+        </p>
+      ) : null}
       <FolderBreadcrumbs crumbs={breadcrumbs(folder)} />
       <ListToolbar params={{ ...params, folder }} />
       {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}

@@ -7,15 +7,24 @@ type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (args: { request: Request; params: P; user: SessionUser }) => Promise<Response>;
 
 export const jsonError = (error: ApiError) =>
-  Response.json({ error: { code: error.code, message: error.message, ...(error.details ?? {}) } }, { status: error.status });
+  Response.json(
+    { error: { code: error.code, message: error.message, ...(error.details ?? {}) } },
+    { status: error.status },
+  );
 
 /** Maps a throw to a response: ApiError as it says, anything else a bare 500 with a request id. */
 export const toApiResponse = (error: unknown, request: Request) => {
   if (error instanceof ApiError) return jsonError(error);
   const requestId = randomUUID();
-  log.error({ err: error, requestId, method: request.method, path: new URL(request.url).pathname }, 'unhandled API error');
+  log.error(
+    { err: error, requestId, method: request.method, path: new URL(request.url).pathname },
+    'unhandled API error',
+  );
 
-  return Response.json({ error: { code: 'internal', message: `Something went wrong (request ${requestId}).` } }, { status: 500 });
+  return Response.json(
+    { error: { code: 'internal', message: `Something went wrong (request ${requestId}).` } },
+    { status: 500 },
+  );
 };
 
 const withRole =

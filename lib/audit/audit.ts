@@ -13,7 +13,9 @@ export type AuditInput = {
 /** Records an audit event; a failure to record is logged, never turned into a failed request. */
 export const recordAudit = async (input: AuditInput, tx: Tx = db) => {
   try {
-    await tx.auditEvent.create({ data: { ...input, userId: input.userId ?? null, documentId: input.documentId ?? null } });
+    await tx.auditEvent.create({
+      data: { ...input, userId: input.userId ?? null, documentId: input.documentId ?? null },
+    });
   } catch (error) {
     log.error({ err: error, action: input.action }, 'audit event not recorded');
   }

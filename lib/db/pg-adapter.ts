@@ -31,7 +31,12 @@ const TEXT_ARRAY = 1009;
 type Field = { dataTypeID: number };
 type Result = { fields?: Field[]; rows?: unknown[][] };
 
-const asText = (value: unknown) => (value === null || typeof value === 'string' ? value : String(value));
+const asText = (value: unknown) => {
+  if (value === null || typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+
+  return JSON.stringify(value);
+};
 
 /** Rewrites undecodable catalog columns to text (or text[] when pg parsed an array). */
 const textifyResult = (result: Result) => {

@@ -7,7 +7,8 @@ export const folderChain = (folder: string) => {
   return ['', ...segments.map((_, index) => segments.slice(0, index + 1).join('/'))];
 };
 
-export const parentOf = (folder: string) => (folder === '' ? null : folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '');
+export const parentOf = (folder: string) =>
+  folder === '' ? null : folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
 
 export const nameOf = (folder: string) => folder.slice(folder.lastIndexOf('/') + 1);
 

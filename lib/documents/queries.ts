@@ -41,7 +41,14 @@ type ListOptions = {
 };
 
 /** One page of a folder: its subfolders (all, they are few) and a page of its documents. */
-export const listFolder = async ({ folder, sort = 'name', dir = 'asc', query, page = 1, pageSize = 50 }: ListOptions) => {
+export const listFolder = async ({
+  folder,
+  sort = 'name',
+  dir = 'asc',
+  query,
+  page = 1,
+  pageSize = 50,
+}: ListOptions) => {
   const take = Math.min(Math.max(pageSize, 1), PAGE_SIZE_MAX);
   const filter = query?.trim() ? { contains: escapeLike(query.trim()), mode: 'insensitive' as const } : undefined;
   const where: Prisma.DocumentWhereInput = { folder, missingSince: null, ...(filter ? { name: filter } : {}) };
@@ -66,7 +73,10 @@ export const listFolder = async ({ folder, sort = 'name', dir = 'asc', query, pa
 };
 
 export const getDocument = async (id: string) => {
-  const row = await db.document.findFirst({ where: { id, missingSince: null }, select: { ...summarySelect, key: true, sha256: true } });
+  const row = await db.document.findFirst({
+    where: { id, missingSince: null },
+    select: { ...summarySelect, key: true, sha256: true },
+  });
 
   return row ? { ...toSummary(row), key: row.key, sha256: row.sha256 } : null;
 };

@@ -35,12 +35,30 @@ const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date
     const name = nameOf(object.key);
     const lastModifiedAt = object.lastModified ?? seenAt;
     if (!row) {
-      added.push({ key: object.key, name, folder, extension: extensionOf(name), size: object.size, etag: object.etag, lastModifiedAt, lastSeenAt: seenAt });
+      added.push({
+        key: object.key,
+        name,
+        folder,
+        extension: extensionOf(name),
+        size: object.size,
+        etag: object.etag,
+        lastModifiedAt,
+        lastSeenAt: seenAt,
+      });
     } else if (row.etag !== object.etag || row.missingSince) {
       // Changed (or brought back) by another tool: new bytes we have not hashed yet.
       await db.document.update({
         where: { id: row.id },
-        data: { size: object.size, etag: object.etag, sha256: null, version: { increment: 1 }, lastModifiedAt, lastModifiedById: null, missingSince: null, lastSeenAt: seenAt },
+        data: {
+          size: object.size,
+          etag: object.etag,
+          sha256: null,
+          version: { increment: 1 },
+          lastModifiedAt,
+          lastModifiedById: null,
+          missingSince: null,
+          lastSeenAt: seenAt,
+        },
       });
       changed++;
     } else {
@@ -48,7 +66,8 @@ const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date
     }
   }
   if (added.length > 0) await db.document.createMany({ data: added, skipDuplicates: true });
-  if (unchanged.length > 0) await db.document.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: seenAt } });
+  if (unchanged.length > 0)
+    await db.document.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: seenAt } });
 
   return { added: added.length, changed };
 };
@@ -62,7 +81,10 @@ const syncSubfolders = async (folder: string, prefixes: string[]) => {
     if ('folder' in parsed && parsed.folder === relative && prefix.startsWith(base)) paths.push(relative);
   }
   if (paths.length > 0) {
-    await db.folder.createMany({ data: paths.map((path) => ({ path, parent: folder, name: nameOf(path) })), skipDuplicates: true });
+    await db.folder.createMany({
+      data: paths.map((path) => ({ path, parent: folder, name: nameOf(path) })),
+      skipDuplicates: true,
+    });
   }
   // A folder whose objects are all gone disappears, unless the portal still shows documents in it.
   const gone = await db.folder.findMany({ where: { parent: folder, path: { notIn: paths } }, select: { path: true } });
@@ -118,7 +140,10 @@ export const syncFolderForListing = async (folder: string) => {
 
     return;
   }
-  if (env.RECONCILE_INTERVAL_SECONDS === 0 || row.syncedAt.getTime() < Date.now() - env.RECONCILE_INTERVAL_SECONDS * 1000) {
+  if (
+    env.RECONCILE_INTERVAL_SECONDS === 0 ||
+    row.syncedAt.getTime() < Date.now() - env.RECONCILE_INTERVAL_SECONDS * 1000
+  ) {
     void reconcileFolder(folder).catch((error: unknown) => log.warn({ err: error, folder }, 'folder reconcile failed'));
   }
 };

@@ -8,7 +8,9 @@ import { env } from '@/lib/env';
 const querySchema = z.object({
   folder: z.string().default(''),
   name: z.string({ message: 'The file name is missing.' }),
-  onConflict: z.enum(['fail', 'replace', 'rename'], { message: 'onConflict must be fail, replace or rename.' }).default('fail'),
+  onConflict: z
+    .enum(['fail', 'replace', 'rename'], { message: 'onConflict must be fail, replace or rename.' })
+    .default('fail'),
 });
 
 /** The admin upload endpoint: query says where, the body is the file, streamed to the bucket. */
@@ -32,11 +34,22 @@ export const uploadDocumentFromRequest = async ({ request, user }: { request: Re
       maxBytes: env.MAX_UPLOAD_BYTES,
       signal: request.signal,
     });
-    await recordAudit({ action: 'document.upload', outcome: 'success', userId: user.id, documentId: result.id, details: { name: result.name, folder: result.folder, size: result.size, replaced: result.replaced } });
+    await recordAudit({
+      action: 'document.upload',
+      outcome: 'success',
+      userId: user.id,
+      documentId: result.id,
+      details: { name: result.name, folder: result.folder, size: result.size, replaced: result.replaced },
+    });
 
     return Response.json({ document: result }, { status: result.replaced ? 200 : 201 });
   } catch (error) {
-    await recordAudit({ action: 'document.upload', outcome: 'failure', userId: user.id, details: { name, folder, error: error instanceof Error ? error.message : 'unknown' } });
+    await recordAudit({
+      action: 'document.upload',
+      outcome: 'failure',
+      userId: user.id,
+      details: { name, folder, error: error instanceof Error ? error.message : 'unknown' },
+    });
     throw error;
   }
 };

@@ -5,7 +5,13 @@ import { db, type Tx } from '@/lib/db';
 import { ensureFolders } from '@/lib/documents/folders';
 import type { ConflictMode } from '@/lib/documents/types';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { copyObject, deleteObject, ObjectTooLargeError, putObjectStream, type StoredObject } from '@/lib/storage/objects';
+import {
+  copyObject,
+  deleteObject,
+  ObjectTooLargeError,
+  putObjectStream,
+  type StoredObject,
+} from '@/lib/storage/objects';
 import { documentKey, extensionOf, internalKey, isKeyTooLong, nameProblem, parseFolder } from '@/lib/storage/keys';
 
 // Copies inside a commit are server-side, but a large object on a slow S3 takes a while.
@@ -23,7 +29,15 @@ export type UploadInput = {
   signal?: AbortSignal;
 };
 
-export type UploadResult = { id: string; name: string; folder: string; size: number; sha256: string; version: number; replaced: boolean };
+export type UploadResult = {
+  id: string;
+  name: string;
+  folder: string;
+  size: number;
+  sha256: string;
+  version: number;
+  replaced: boolean;
+};
 
 /** Validates and normalises a folder + name pair, throwing a 400 that says what is wrong. */
 export const validateTarget = ({ folder, name }: { folder: string; name: string }) => {
@@ -47,7 +61,10 @@ const withSuffix = (name: string, n: number) => {
 export const freeName = async (folder: string, name: string) => {
   for (let n = 0; n < 1000; n++) {
     const candidate = n === 0 ? name : withSuffix(name, n);
-    const existing = await db.document.findUnique({ where: { key: documentKey({ folder, name: candidate }) }, select: { missingSince: true } });
+    const existing = await db.document.findUnique({
+      where: { key: documentKey({ folder, name: candidate }) },
+      select: { missingSince: true },
+    });
     if (!existing) return candidate;
   }
   throw conflict('name_conflict', `Too many documents named like "${name}".`);
@@ -78,19 +95,40 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
   const stagingKey = internalKey('staging', randomUUID());
   let stored: StoredObject;
   try {
-    stored = await putObjectStream({ key: stagingKey, body: input.body, contentType: input.contentType, maxBytes: input.maxBytes, onProgress: input.onProgress, signal: input.signal });
+    stored = await putObjectStream({
+      key: stagingKey,
+      body: input.body,
+      contentType: input.contentType,
+      maxBytes: input.maxBytes,
+      onProgress: input.onProgress,
+      signal: input.signal,
+    });
   } catch (error) {
     if (error instanceof ObjectTooLargeError) throw payloadTooLarge(error.limit);
     throw error;
   }
   try {
-    return await commitUpload({ folder: target.folder, name, stagingKey, stored, userId: input.userId, allowReplace: input.onConflict !== 'fail' });
+    return await commitUpload({
+      folder: target.folder,
+      name,
+      stagingKey,
+      stored,
+      userId: input.userId,
+      allowReplace: input.onConflict !== 'fail',
+    });
   } finally {
     await deleteObject(stagingKey).catch(() => {});
   }
 };
 
-type CommitInput = { folder: string; name: string; stagingKey: string; stored: StoredObject; userId: string | null; allowReplace: boolean };
+type CommitInput = {
+  folder: string;
+  name: string;
+  stagingKey: string;
+  stored: StoredObject;
+  userId: string | null;
+  allowReplace: boolean;
+};
 
 const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
   const key = documentKey(input);
@@ -99,7 +137,8 @@ const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
       async (tx) => {
         const locked = await lockDocumentRow(tx, key);
         if (locked && !locked.missingSince) {
-          if (!input.allowReplace) throw conflict('name_conflict', `A document named "${input.name}" already exists in this folder.`);
+          if (!input.allowReplace)
+            throw conflict('name_conflict', `A document named "${input.name}" already exists in this folder.`);
           if (locked.lockExpiresAt && locked.lockExpiresAt > new Date()) {
             throw conflict('locked', `"${input.name}" is open for editing; try again when it is closed.`);
           }
@@ -126,7 +165,15 @@ const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
           select: { id: true, version: true },
         });
 
-        return { id: created.id, name: input.name, folder: input.folder, size: input.stored.size, sha256: input.stored.sha256, version: created.version, replaced: false };
+        return {
+          id: created.id,
+          name: input.name,
+          folder: input.folder,
+          size: input.stored.size,
+          sha256: input.stored.sha256,
+          version: created.version,
+          replaced: false,
+        };
       },
       { timeout: COMMIT_TIMEOUT_MS, maxWait: 30_000 },
     );
@@ -141,7 +188,9 @@ const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
 
 /** SELECT … FOR UPDATE: the row stays locked until the transaction ends. */
 const lockDocumentRow = async (tx: Tx, key: string) => {
-  const rows = await tx.$queryRaw<{ id: string; missingSince: Date | null; version: number; lockExpiresAt: Date | null }[]>`
+  const rows = await tx.$queryRaw<
+    { id: string; missingSince: Date | null; version: number; lockExpiresAt: Date | null }[]
+  >`
     SELECT d.id, d."missingSince", d.version, l."expiresAt" AS "lockExpiresAt"
     FROM "Document" d LEFT JOIN "Lock" l ON l."documentId" = d.id
     WHERE d.key = ${key} FOR UPDATE OF d`;
@@ -149,12 +198,25 @@ const lockDocumentRow = async (tx: Tx, key: string) => {
   return rows[0] ?? null;
 };
 
-const replaceContent = async (tx: Tx, input: CommitInput & { key: string; documentId: string }): Promise<UploadResult> => {
-  const before = await tx.document.findUniqueOrThrow({ where: { id: input.documentId }, select: { version: true, size: true, sha256: true, lastModifiedById: true } });
+const replaceContent = async (
+  tx: Tx,
+  input: CommitInput & { key: string; documentId: string },
+): Promise<UploadResult> => {
+  const before = await tx.document.findUniqueOrThrow({
+    where: { id: input.documentId },
+    select: { version: true, size: true, sha256: true, lastModifiedById: true },
+  });
   const versionKey = internalKey('versions', input.documentId, String(before.version));
   await copyObject(input.key, versionKey);
   await tx.documentVersion.create({
-    data: { documentId: input.documentId, version: before.version, key: versionKey, size: before.size, sha256: before.sha256, createdById: before.lastModifiedById },
+    data: {
+      documentId: input.documentId,
+      version: before.version,
+      key: versionKey,
+      size: before.size,
+      sha256: before.sha256,
+      createdById: before.lastModifiedById,
+    },
   });
   const { etag } = await copyObject(input.stagingKey, input.key);
   const updated = await tx.document.update({
@@ -172,7 +234,15 @@ const replaceContent = async (tx: Tx, input: CommitInput & { key: string; docume
     select: { version: true },
   });
 
-  return { id: input.documentId, name: input.name, folder: input.folder, size: input.stored.size, sha256: input.stored.sha256, version: updated.version, replaced: true };
+  return {
+    id: input.documentId,
+    name: input.name,
+    folder: input.folder,
+    size: input.stored.size,
+    sha256: input.stored.sha256,
+    version: updated.version,
+    replaced: true,
+  };
 };
 
 export const requireDocument = async (id: string) => {

@@ -51,7 +51,8 @@ export const migrateDatabase = async (databaseUrl: string, log: (line: string) =
     child.once('error', reject);
     child.once('exit', resolve);
   });
-  if (code !== 0) throw new Error(`Database migration failed (prisma migrate deploy exited ${code}):\n${output.join('')}`);
+  if (code !== 0)
+    throw new Error(`Database migration failed (prisma migrate deploy exited ${code}):\n${output.join('')}`);
 
   return { applied: pending };
 };

@@ -55,7 +55,9 @@ const checkTraversable = async (clusterDir: string) => {
   for (let dir = path.dirname(clusterDir); ; dir = path.dirname(dir)) {
     const mode = (await stat(dir)).mode;
     if ((mode & 0o001) === 0) {
-      throw new Error(`Embedded Postgres runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\` or set DATA_DIR elsewhere.`);
+      throw new Error(
+        `Embedded Postgres runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\` or set DATA_DIR elsewhere.`,
+      );
     }
     if (dir === path.dirname(dir)) break;
   }

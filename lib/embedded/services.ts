@@ -109,7 +109,11 @@ export const startServices = async ({ env, kind, attach, fast, log }: Options): 
       embedded.databaseUrl = postgres.url;
     }
     if (needS3) {
-      const s3 = await startEmbeddedS3({ dataDir: path.join(dataDir, 's3'), port: env.EMBEDDED_S3_PORT, bucket: env.S3_BUCKET });
+      const s3 = await startEmbeddedS3({
+        dataDir: path.join(dataDir, 's3'),
+        port: env.EMBEDDED_S3_PORT,
+        bucket: env.S3_BUCKET,
+      });
       stops.push(s3.stop);
       Object.assign(overrides, s3Overrides(s3.endpoint));
       embedded.s3Pid = s3.pid;
@@ -125,7 +129,8 @@ export const startServices = async ({ env, kind, attach, fast, log }: Options): 
     overrides,
     embedded,
     stop: async () => {
-      for (const stop of stops.reverse()) await stop().catch((error: unknown) => log?.(`stop failed: ${String(error)}`));
+      for (const stop of stops.reverse())
+        await stop().catch((error: unknown) => log?.(`stop failed: ${String(error)}`));
       await clearRuntime(dataDir);
     },
   };

@@ -3,7 +3,6 @@ import { strToU8, zipSync, type ZipOptions } from 'fflate';
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 // Characters that XML 1.0 forbids even when escaped; editors refuse the whole part if one slips in.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVALID_XML_CHARS =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

@@ -72,17 +72,19 @@ export const putObjectStream = async (options: PutOptions): Promise<StoredObject
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await upload.done();
-    if (sourceError) throw sourceError;
+    if (sourceError) throw toError(sourceError);
     if (!meter.writableFinished) throw new Error('Upload ended before the body did');
 
     return { size, sha256: hash.digest('hex'), etag: result.ETag };
   } catch (error) {
     source.destroy();
-    throw meter.errored ?? sourceError ?? error;
+    throw toError(meter.errored ?? sourceError ?? error);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
 };
+
+const toError = (value: unknown) => (value instanceof Error ? value : new Error(String(value)));
 
 export const getObjectStream = async (key: string, range?: string) => {
   const result = await getS3().send(new GetObjectCommand({ Bucket: env.S3_BUCKET, Key: key, Range: range }));

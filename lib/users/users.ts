@@ -46,7 +46,10 @@ export const findUserByEmail = (email: string) =>
 
 /** The user for these credentials, or null; takes the same time whether or not the email exists. */
 export const verifyCredentials = async (email: string, password: string): Promise<PublicUser | null> => {
-  const row = await db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { ...publicSelect, passwordHash: true } });
+  const row = await db.user.findUnique({
+    where: { email: email.trim().toLowerCase() },
+    select: { ...publicSelect, passwordHash: true },
+  });
   const isValid = await bcrypt.compare(password, row?.passwordHash ?? DUMMY_HASH);
   if (!row || !isValid) return null;
   const { passwordHash: _hash, ...user } = row;

@@ -7,7 +7,16 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '@/lib/embedded/migrate';
 import { childProcessEnv } from '@/lib/env';
 
-const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.ts', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'next.config.ts',
+  'tsconfig.json',
+  'package-lock.json',
+  'prisma/schema.prisma',
+];
 const SKIP = new Set(['generated', 'node_modules', '.next']);
 const STAMP = path.join(PROJECT_ROOT, '.next', 'wopi-source-hash');
 
@@ -36,7 +45,11 @@ export const ensureBuild = async ({ log }: { log: (line: string) => void }) => {
   log(hasBuild ? 'Sources changed: rebuilding the app…' : 'Building the app (first start only; about a minute)…');
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin, 'build'], { cwd: PROJECT_ROOT, env: childProcessEnv({ NODE_ENV: 'production' }), stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [nextBin, 'build'], {
+      cwd: PROJECT_ROOT,
+      env: childProcessEnv({ NODE_ENV: 'production' }),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.once('error', reject);
     child.once('exit', resolve);
   });

@@ -2,7 +2,8 @@
 export const waitForHttp = async (url: string, options: { timeoutMs: number; isAlive?: () => boolean }) => {
   const deadline = Date.now() + options.timeoutMs;
   while (Date.now() < deadline) {
-    if (options.isAlive && !options.isAlive()) throw new Error(`The process serving ${url} exited before it was ready.`);
+    if (options.isAlive && !options.isAlive())
+      throw new Error(`The process serving ${url} exited before it was ready.`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;

@@ -6,7 +6,14 @@ import { documentKey } from '@/lib/storage/keys';
 import { getObjectStream, headObject } from '@/lib/storage/objects';
 import { emptyContext, makeUser, sessionCookie } from '../../support/session';
 
-const upload = async (options: { cookie?: string; folder?: string; name?: string; onConflict?: string; body?: BodyInit | null; headers?: Record<string, string> }) => {
+const upload = async (options: {
+  cookie?: string;
+  folder?: string;
+  name?: string;
+  onConflict?: string;
+  body?: BodyInit | null;
+  headers?: Record<string, string>;
+}) => {
   const query = new URLSearchParams();
   if (options.folder !== undefined) query.set('folder', options.folder);
   if (options.name !== undefined) query.set('name', options.name);
@@ -105,7 +112,11 @@ describe('POST /api/admin/documents', () => {
   });
 
   it('reserved folder ".wopi" → 400 invalid_folder', async () => {
-    const response = await upload({ cookie: await sessionCookie(await makeUser('admin')), folder: '.wopi/versions', name: 'a.docx' });
+    const response = await upload({
+      cookie: await sessionCookie(await makeUser('admin')),
+      folder: '.wopi/versions',
+      name: 'a.docx',
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe('invalid_folder');
   });
@@ -132,7 +143,12 @@ describe('POST /api/admin/documents', () => {
         else controller.enqueue(chunk);
       },
     });
-    const response = await upload({ cookie: await sessionCookie(await makeUser('admin')), folder, name: 'big.bin', body });
+    const response = await upload({
+      cookie: await sessionCookie(await makeUser('admin')),
+      folder,
+      name: 'big.bin',
+      body,
+    });
     expect(response.status).toBe(413);
     expect(await headObject(documentKey({ folder, name: 'big.bin' }))).toBeNull();
     expect(await db.document.count({ where: { folder } })).toBe(0);

@@ -3,6 +3,7 @@ import { authOptions } from '@/lib/auth/options';
 
 export const runtime = 'nodejs';
 
-const handler = NextAuth(authOptions);
+// next-auth v4 types its App Router handler loosely.
+const handler = NextAuth(authOptions) as (request: Request, context: unknown) => Promise<Response>;
 
 export { handler as GET, handler as POST };

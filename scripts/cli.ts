@@ -1,0 +1,147 @@
+/**
+ * `npm run cli -- <command>`: administration from a shell. JSON on stdout; on error a message on
+ * stderr and a non-zero exit (2 for usage errors). With embedded defaults it attaches to the
+ * services of a running `npm start` on the same DATA_DIR, or starts them for the command.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrateDatabase } from '@/lib/embedded/migrate';
+import { startServices, type Services } from '@/lib/embedded/services';
+import { loadEnv, setRuntimeEnv } from '@/lib/env';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+  users add --email E --password P --role admin|editor|viewer [--name N]
+  users list
+  documents upload <path> [--name N] [--folder F] [--on-conflict fail|replace|rename]
+  documents list [--folder F] [--all]
+  documents reconcile [--folder F]
+
+Output is JSON. Configuration comes from the environment (see .env.example).`;
+
+class UsageError extends Error {}
+
+const print = (value: unknown) =>
+  process.stdout.write(`${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
+
+const options = {
+  email: { type: 'string' },
+  password: { type: 'string' },
+  role: { type: 'string' },
+  name: { type: 'string' },
+  folder: { type: 'string' },
+  'on-conflict': { type: 'string' },
+  all: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const required = (value: string | undefined, flag: string) => {
+  if (!value) throw new UsageError(`--${flag} is required.`);
+
+  return value;
+};
+
+type Args = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
+
+const run = async ({ values, positionals }: Args) => {
+  const [group, command, ...rest] = positionals;
+  const { createUser, listUsers } = await import('@/lib/users/users');
+  const { uploadDocument } = await import('@/lib/documents/write');
+  const { reconcileFolder } = await import('@/lib/documents/reconcile');
+  const { env } = await import('@/lib/env');
+  const { db } = await import('@/lib/db');
+
+  switch (`${group} ${command}`) {
+    case 'users add':
+      return print(
+        await createUser({
+          email: required(values.email, 'email'),
+          password: required(values.password, 'password'),
+          role: required(values.role, 'role') as 'admin',
+          name: values.name,
+        }),
+      );
+    case 'users list':
+      return print(await listUsers());
+    case 'documents upload': {
+      const file = rest[0];
+      if (!file) throw new UsageError('documents upload needs a file path.');
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) throw new Error(`No such file: ${file}`);
+      const mode = values['on-conflict'] ?? 'fail';
+      if (!['fail', 'replace', 'rename'].includes(mode))
+        throw new UsageError('--on-conflict must be fail, replace or rename.');
+      const result = await uploadDocument({
+        folder: values.folder ?? '',
+        name: values.name ?? path.basename(file),
+        body: createReadStream(file),
+        userId: null,
+        onConflict: mode as 'fail',
+        maxBytes: env.MAX_UPLOAD_BYTES,
+      });
+      await (
+        await import('@/lib/audit/audit')
+      ).recordAudit({
+        action: 'document.upload',
+        outcome: 'success',
+        documentId: result.id,
+        details: { via: 'cli', name: result.name },
+      });
+
+      return print(result);
+    }
+    case 'documents list': {
+      const where = values.all ? { missingSince: null } : { missingSince: null, folder: values.folder ?? '' };
+      const rows = await db.document.findMany({
+        where,
+        select: { id: true, name: true, folder: true, size: true, sha256: true, version: true, lastModifiedAt: true },
+        orderBy: [{ folder: 'asc' }, { name: 'asc' }],
+      });
+
+      return print(rows);
+    }
+    case 'documents reconcile':
+      return print(await reconcileFolder(values.folder ?? '', { force: true }));
+    default:
+      throw new UsageError(group ? `Unknown command: ${positionals.join(' ')}` : 'No command given.');
+  }
+};
+
+const main = async () => {
+  let args: Args;
+  try {
+    args = parseArgs({ options, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+
+    return 2;
+  }
+  if (args.values.help || args.positionals.length === 0) {
+    process.stdout.write(`${USAGE}\n`);
+
+    return args.values.help ? 0 : 2;
+  }
+  let services: Services | undefined;
+  try {
+    const env = loadEnv();
+    services = await startServices({ env, kind: 'cli', attach: true });
+    setRuntimeEnv(services.overrides);
+    if (!services.attachedTo && services.overrides.DATABASE_URL) await migrateDatabase(services.overrides.DATABASE_URL);
+    await run(args);
+
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Error: ${message}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+
+    return error instanceof UsageError ? 2 : 1;
+  } finally {
+    const { disconnectDb } = await import('@/lib/db');
+    await disconnectDb();
+    await services?.stop();
+  }
+};
+
+void main().then((code) => process.exit(code));
