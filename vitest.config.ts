@@ -6,8 +6,6 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 export default defineConfig({
   resolve: { alias: { '@': root } },
   test: {
-    reporters: process.env.CI ? ['default', 'json'] : ['default'],
-    outputFile: { json: '.data/test-results/vitest.json' },
     projects: [
       {
         extends: true,

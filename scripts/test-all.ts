@@ -1,0 +1,100 @@
+/**
+ * `npm test`: every tier — unit, integration (real Postgres + S3), end-to-end (Playwright in
+ * Chromium against the one-command start) — then one closing line `N passed, N failed, N skipped`.
+ * `npm test -- --only unit,integration` runs a subset. Exit code is non-zero if any tier failed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from '@/lib/embedded/migrate';
+
+type Counts = { passed: number; failed: number; skipped: number };
+type Tier = { name: string; command: string[]; report: string; parse: (json: unknown) => Counts };
+
+const RESULTS = path.join(PROJECT_ROOT, '.data', 'test-results');
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+const VITEST = path.join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+
+type VitestJson = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+type PlaywrightJson = { stats: { expected: number; unexpected: number; skipped: number; flaky: number } };
+
+const vitestTier = (project: string): Tier => {
+  const report = path.join(RESULTS, `vitest-${project}.json`);
+
+  return {
+    name: project,
+    report,
+    command: [process.execPath, VITEST, 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    parse: (json) => {
+      const r = json as VitestJson;
+
+      return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+    },
+  };
+};
+
+const TIERS: Tier[] = [
+  vitestTier('unit'),
+  vitestTier('integration'),
+  {
+    name: 'e2e',
+    report: path.join(RESULTS, 'playwright.json'),
+    command: [TSX, 'scripts/e2e.ts'],
+    parse: (json) => {
+      const { stats } = json as PlaywrightJson;
+
+      return { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
+    },
+  },
+];
+
+const run = (command: string[]) =>
+  new Promise<number>((resolve) => {
+    const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? '', E2E_JSON_REPORT: path.join(RESULTS, 'playwright.json') } });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.once('error', () => resolve(1));
+  });
+
+const main = async () => {
+  const { values } = parseArgs({ options: { only: { type: 'string' } } });
+  const selected = values.only ? values.only.split(',').map((name) => name.trim()) : TIERS.map((tier) => tier.name);
+  const unknown = selected.filter((name) => !TIERS.some((tier) => tier.name === name));
+  if (unknown.length > 0) throw new Error(`Unknown tier(s): ${unknown.join(', ')}. Tiers: ${TIERS.map((t) => t.name).join(', ')}.`);
+  await mkdir(RESULTS, { recursive: true });
+
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const lines: string[] = [];
+  let isFailed = false;
+  for (const tier of TIERS.filter((t) => selected.includes(t.name))) {
+    process.stdout.write(`\n=== ${tier.name} tests ===\n`);
+    await rm(tier.report, { force: true });
+    const code = await run(tier.command);
+    let counts: Counts;
+    try {
+      counts = tier.parse(JSON.parse(await readFile(tier.report, 'utf8')));
+    } catch {
+      // The runner died before reporting: count the tier as one failure so it cannot pass silently.
+      counts = { passed: 0, failed: 1, skipped: 0 };
+    }
+    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    if (counts.passed + counts.failed === 0) counts.failed = 1; // a tier that ran nothing is broken
+    isFailed ||= counts.failed > 0;
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+    lines.push(`${tier.name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (exit ${code})`);
+  }
+  process.stdout.write(`\n=== summary ===\n${lines.join('\n')}\n`);
+  process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+
+  return isFailed ? 1 : 0;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);
