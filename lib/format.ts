@@ -1,12 +1,16 @@
-/** 1536 → "1.5 KB" (binary units, as file managers show them). */
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+const display = (value: number, unit: number) =>
+  unit === 0 ? String(value) : value < 9.95 ? value.toFixed(1) : value.toFixed(0);
+
+/** 1536 → "1.5 KB" (binary units, as file managers show them); rounding carries into the next unit. */
 export const formatBytes = (bytes: number) => {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (unit < UNITS.length - 1 && Number(display(value, unit)) >= 1024) {
     value /= 1024;
     unit++;
   }
 
-  return `${unit === 0 ? value : value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
+  return `${display(value, unit)} ${UNITS[unit]}`;
 };

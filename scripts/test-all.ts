@@ -25,7 +25,16 @@ const vitestTier = (project: string): Tier => {
   return {
     name: project,
     report,
-    command: [process.execPath, VITEST, 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    command: [
+      process.execPath,
+      VITEST,
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
     parse: (json) => {
       const r = json as VitestJson;
 
@@ -51,7 +60,11 @@ const TIERS: Tier[] = [
 
 const run = (command: string[]) =>
   new Promise<number>((resolve) => {
-    const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? '', E2E_JSON_REPORT: path.join(RESULTS, 'playwright.json') } });
+    const child = spawn(command[0]!, command.slice(1), {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, CI: process.env.CI ?? '', E2E_JSON_REPORT: path.join(RESULTS, 'playwright.json') },
+    });
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     child.once('error', () => resolve(1));
   });
@@ -60,7 +73,8 @@ const main = async () => {
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
   const selected = values.only ? values.only.split(',').map((name) => name.trim()) : TIERS.map((tier) => tier.name);
   const unknown = selected.filter((name) => !TIERS.some((tier) => tier.name === name));
-  if (unknown.length > 0) throw new Error(`Unknown tier(s): ${unknown.join(', ')}. Tiers: ${TIERS.map((t) => t.name).join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(`Unknown tier(s): ${unknown.join(', ')}. Tiers: ${TIERS.map((t) => t.name).join(', ')}.`);
   await mkdir(RESULTS, { recursive: true });
 
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
@@ -83,7 +97,9 @@ const main = async () => {
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;
-    lines.push(`${tier.name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (exit ${code})`);
+    lines.push(
+      `${tier.name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (exit ${code})`,
+    );
   }
   process.stdout.write(`\n=== summary ===\n${lines.join('\n')}\n`);
   process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);

@@ -1,18 +1,26 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 
+/** libpq's sslmode: require/prefer encrypt only, verify-ca checks the chain, verify-full also the host. */
+const sslOptions = (sslmode: string | null): pg.PoolConfig['ssl'] => {
+  if (!sslmode || sslmode === 'disable' || sslmode === 'allow') return undefined;
+  if (sslmode === 'verify-full') return { rejectUnauthorized: true };
+  if (sslmode === 'verify-ca') return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+
+  return { rejectUnauthorized: false };
+};
+
 /** Discrete connection fields: a connection string makes adapter-pg's shadow database point at the main one. */
 export const poolConfigFromUrl = (url: string): pg.PoolConfig => {
   const parsed = new URL(url);
-  const sslmode = parsed.searchParams.get('sslmode');
 
   return {
-    host: decodeURIComponent(parsed.hostname),
+    host: decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1'),
     port: parsed.port ? Number(parsed.port) : 5432,
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres',
-    ssl: sslmode && sslmode !== 'disable' ? { rejectUnauthorized: sslmode === 'verify-full' } : undefined,
+    ssl: sslOptions(parsed.searchParams.get('sslmode')),
     options: parsed.searchParams.get('schema') ? `-c search_path=${parsed.searchParams.get('schema')}` : undefined,
   };
 };

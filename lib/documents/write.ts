@@ -12,7 +12,15 @@ import {
   putObjectStream,
   type StoredObject,
 } from '@/lib/storage/objects';
-import { documentKey, extensionOf, internalKey, isKeyTooLong, nameProblem, parseFolder } from '@/lib/storage/keys';
+import {
+  documentKey,
+  extensionOf,
+  INTERNAL_FOLDER,
+  internalKey,
+  isKeyTooLong,
+  nameProblem,
+  parseFolder,
+} from '@/lib/storage/keys';
 
 // Copies inside a commit are server-side, but a large object on a slow S3 takes a while.
 const COMMIT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -45,6 +53,8 @@ export const validateTarget = ({ folder, name }: { folder: string; name: string 
   if ('problem' in parsed) throw badRequest('invalid_folder', parsed.problem);
   const problem = nameProblem(name);
   if (problem) throw badRequest('invalid_name', problem);
+  if (parsed.folder === '' && name === INTERNAL_FOLDER)
+    throw badRequest('invalid_name', `"${INTERNAL_FOLDER}" is reserved.`);
   const key = documentKey({ folder: parsed.folder, name });
   if (isKeyTooLong(key)) throw badRequest('invalid_name', 'The folder and name together are too long.');
 

@@ -42,7 +42,9 @@ export const parseKey = (key: string): { folder: string; name: string } | null =
   const folder = slash >= 0 ? relative.slice(0, slash) : '';
   const name = slash >= 0 ? relative.slice(slash + 1) : relative;
   const parsed = parseFolder(folder);
+  // Only canonical keys: "/a.docx" or "a//b.docx" would map to another object's key.
   if ('problem' in parsed || parsed.folder !== folder || nameProblem(name)) return null;
+  if (documentKey({ folder, name }) !== key) return null;
 
   return { folder, name };
 };

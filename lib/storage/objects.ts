@@ -12,7 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { env } from '@/lib/env';
 import { getS3 } from '@/lib/storage/client';
 
-export const PART_SIZE = 8 * 1024 * 1024;
+export const PART_SIZE = 5 * 1024 * 1024;
 
 export class ObjectTooLargeError extends Error {
   constructor(readonly limit: number) {

@@ -7,7 +7,12 @@ import { getS3 } from '@/lib/storage/client';
 
 export const uniqueFolder = (label = 'f') => `${label}-${randomUUID().slice(0, 8)}`;
 
-export const addDocument = (folder: string, name: string, body: string | Buffer = 'content', userId: string | null = null) =>
+export const addDocument = (
+  folder: string,
+  name: string,
+  body: string | Buffer = 'content',
+  userId: string | null = null,
+) =>
   uploadDocument({
     folder,
     name,

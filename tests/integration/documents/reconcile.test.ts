@@ -14,7 +14,9 @@ describe('reconcileFolder (bucket ↔ database)', () => {
     const report = await reconcileFolder(folder);
     expect(report).toMatchObject({ skipped: false, added: 1, folders: 1 });
     const listing = await listFolder({ folder });
-    expect(listing.documents).toMatchObject([{ name: 'From elsewhere.docx', size: 14, extension: 'docx', lastModifiedBy: null }]);
+    expect(listing.documents).toMatchObject([
+      { name: 'From elsewhere.docx', size: 14, extension: 'docx', lastModifiedBy: null },
+    ]);
     expect(listing.folders).toEqual([{ path: `${folder}/Nested`, name: 'Nested' }]);
     const row = await db.document.findFirstOrThrow({ where: { folder } });
     expect(row.sha256).toBeNull();

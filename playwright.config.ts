@@ -1,0 +1,55 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * Browser tier. Run it with `npm run test:e2e` (scripts/e2e.ts), which starts a throwaway portal
+ * and sets E2E_BASE_URL, the E2E_* accounts and CHROMIUM_PATH (system Chromium, when Playwright's
+ * own browser is not installed).
+ */
+const isCI = !!process.env.CI;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+// The tests write data: never against a shared database (scripts/e2e.ts checks this too).
+if (process.env.DATABASE_URL && !LOCAL_HOSTS.has(new URL(process.env.DATABASE_URL).hostname)) {
+  throw new Error('DATABASE_URL is not on localhost; the browser tests only run against a local database.');
+}
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.spec.ts',
+  outputDir: '.data/test-results/e2e-artifacts',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  forbidOnly: isCI,
+  retries: 0,
+  workers: 2,
+  // Live-editor specs need a Collabora/OnlyOffice server: opt in with E2E_EDITOR=1.
+  grepInvert: process.env.E2E_EDITOR ? undefined : /@editor|@collabora/,
+  reporter: isCI ? [['list'], ['json', { outputFile: '.data/test-results/playwright.json' }]] : [['list']],
+  use: {
+    baseURL: process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH || undefined,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+});

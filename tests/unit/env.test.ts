@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { env, loadEnv, publicUrl, setRuntimeEnv, type Env } from '@/lib/env';
+
+// Every variable a test here sets; each is put back to its previous value after every test.
+const TOUCHED = [
+  'SKIP_ENV_VALIDATION',
+  'PORT',
+  'HOST',
+  'PUBLIC_URL',
+  'S3_BUCKET',
+  'S3_ENDPOINT',
+  'S3_PREFIX',
+  'S3_FORCE_PATH_STYLE',
+  'SEED_SAMPLE_DOCUMENTS',
+  'DATABASE_URL',
+  'MAX_UPLOAD_BYTES',
+  'AUTH_SECRET',
+] as const;
+
+let saved: Record<string, string | undefined> = {};
+
+beforeEach(() => {
+  saved = Object.fromEntries(TOUCHED.map((key) => [key, process.env[key]]));
+  // Start every test from the defaults, with validation on.
+  setRuntimeEnv(Object.fromEntries(TOUCHED.map((key) => [key, undefined])));
+});
+
+afterEach(() => {
+  setRuntimeEnv(saved);
+});
+
+const loadError = (): Error => {
+  try {
+    loadEnv();
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`loadEnv threw a non-Error: ${String(error)}`);
+  }
+  throw new Error('loadEnv did not throw');
+};
+
+describe('loadEnv: validation', () => {
+  it('no variables set → defaults', () => {
+    expect(loadEnv()).toMatchObject({
+      PORT: 3000,
+      S3_BUCKET: 'wopi-documents',
+      S3_PREFIX: '',
+      S3_FORCE_PATH_STYLE: true,
+      MAX_UPLOAD_BYTES: 2 * 1024 ** 3,
+    });
+    expect(loadEnv().DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '0'],
+    ['PORT', '65536'],
+    ['S3_BUCKET', 'Bad_Name'],
+    ['S3_BUCKET', 'ab'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['S3_PREFIX', '/x'],
+    ['S3_PREFIX', 'x'],
+    ['S3_PREFIX', '/x/'],
+    ['MAX_UPLOAD_BYTES', '-1'],
+    ['MAX_UPLOAD_BYTES', '0'],
+    ['MAX_UPLOAD_BYTES', '1.5'],
+    ['S3_FORCE_PATH_STYLE', 'maybe'],
+    ['S3_ENDPOINT', 'not a url'],
+    ['AUTH_SECRET', 'too-short'],
+  ])('%s=%j → throws naming %s', (key, value) => {
+    setRuntimeEnv({ [key]: value });
+    const error = loadError();
+    expect(error.message).toMatch(/^Invalid environment variables:/);
+    expect(error.message).toContain(`  ${key}: `);
+  });
+
+  it('several bad variables → one Error naming each of them', () => {
+    setRuntimeEnv({
+      PORT: 'abc',
+      S3_BUCKET: 'Bad_Name',
+      DATABASE_URL: 'mysql://x',
+      S3_PREFIX: '/x',
+      MAX_UPLOAD_BYTES: '-1',
+    });
+    const { message } = loadError();
+    for (const key of ['PORT', 'S3_BUCKET', 'DATABASE_URL', 'S3_PREFIX', 'MAX_UPLOAD_BYTES']) {
+      expect(message).toContain(`  ${key}: `);
+    }
+    expect(message).toContain('DATABASE_URL: must be a postgresql:// URL');
+    expect(message).toContain('S3_BUCKET: must be a valid S3 bucket name');
+    expect(message).toContain('S3_PREFIX: must be empty or end with "/" (and not start with "/")');
+  });
+
+  it('the error does not name variables that are fine', () => {
+    setRuntimeEnv({ PORT: 'abc', S3_BUCKET: 'good-bucket' });
+    expect(loadError().message).not.toContain('S3_BUCKET');
+  });
+
+  it.each<[keyof Env, string, unknown]>([
+    ['PORT', '8080', 8080],
+    ['S3_BUCKET', 'my.bucket-1', 'my.bucket-1'],
+    ['DATABASE_URL', 'postgresql://u:p@h/db', 'postgresql://u:p@h/db'],
+    ['DATABASE_URL', 'postgres://u:p@h/db', 'postgres://u:p@h/db'],
+    ['S3_PREFIX', 'tenant/', 'tenant/'],
+    ['S3_PREFIX', 'a/b/', 'a/b/'],
+    ['MAX_UPLOAD_BYTES', '1048576', 1_048_576],
+  ])('%s=%j → %j', (key, value, expected) => {
+    setRuntimeEnv({ [key]: value });
+    expect(loadEnv()[key]).toEqual(expected);
+  });
+
+  it.each<[keyof Env]>([['S3_ENDPOINT'], ['DATABASE_URL'], ['PUBLIC_URL']])(
+    '%s="" counts as unset → undefined',
+    (key) => {
+      setRuntimeEnv({ [key]: '' });
+      expect(loadEnv()[key]).toBeUndefined();
+    },
+  );
+
+  it.each<[keyof Env, unknown]>([
+    ['PORT', 3000],
+    ['S3_PREFIX', ''],
+    ['S3_BUCKET', 'wopi-documents'],
+  ])('%s="" counts as unset → default %j', (key, expected) => {
+    setRuntimeEnv({ [key]: '' });
+    expect(loadEnv()[key]).toBe(expected);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('S3_FORCE_PATH_STYLE=%j → %s', (value, expected) => {
+    setRuntimeEnv({ S3_FORCE_PATH_STYLE: value, SEED_SAMPLE_DOCUMENTS: value });
+    expect(loadEnv().S3_FORCE_PATH_STYLE).toBe(expected);
+    expect(loadEnv().SEED_SAMPLE_DOCUMENTS).toBe(expected);
+  });
+
+  it('loadEnv caches: a later process.env change is seen only after setRuntimeEnv', () => {
+    setRuntimeEnv({ PORT: '4000' });
+    expect(loadEnv().PORT).toBe(4000);
+    process.env.PORT = '5000';
+    expect(loadEnv().PORT).toBe(4000);
+    setRuntimeEnv({ PORT: '6000' });
+    expect(loadEnv().PORT).toBe(6000);
+  });
+
+  it('env proxy reads the current validated config', () => {
+    setRuntimeEnv({ PORT: '4321' });
+    expect(env.PORT).toBe(4321);
+  });
+
+  it('SKIP_ENV_VALIDATION=1 → bad values do not throw', () => {
+    setRuntimeEnv({ SKIP_ENV_VALIDATION: '1', PORT: 'abc' });
+    expect(() => loadEnv()).not.toThrow();
+  });
+});
+
+describe('publicUrl', () => {
+  it('no PUBLIC_URL → http://127.0.0.1:3000', () => {
+    expect(publicUrl()).toBe('http://127.0.0.1:3000');
+  });
+
+  it('PORT=4000 → http://127.0.0.1:4000', () => {
+    setRuntimeEnv({ PORT: '4000' });
+    expect(publicUrl()).toBe('http://127.0.0.1:4000');
+  });
+
+  it('HOST=0.0.0.0 → http://127.0.0.1:PORT (a reachable address, not the wildcard)', () => {
+    setRuntimeEnv({ HOST: '0.0.0.0', PORT: '4000' });
+    expect(publicUrl()).toBe('http://127.0.0.1:4000');
+  });
+
+  it('HOST=portal.local → http://portal.local:PORT', () => {
+    setRuntimeEnv({ HOST: 'portal.local', PORT: '8080' });
+    expect(publicUrl()).toBe('http://portal.local:8080');
+  });
+
+  it.each([
+    ['https://docs.example.com', 'https://docs.example.com'],
+    ['https://docs.example.com/', 'https://docs.example.com'],
+    ['https://example.com/portal/', 'https://example.com/portal'],
+    ['http://10.0.0.5:8080', 'http://10.0.0.5:8080'],
+  ])('PUBLIC_URL=%j → %j', (value, expected) => {
+    setRuntimeEnv({ PUBLIC_URL: value, PORT: '4000' });
+    expect(publicUrl()).toBe(expected);
+  });
+
+  it('PUBLIC_URL="not a url" → throws naming PUBLIC_URL', () => {
+    setRuntimeEnv({ PUBLIC_URL: 'not a url' });
+    expect(() => publicUrl()).toThrow(/PUBLIC_URL/);
+  });
+});

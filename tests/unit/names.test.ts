@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { NAME_MAX_LENGTH, nameProblem } from '@/lib/names';
+
+describe('nameProblem', () => {
+  it.each([
+    ['report.docx'],
+    ['Quarterly report 2024.xlsx'],
+    ['a'],
+    ['.hidden'],
+    ['archive.tar.gz'],
+    ['Résumé – final.docx'],
+    ['日本語のファイル.pptx'],
+    ['emoji 😀.odt'],
+    ['brackets [1] (copy) {x} #1 & 100% + @ ~ $ = !.pdf'],
+    ['a'.repeat(NAME_MAX_LENGTH)],
+  ])('nameProblem(%j) → null (valid)', (name) => {
+    expect(nameProblem(name)).toBeNull();
+  });
+
+  it('NAME_MAX_LENGTH is 255', () => {
+    expect(NAME_MAX_LENGTH).toBe(255);
+  });
+
+  it('nameProblem: "" → empty', () => {
+    expect(nameProblem('')).toBe('The name is empty.');
+  });
+
+  it.each([[' a'], ['a '], [' '], ['\ta'], ['a\n'], ['a\u00a0']])(
+    'nameProblem(%j) → must not start or end with a space',
+    (name) => {
+      expect(nameProblem(name)).toBe('The name must not start or end with a space.');
+    },
+  );
+
+  it('nameProblem: 256 characters → longer than 255 characters', () => {
+    expect(nameProblem('a'.repeat(256))).toBe('The name is longer than 255 characters.');
+  });
+
+  it('nameProblem: 255 multibyte characters → valid (limit counts characters, not bytes)', () => {
+    expect(nameProblem('é'.repeat(255))).toBeNull();
+  });
+
+  it.each([['.'], ['..']])('nameProblem(%j) → cannot be "." or ".."', (name) => {
+    expect(nameProblem(name)).toBe('The name cannot be "." or "..".');
+  });
+
+  it.each([['report.'], ['...'], ['a b.']])('nameProblem(%j) → must not end with a dot', (name) => {
+    expect(nameProblem(name)).toBe('The name must not end with a dot.');
+  });
+
+  it.each([
+    ['"', 'The name must not contain "\\"".'],
+    ['*', 'The name must not contain "*".'],
+    [':', 'The name must not contain ":".'],
+    ['<', 'The name must not contain "<".'],
+    ['>', 'The name must not contain ">".'],
+    ['?', 'The name must not contain "?".'],
+    ['/', 'The name must not contain "/".'],
+    ['\\', 'The name must not contain "\\\\".'],
+    ['|', 'The name must not contain "|".'],
+  ])('nameProblem: %j → must not contain it', (char, message) => {
+    expect(nameProblem(`bad${char}name.docx`)).toBe(message);
+  });
+
+  it.each([
+    ['\u0000', 'The name must not contain "\\u0000".'],
+    ['\u0001', 'The name must not contain "\\u0001".'],
+    ['\u001f', 'The name must not contain "\\u001f".'],
+    ['\u007f', 'The name must not contain "\u007f".'],
+  ])('nameProblem: control character %j inside the name → must not contain it', (char, message) => {
+    expect(nameProblem(`bad${char}name`)).toBe(message);
+  });
+
+  it('nameProblem: reports the first forbidden character', () => {
+    expect(nameProblem('a|b*c')).toBe('The name must not contain "|".');
+  });
+
+  it('nameProblem: a leading space is reported before a forbidden character', () => {
+    expect(nameProblem(' a:b')).toBe('The name must not start or end with a space.');
+  });
+});
