@@ -76,8 +76,29 @@ export type Env = ReturnType<typeof buildEnv>;
 
 let cached: Env | undefined;
 
+let isDotenvLoaded = false;
+
+/**
+ * A `.env` in the working directory fills variables the environment leaves unset (Next.js
+ * reads it too). Tests never read it (vitest, or SKIP_DOTENV=1 from the e2e runner): they must
+ * not pick up a developer's database.
+ */
+const loadDotenv = () => {
+  if (isDotenvLoaded || process.env.VITEST || process.env.SKIP_DOTENV === '1') return;
+  isDotenvLoaded = true;
+  try {
+    process.loadEnvFile('.env');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+};
+
 /** Validates process.env now (and caches it); throws naming every bad variable. */
-export const loadEnv = (): Env => (cached ??= buildEnv());
+export const loadEnv = (): Env => {
+  loadDotenv();
+
+  return (cached ??= buildEnv());
+};
 
 export const env: Env = new Proxy({} as Env, {
   get: (_, key) => loadEnv()[key as keyof Env],

@@ -115,6 +115,8 @@ const main = async (): Promise<number> => {
     SEED_SAMPLE_DOCUMENTS: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     NEXT_TELEMETRY_DISABLED: '1',
+    // A developer's .env must not point the test portal at real services.
+    SKIP_DOTENV: '1',
   };
 
   let portal: ChildProcess | undefined;
