@@ -59,6 +59,13 @@ const main = async () => {
     env = loadEnv();
     setRuntimeEnv({ NEXTAUTH_URL: publicUrl() });
 
+    const { ensureBucket } = await import('@/lib/storage/objects');
+    const bucket = await ensureBucket().catch((error: unknown) => {
+      throw new Error(
+        `S3 bucket "${env.S3_BUCKET}" at ${env.S3_ENDPOINT ?? 'AWS'} is not usable: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    if (bucket.created) say(`Created bucket "${env.S3_BUCKET}".`);
     const { applied } = await migrateDatabase(env.DATABASE_URL!, say);
     if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
     const { seedIfEmpty, credentialsFile } = await import('../prisma/seed');

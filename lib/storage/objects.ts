@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import {
   CopyObjectCommand,
+  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -151,6 +152,20 @@ export const listPage = async (options: { prefix: string; delimiter?: string; co
 
 export const checkBucket = async () => {
   await getS3().send(new HeadBucketCommand({ Bucket: env.S3_BUCKET }));
+};
+
+/** Creates the bucket when the server says it does not exist (MinIO, a fresh account). */
+export const ensureBucket = async () => {
+  try {
+    await checkBucket();
+
+    return { created: false };
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  await getS3().send(new CreateBucketCommand({ Bucket: env.S3_BUCKET }));
+
+  return { created: true };
 };
 
 export const isNotFound = (error: unknown) => {
