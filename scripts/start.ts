@@ -45,7 +45,8 @@ const main = async () => {
       env,
       kind: 'server',
       attach: false,
-      log: env.LOG_LEVEL === 'debug' ? say : undefined,
+      log: say,
+      verbose: env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace',
     });
     if (services.embedded.postgresPid)
       say(`Embedded Postgres on ${new URL(services.embedded.databaseUrl!).host} (data in ${dataDir}/postgres)`);

@@ -21,6 +21,8 @@ export const startEmbeddedS3 = async (options: {
   dataDir: string;
   port: number;
   bucket: string;
+  /** Called when the server exits without being asked to. */
+  onUnexpectedExit?: (code: number | null) => void;
 }): Promise<EmbeddedS3Handle> => {
   const directory = path.resolve(options.dataDir);
   await mkdir(directory, { recursive: true });
@@ -33,6 +35,7 @@ export const startEmbeddedS3 = async (options: {
   );
   const stderr: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  let isStopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {
@@ -47,12 +50,17 @@ export const startEmbeddedS3 = async (options: {
     );
   });
 
+  child.once('exit', (code) => {
+    if (!isStopping) options.onUnexpectedExit?.(code);
+  });
+
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     accessKeyId: S3RVER_KEY,
     secretAccessKey: S3RVER_KEY,
     pid: child.pid,
     stop: async () => {
+      isStopping = true;
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },

@@ -12,7 +12,12 @@ const server = new S3rver({
 });
 const { port: actualPort } = await server.run();
 process.stdout.write(`${JSON.stringify({ ready: true, port: actualPort })}\n`);
-const stop = () => server.close(() => process.exit(0));
+// close() alone waits for clients' keep-alive connections to end, which may be never.
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.httpServer?.closeAllConnections?.();
+  setTimeout(() => process.exit(0), 2000).unref();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 // The parent holds our stdin; when it dies without signalling us, stdin closes and we exit.

@@ -64,14 +64,17 @@ type Options = {
   /** Use another live process's embedded services instead of starting our own. */
   attach: boolean;
   fast?: boolean;
+  /** Messages worth a line on the console. */
   log?: (line: string) => void;
+  /** Also forward Postgres's own log lines to `log`. */
+  verbose?: boolean;
 };
 
 /**
  * Resolves Postgres and S3: configured ones from the environment, else the embedded ones that
  * another process of ours already runs on DATA_DIR (when `attach`), else starts them.
  */
-export const startServices = async ({ env, kind, attach, fast, log }: Options): Promise<Services> => {
+export const startServices = async ({ env, kind, attach, fast, log, verbose }: Options): Promise<Services> => {
   const dataDir = path.resolve(env.DATA_DIR);
   const overrides: Record<string, string> = {};
   const needPostgres = !env.DATABASE_URL;
@@ -101,7 +104,7 @@ export const startServices = async ({ env, kind, attach, fast, log }: Options): 
         password: secrets.postgresPassword,
         database: 'wopi',
         fast,
-        log: (line) => log?.(`[postgres] ${line}`),
+        log: verbose ? (line) => log?.(`[postgres] ${line}`) : undefined,
       });
       stops.push(postgres.stop);
       overrides.DATABASE_URL = postgres.url;
@@ -113,6 +116,8 @@ export const startServices = async ({ env, kind, attach, fast, log }: Options): 
         dataDir: path.join(dataDir, 's3'),
         port: env.EMBEDDED_S3_PORT,
         bucket: env.S3_BUCKET,
+        onUnexpectedExit: (code) =>
+          log?.(`Embedded S3 server exited unexpectedly (code ${code}); storage is unavailable until the portal restarts.`),
       });
       stops.push(s3.stop);
       Object.assign(overrides, s3Overrides(s3.endpoint));
