@@ -60,6 +60,27 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
     xhr.send(file);
   };
 
+  /** Asks about the name first, so a clash costs no upload of the whole file. */
+  const preflight = async (id: number, file: File) => {
+    const query = new URLSearchParams({ folder, name: file.name });
+    const response = await fetch(`/api/admin/documents?${query.toString()}`).catch(() => null);
+    const body = response ? safeJson(await response.text()) : null;
+    if (response?.ok && body?.exists) {
+      update(id, { status: 'conflict', message: `A document named “${file.name}” already exists in this folder.` });
+
+      return;
+    }
+    if (response && response.status === 400) {
+      update(id, {
+        status: 'error',
+        message: (body?.error?.message as string | undefined) ?? 'The name is not allowed.',
+      });
+
+      return;
+    }
+    send(id, 'fail');
+  };
+
   const addFiles = (list: FileList | null) => {
     if (!list) return;
     for (const file of Array.from(list)) {
@@ -79,7 +100,7 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
           message: problem ?? undefined,
         },
       ]);
-      if (!problem) send(id, 'fail');
+      if (!problem) void preflight(id, file);
     }
   };
 

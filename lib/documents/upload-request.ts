@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { badRequest, payloadTooLarge } from '@/lib/api/errors';
 import { recordAudit } from '@/lib/audit/audit';
 import type { SessionUser } from '@/lib/auth/session';
-import { uploadDocument } from '@/lib/documents/write';
+import { checkUploadTarget, uploadDocument } from '@/lib/documents/write';
 import { env } from '@/lib/env';
 
 const querySchema = z.object({
@@ -52,4 +52,12 @@ export const uploadDocumentFromRequest = async ({ request, user }: { request: Re
     });
     throw error;
   }
+};
+
+/** GET with ?folder=&name=: 200 `{exists, suggestion?}` or 400 with why the name is refused. */
+export const checkUploadFromRequest = async ({ request }: { request: Request }) => {
+  const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw badRequest('invalid_request', parsed.error.issues.map((issue) => issue.message).join(' '));
+
+  return Response.json(await checkUploadTarget(parsed.data), { headers: { 'Cache-Control': 'no-store' } });
 };

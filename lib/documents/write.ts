@@ -80,6 +80,15 @@ export const freeName = async (folder: string, name: string) => {
   throw conflict('name_conflict', `Too many documents named like "${name}".`);
 };
 
+/** Before sending any bytes: would this name be refused, or clash with a document? */
+export const checkUploadTarget = async ({ folder, name }: { folder: string; name: string }) => {
+  const target = validateTarget({ folder, name });
+  const current = await existingAt(target.key);
+  if (!current || current.missingSince) return { exists: false as const };
+
+  return { exists: true as const, suggestion: await freeName(target.folder, name) };
+};
+
 const existingAt = (key: string) =>
   db.document.findUnique({ where: { key }, select: { id: true, missingSince: true } });
 

@@ -117,7 +117,9 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
         port: env.EMBEDDED_S3_PORT,
         bucket: env.S3_BUCKET,
         onUnexpectedExit: (code) =>
-          log?.(`Embedded S3 server exited unexpectedly (code ${code}); storage is unavailable until the portal restarts.`),
+          log?.(
+            `Embedded S3 server exited unexpectedly (code ${code}); storage is unavailable until the portal restarts.`,
+          ),
       });
       stops.push(s3.stop);
       Object.assign(overrides, s3Overrides(s3.endpoint));

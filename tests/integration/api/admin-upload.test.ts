@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { POST } from '@/app/api/admin/documents/route';
+import { GET, POST } from '@/app/api/admin/documents/route';
 import { db } from '@/lib/db';
 import { documentKey } from '@/lib/storage/keys';
 import { getObjectStream, headObject } from '@/lib/storage/objects';
@@ -171,5 +171,31 @@ describe('POST /api/admin/documents', () => {
     expect((await readAll(documentKey({ folder, name: 'a.docx' }))).toString()).toBe('original');
     const row = await db.document.findFirstOrThrow({ where: { folder } });
     expect(row.version).toBe(1);
+  });
+});
+
+describe('GET /api/admin/documents?folder=&name= (pre-upload check)', () => {
+  const check = async (cookie: string | undefined, folder: string, name: string) =>
+    GET(
+      new Request(`http://127.0.0.1/api/admin/documents?${new URLSearchParams({ folder, name }).toString()}`, {
+        headers: cookie ? { cookie } : {},
+      }),
+      emptyContext,
+    );
+
+  it('free name → 200 {exists:false}; taken → {exists:true, suggestion}', async () => {
+    const cookie = await sessionCookie(await makeUser('admin'));
+    const folder = `f-${randomUUID()}`;
+    expect(await (await check(cookie, folder, 'a.docx')).json()).toEqual({ exists: false });
+    await upload({ cookie, folder, name: 'a.docx', body: 'x' });
+    expect(await (await check(cookie, folder, 'a.docx')).json()).toEqual({ exists: true, suggestion: 'a (1).docx' });
+  });
+
+  it('invalid name → 400 invalid_name; viewer → 403', async () => {
+    const admin = await sessionCookie(await makeUser('admin'));
+    const response = await check(admin, 'x', 'a?b.docx');
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe('invalid_name');
+    expect((await check(await sessionCookie(await makeUser('viewer')), 'x', 'a.docx')).status).toBe(403);
   });
 });
