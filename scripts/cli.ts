@@ -51,7 +51,7 @@ const run = async ({ values, positionals }: Args) => {
   const { uploadDocument } = await import('@/lib/documents/write');
   const { reconcileFolder } = await import('@/lib/documents/reconcile');
   const { env } = await import('@/lib/env');
-  const { db } = await import('@/lib/db');
+  const { listDocumentRows } = await import('@/lib/documents/queries');
 
   switch (`${group} ${command}`) {
     case 'users add':
@@ -92,16 +92,8 @@ const run = async ({ values, positionals }: Args) => {
 
       return print(result);
     }
-    case 'documents list': {
-      const where = values.all ? { missingSince: null } : { missingSince: null, folder: values.folder ?? '' };
-      const rows = await db.document.findMany({
-        where,
-        select: { id: true, name: true, folder: true, size: true, sha256: true, version: true, lastModifiedAt: true },
-        orderBy: [{ folder: 'asc' }, { name: 'asc' }],
-      });
-
-      return print(rows);
-    }
+    case 'documents list':
+      return print(await listDocumentRows(values.all ? null : (values.folder ?? '')));
     case 'documents reconcile':
       return print(await reconcileFolder(values.folder ?? '', { force: true }));
     default:

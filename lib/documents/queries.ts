@@ -4,6 +4,9 @@ import type { DocumentSummary, SortDirection, SortField } from '@/lib/documents/
 
 export const PAGE_SIZE_MAX = 200;
 
+/** Rows the portal shows: not deleted, and their object not vanished from the bucket. */
+export const VISIBLE = { missingSince: null, deletedAt: null } as const satisfies Prisma.DocumentWhereInput;
+
 const summarySelect = {
   id: true,
   name: true,
@@ -51,7 +54,7 @@ export const listFolder = async ({
 }: ListOptions) => {
   const take = Math.min(Math.max(pageSize, 1), PAGE_SIZE_MAX);
   const filter = query?.trim() ? { contains: escapeLike(query.trim()), mode: 'insensitive' as const } : undefined;
-  const where: Prisma.DocumentWhereInput = { folder, missingSince: null, ...(filter ? { name: filter } : {}) };
+  const where: Prisma.DocumentWhereInput = { folder, ...VISIBLE, ...(filter ? { name: filter } : {}) };
   const [total, rows, folders] = await Promise.all([
     db.document.count({ where }),
     db.document.findMany({
@@ -74,7 +77,7 @@ export const listFolder = async ({
 
 export const getDocument = async (id: string) => {
   const row = await db.document.findFirst({
-    where: { id, missingSince: null },
+    where: { id, ...VISIBLE },
     select: { ...summarySelect, key: true, sha256: true },
   });
 
@@ -85,3 +88,11 @@ export const findDocumentByKey = async (key: string) =>
   db.document.findUnique({ where: { key }, select: { id: true, missingSince: true } });
 
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+/** For the CLI: every visible document in one folder, or in all of them. */
+export const listDocumentRows = (folder: string | null) =>
+  db.document.findMany({
+    where: folder === null ? VISIBLE : { ...VISIBLE, folder },
+    select: { id: true, name: true, folder: true, size: true, sha256: true, version: true, lastModifiedAt: true },
+    orderBy: [{ folder: 'asc' }, { name: 'asc' }],
+  });

@@ -2,6 +2,7 @@ import { db } from '@/lib/db';
 import { ensureFolders, nameOf } from '@/lib/documents/folders';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
+import { VISIBLE } from '@/lib/documents/queries';
 import { extensionOf, folderPrefix, parseFolder, parseKey } from '@/lib/storage/keys';
 import { listPage, type ListedObject } from '@/lib/storage/objects';
 
@@ -37,6 +38,7 @@ const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date
     if (!row) {
       added.push({
         key: object.key,
+        contentKey: object.key,
         name,
         folder,
         extension: extensionOf(name),
@@ -50,6 +52,7 @@ const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date
       await db.document.update({
         where: { id: row.id },
         data: {
+          contentKey: object.key,
           size: object.size,
           etag: object.etag,
           sha256: null,
@@ -90,7 +93,7 @@ const syncSubfolders = async (folder: string, prefixes: string[]) => {
   const gone = await db.folder.findMany({ where: { parent: folder, path: { notIn: paths } }, select: { path: true } });
   for (const { path } of gone) {
     const inUse = await db.document.findFirst({
-      where: { missingSince: null, OR: [{ folder: path }, { folder: { startsWith: `${path}/` } }] },
+      where: { ...VISIBLE, OR: [{ folder: path }, { folder: { startsWith: `${path}/` } }] },
       select: { id: true },
     });
     if (!inUse) await db.folder.deleteMany({ where: { OR: [{ path }, { path: { startsWith: `${path}/` } }] } });
@@ -120,7 +123,7 @@ export const reconcileFolder = async (folder: string, { force = false } = {}): P
     token = page.next;
   } while (token);
   const vanished = await db.document.updateMany({
-    where: { folder, missingSince: null, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: seenAt } }] },
+    where: { folder, ...VISIBLE, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: seenAt } }] },
     data: { missingSince: seenAt },
   });
   report.missing = vanished.count;

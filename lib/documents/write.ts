@@ -1,26 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { conflict, badRequest, notFound, payloadTooLarge } from '@/lib/api/errors';
-import { db, type Tx } from '@/lib/db';
-import { ensureFolders } from '@/lib/documents/folders';
+import { badRequest, conflict, payloadTooLarge } from '@/lib/api/errors';
+import { db } from '@/lib/db';
 import type { ConflictMode } from '@/lib/documents/types';
 import { Prisma } from '@/lib/generated/prisma/client';
 import {
-  copyObject,
-  deleteObject,
-  ObjectTooLargeError,
-  putObjectStream,
-  type StoredObject,
-} from '@/lib/storage/objects';
-import {
-  documentKey,
-  extensionOf,
-  INTERNAL_FOLDER,
-  internalKey,
-  isKeyTooLong,
-  nameProblem,
-  parseFolder,
-} from '@/lib/storage/keys';
+  createDocumentLocked,
+  discardBlob,
+  heldLock,
+  lockDocumentRow,
+  replaceContentLocked,
+  stageContent,
+} from '@/lib/documents/content';
+import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameProblem, parseFolder } from '@/lib/storage/keys';
+import { ObjectTooLargeError, type StoredObject } from '@/lib/storage/objects';
 
 // Copies inside a commit are server-side, but a large object on a slow S3 takes a while.
 const COMMIT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -93,10 +85,9 @@ const existingAt = (key: string) =>
   db.document.findUnique({ where: { key }, select: { id: true, missingSince: true } });
 
 /**
- * Streams an upload to a staging object, then commits it: a new document, or a new version of
- * the one with the same name (`replace`). Readers never see a partial or mixed body: the bytes
- * reach the document's key only by a server-side copy inside the database transaction that
- * records them, with the document row locked.
+ * Streams an upload into a new blob, then commits it (lib/documents/content.ts): a new document,
+ * or a new version of the one with the same name (`replace`, refused while an editor holds a
+ * WOPI lock on it). Readers never see a partial or mixed body.
  */
 export const uploadDocument = async (input: UploadInput): Promise<UploadResult> => {
   const target = validateTarget(input);
@@ -111,11 +102,9 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
     if (input.onConflict === 'rename') name = await freeName(target.folder, name);
   }
 
-  const stagingKey = internalKey('staging', randomUUID());
-  let stored: StoredObject;
+  let staged: Awaited<ReturnType<typeof stageContent>>;
   try {
-    stored = await putObjectStream({
-      key: stagingKey,
+    staged = await stageContent({
       body: input.body,
       contentType: input.contentType,
       maxBytes: input.maxBytes,
@@ -130,20 +119,20 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
     return await commitUpload({
       folder: target.folder,
       name,
-      stagingKey,
-      stored,
+      ...staged,
       userId: input.userId,
       allowReplace: input.onConflict !== 'fail',
     });
-  } finally {
-    await deleteObject(stagingKey).catch(() => {});
+  } catch (error) {
+    await discardBlob(staged.blobKey);
+    throw error;
   }
 };
 
 type CommitInput = {
   folder: string;
   name: string;
-  stagingKey: string;
+  blobKey: string;
   stored: StoredObject;
   userId: string | null;
   allowReplace: boolean;
@@ -151,38 +140,44 @@ type CommitInput = {
 
 const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
   const key = documentKey(input);
+  const now = new Date();
   try {
     return await db.$transaction(
       async (tx) => {
-        const locked = await lockDocumentRow(tx, key);
-        if (locked && !locked.missingSince) {
+        const row = await lockDocumentRow(tx, { key });
+        if (row && !row.missingSince) {
           if (!input.allowReplace)
             throw conflict('name_conflict', `A document named "${input.name}" already exists in this folder.`);
-          if (locked.lockExpiresAt && locked.lockExpiresAt > new Date()) {
+          if (await heldLock(tx, row.id, now)) {
             throw conflict('locked', `"${input.name}" is open for editing; try again when it is closed.`);
           }
+          const written = await replaceContentLocked(tx, row, { ...input, now });
 
-          return replaceContent(tx, { ...input, key, documentId: locked.id });
-        }
-        if (locked) await tx.document.delete({ where: { id: locked.id } });
-        await ensureFolders(input.folder, tx);
-        const { etag } = await copyObject(input.stagingKey, key);
-        const created = await tx.document.create({
-          data: {
-            key,
+          return {
+            id: row.id,
             name: input.name,
             folder: input.folder,
-            extension: extensionOf(input.name),
-            size: input.stored.size,
-            sha256: input.stored.sha256,
-            etag,
-            lastModifiedAt: new Date(),
-            lastSeenAt: new Date(),
-            createdById: input.userId,
-            lastModifiedById: input.userId,
-          },
-          select: { id: true, version: true },
-        });
+            size: written.size,
+            sha256: written.sha256,
+            version: written.version,
+            replaced: true,
+          };
+        }
+        if (row) {
+          // The object had vanished: the upload brings the document back, history intact.
+          const written = await replaceContentLocked(tx, row, { ...input, now });
+
+          return {
+            id: row.id,
+            name: input.name,
+            folder: input.folder,
+            size: written.size,
+            sha256: written.sha256,
+            version: written.version,
+            replaced: false,
+          };
+        }
+        const created = await createDocumentLocked(tx, { ...input, key, now });
 
         return {
           id: created.id,
@@ -203,70 +198,4 @@ const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
     }
     throw error;
   }
-};
-
-/** SELECT … FOR UPDATE: the row stays locked until the transaction ends. */
-const lockDocumentRow = async (tx: Tx, key: string) => {
-  const rows = await tx.$queryRaw<
-    { id: string; missingSince: Date | null; version: number; lockExpiresAt: Date | null }[]
-  >`
-    SELECT d.id, d."missingSince", d.version, l."expiresAt" AS "lockExpiresAt"
-    FROM "Document" d LEFT JOIN "Lock" l ON l."documentId" = d.id
-    WHERE d.key = ${key} FOR UPDATE OF d`;
-
-  return rows[0] ?? null;
-};
-
-const replaceContent = async (
-  tx: Tx,
-  input: CommitInput & { key: string; documentId: string },
-): Promise<UploadResult> => {
-  const before = await tx.document.findUniqueOrThrow({
-    where: { id: input.documentId },
-    select: { version: true, size: true, sha256: true, lastModifiedById: true },
-  });
-  const versionKey = internalKey('versions', input.documentId, String(before.version));
-  await copyObject(input.key, versionKey);
-  await tx.documentVersion.create({
-    data: {
-      documentId: input.documentId,
-      version: before.version,
-      key: versionKey,
-      size: before.size,
-      sha256: before.sha256,
-      createdById: before.lastModifiedById,
-    },
-  });
-  const { etag } = await copyObject(input.stagingKey, input.key);
-  const updated = await tx.document.update({
-    where: { id: input.documentId },
-    data: {
-      size: input.stored.size,
-      sha256: input.stored.sha256,
-      etag,
-      version: { increment: 1 },
-      lastModifiedAt: new Date(),
-      lastSeenAt: new Date(),
-      lastModifiedById: input.userId,
-      missingSince: null,
-    },
-    select: { version: true },
-  });
-
-  return {
-    id: input.documentId,
-    name: input.name,
-    folder: input.folder,
-    size: input.stored.size,
-    sha256: input.stored.sha256,
-    version: updated.version,
-    replaced: true,
-  };
-};
-
-export const requireDocument = async (id: string) => {
-  const row = await db.document.findFirst({ where: { id, missingSince: null }, select: { id: true } });
-  if (!row) throw notFound('No such document.');
-
-  return row;
 };

@@ -44,6 +44,7 @@ describe('listFolder', () => {
     await db.document.createMany({
       data: Array.from({ length: 125 }, (_, index) => ({
         key: `${folder}/doc-${String(index).padStart(3, '0')}.txt`,
+        contentKey: `${folder}/doc-${String(index).padStart(3, '0')}.txt`,
         name: `doc-${String(index).padStart(3, '0')}.txt`,
         folder,
         extension: 'txt',
@@ -62,6 +63,7 @@ describe('listFolder', () => {
     const folder = uniqueFolder('big');
     const rows = Array.from({ length: 10_000 }, (_, index) => ({
       key: `${folder}/file-${index}.docx`,
+      contentKey: `${folder}/file-${index}.docx`,
       name: `file-${index}.docx`,
       folder,
       extension: 'docx',

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Tx } from '@/lib/db';
+import { ensureFolders } from '@/lib/documents/folders';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import { extensionOf, internalKey } from '@/lib/storage/keys';
+import { copyObject, deleteObject, isNotFound, putObjectStream, type StoredObject } from '@/lib/storage/objects';
+
+/**
+ * How document bytes change. Every write streams into a new immutable object under
+ * `.wopi/blobs/`, then one transaction, with the document row locked, makes it current: the
+ * blob becomes `contentKey` (readers stream exactly the bytes the row describes), a copy lands
+ * at the visible key for other tools, and the version history gains a row. The previous blob
+ * stays as the previous version.
+ */
+
+const BLOB_FOLDER = 'blobs';
+
+export const isBlobKey = (key: string) => key.startsWith(internalKey(BLOB_FOLDER, ''));
+
+type StageInput = {
+  body: ReadableStream<Uint8Array> | Readable;
+  maxBytes: number;
+  contentType?: string;
+  onProgress?: (bytes: number) => void;
+  signal?: AbortSignal;
+};
+
+/** Streams a body into a fresh blob. Throws ObjectTooLargeError past `maxBytes`; nothing is left behind on error. */
+export const stageContent = async (input: StageInput): Promise<{ blobKey: string; stored: StoredObject }> => {
+  const blobKey = internalKey(BLOB_FOLDER, randomUUID());
+  const stored = await putObjectStream({ key: blobKey, ...input });
+
+  return { blobKey, stored };
+};
+
+export const discardBlob = async (blobKey: string) => {
+  await deleteObject(blobKey).catch(() => {});
+};
+
+export type LockedDocument = {
+  id: string;
+  key: string;
+  contentKey: string;
+  name: string;
+  folder: string;
+  version: number;
+  size: bigint;
+  sha256: string | null;
+  lastModifiedAt: Date;
+  lastModifiedById: string | null;
+  missingSince: Date | null;
+  deletedAt: Date | null;
+};
+
+/** SELECT … FOR UPDATE: the row stays locked until the transaction ends (this also blocks new WOPI locks on it). */
+export const lockDocumentRow = async (tx: Tx, where: { id: string } | { key: string }) => {
+  const rows =
+    'id' in where
+      ? await tx.$queryRaw<LockedDocument[]>`
+          SELECT id, key, "contentKey", name, folder, version, size, sha256, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
+          FROM "Document" WHERE id = ${where.id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<LockedDocument[]>`
+          SELECT id, key, "contentKey", name, folder, version, size, sha256, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
+          FROM "Document" WHERE key = ${where.key} FOR UPDATE`;
+
+  return rows[0] ?? null;
+};
+
+/** The WOPI lock held on a document ('' if none), share-locked until the transaction ends. */
+export const heldLock = async (tx: Tx, documentId: string, now: Date) => {
+  const rows = await tx.$queryRaw<{ lockId: string }[]>`
+    SELECT "lockId" FROM "Lock" WHERE "documentId" = ${documentId}::uuid AND "expiresAt" > ${now} FOR SHARE`;
+
+  return rows[0]?.lockId ?? '';
+};
+
+/** Strictly after the previous time, so LastModifiedTime differs after every write. */
+const nextModifiedAt = (previous: Date, now: Date) => new Date(Math.max(now.getTime(), previous.getTime() + 1));
+
+/** Makes sure the row's current bytes are recorded as a version with an immutable blob. */
+const preserveCurrentVersion = async (tx: Tx, row: LockedDocument) => {
+  const existing = await tx.documentVersion.findUnique({
+    where: { documentId_version: { documentId: row.id, version: row.version } },
+    select: { id: true },
+  });
+  if (existing) return;
+  let key = row.contentKey;
+  if (!isBlobKey(key)) {
+    // Bytes another tool put at the visible key: copy them aside before they are overwritten.
+    key = internalKey(BLOB_FOLDER, randomUUID());
+    try {
+      await copyObject(row.contentKey, key);
+    } catch (error) {
+      // A document whose object vanished has no bytes left to keep.
+      if (isNotFound(error)) return;
+      throw error;
+    }
+  }
+  await tx.documentVersion.create({
+    data: {
+      documentId: row.id,
+      version: row.version,
+      key,
+      size: row.size,
+      sha256: row.sha256,
+      createdById: row.lastModifiedById,
+    },
+  });
+};
+
+type WriteInput = {
+  blobKey: string;
+  stored: StoredObject;
+  userId: string | null;
+  now: Date;
+  details?: Prisma.InputJsonValue;
+};
+
+/** Inside a transaction holding the row lock: the blob becomes the document's new version. */
+export const replaceContentLocked = async (tx: Tx, row: LockedDocument, input: WriteInput) => {
+  await preserveCurrentVersion(tx, row);
+  const { etag } = await copyObject(input.blobKey, row.key);
+  const version = row.version + 1;
+  const lastModifiedAt = nextModifiedAt(row.lastModifiedAt, input.now);
+  await tx.document.update({
+    where: { id: row.id },
+    data: {
+      contentKey: input.blobKey,
+      size: input.stored.size,
+      sha256: input.stored.sha256,
+      etag,
+      version,
+      lastModifiedAt,
+      lastSeenAt: input.now,
+      lastModifiedById: input.userId,
+      missingSince: null,
+    },
+  });
+  await tx.documentVersion.create({
+    data: {
+      documentId: row.id,
+      version,
+      key: input.blobKey,
+      size: input.stored.size,
+      sha256: input.stored.sha256,
+      createdById: input.userId,
+      details: input.details,
+    },
+  });
+
+  return { version, lastModifiedAt, size: input.stored.size, sha256: input.stored.sha256 };
+};
+
+/** Inside a transaction: a new document at folder/name whose first version is the blob. */
+export const createDocumentLocked = async (
+  tx: Tx,
+  input: WriteInput & { folder: string; name: string; key: string },
+) => {
+  await ensureFolders(input.folder, tx);
+  const { etag } = await copyObject(input.blobKey, input.key);
+  const created = await tx.document.create({
+    data: {
+      key: input.key,
+      contentKey: input.blobKey,
+      name: input.name,
+      folder: input.folder,
+      extension: extensionOf(input.name),
+      size: input.stored.size,
+      sha256: input.stored.sha256,
+      etag,
+      lastModifiedAt: input.now,
+      lastSeenAt: input.now,
+      createdById: input.userId,
+      lastModifiedById: input.userId,
+    },
+    select: { id: true, version: true, lastModifiedAt: true },
+  });
+  await tx.documentVersion.create({
+    data: {
+      documentId: created.id,
+      version: created.version,
+      key: input.blobKey,
+      size: input.stored.size,
+      sha256: input.stored.sha256,
+      createdById: input.userId,
+      details: input.details,
+    },
+  });
+
+  return created;
+};

@@ -1,0 +1,101 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { env } from '@/lib/env';
+import { PERMISSIONS, type Permission } from '@/lib/tokens/permissions';
+
+export const DEFAULT_TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
+const AUDIENCE = 'wopi';
+const ISSUER = 'wopi-portal';
+
+export type AccessTokenClaims = {
+  documentId: string;
+  userId: string;
+  permissions: Permission[];
+  /** Milliseconds since the epoch, as WOPI's access_token_ttl. */
+  expiresAt: number;
+  /** Unique per token: "an open from a new token" is audited once. */
+  tokenId: string;
+};
+
+const payloadSchema = z.object({
+  sub: z.string().min(1),
+  doc: z.string().min(1),
+  perm: z.array(z.enum(PERMISSIONS)),
+  exp: z.number(),
+  jti: z.string().min(1),
+});
+
+const key = () => {
+  const secret = env.WOPI_TOKEN_SECRET;
+  if (!secret) throw new Error('WOPI_TOKEN_SECRET is not set (npm start generates one in DATA_DIR).');
+
+  return new TextEncoder().encode(secret);
+};
+
+type MintInput = {
+  documentId: string;
+  userId: string;
+  permissions: readonly Permission[];
+  ttlMs?: number;
+  now?: number;
+  notAfter?: number;
+};
+
+/**
+ * An HMAC-SHA256 signed JWT scoped to one document, one user and a permission set. `notAfter`
+ * caps the expiry (a token minted for a new document never outlives the caller's own).
+ */
+export const mintAccessToken = async ({
+  documentId,
+  userId,
+  permissions,
+  ttlMs = DEFAULT_TOKEN_TTL_MS,
+  now = Date.now(),
+  notAfter,
+}: MintInput) => {
+  const expiresAtSeconds = Math.floor(Math.min(now + ttlMs, notAfter ?? Infinity) / 1000);
+  const token = await new SignJWT({ doc: documentId, perm: [...new Set(permissions)] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setAudience(AUDIENCE)
+    .setIssuer(ISSUER)
+    .setIssuedAt(Math.floor(now / 1000))
+    .setExpirationTime(expiresAtSeconds)
+    .setJti(crypto.randomUUID())
+    .sign(key());
+
+  return { token, expiresAt: expiresAtSeconds * 1000 };
+};
+
+/**
+ * The claims of a valid token, or null for a missing, malformed, tampered (jose compares the
+ * signature in constant time) or expired one.
+ */
+export const verifyAccessToken = async (
+  token: string | null | undefined,
+  now = Date.now(),
+): Promise<AccessTokenClaims | null> => {
+  if (!token || token.length > 4096) return null;
+  try {
+    const { payload } = await jwtVerify(token, key(), {
+      algorithms: ['HS256'],
+      audience: AUDIENCE,
+      issuer: ISSUER,
+      currentDate: new Date(now),
+      clockTolerance: 0,
+    });
+    const parsed = payloadSchema.safeParse(payload);
+    if (!parsed.success) return null;
+
+    return {
+      documentId: parsed.data.doc,
+      userId: parsed.data.sub,
+      permissions: parsed.data.perm,
+      expiresAt: parsed.data.exp * 1000,
+      tokenId: parsed.data.jti,
+    };
+  } catch (error) {
+    if (error instanceof errors.JOSEError) return null;
+    throw error;
+  }
+};
