@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateDatabase } from '@/lib/embedded/migrate';
+import { secretOverrides } from '@/lib/embedded/secrets';
 import { startServices, type Services } from '@/lib/embedded/services';
 import { loadEnv, setRuntimeEnv } from '@/lib/env';
 
@@ -18,6 +19,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   documents upload <path> [--name N] [--folder F] [--on-conflict fail|replace|rename]
   documents list [--folder F] [--all]
   documents reconcile [--folder F]
+  token --document ID --user EMAIL [--readonly] [--ttl-hours H]
 
 Output is JSON. Configuration comes from the environment (see .env.example).`;
 
@@ -34,6 +36,10 @@ const options = {
   folder: { type: 'string' },
   'on-conflict': { type: 'string' },
   all: { type: 'boolean' },
+  document: { type: 'string' },
+  user: { type: 'string' },
+  readonly: { type: 'boolean' },
+  'ttl-hours': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,6 +58,25 @@ const run = async ({ values, positionals }: Args) => {
   const { reconcileFolder } = await import('@/lib/documents/reconcile');
   const { env } = await import('@/lib/env');
   const { listDocumentRows } = await import('@/lib/documents/queries');
+
+  if (group === 'token') {
+    const { findUserByEmail } = await import('@/lib/users/users');
+    const { issueAccessToken } = await import('@/lib/tokens/issue');
+    const email = required(values.user, 'user');
+    const user = await findUserByEmail(email);
+    if (!user) throw new Error(`No user with email ${email}.`);
+    const hours = values['ttl-hours'] === undefined ? 10 : Number(values['ttl-hours']);
+    if (!Number.isFinite(hours) || hours <= 0) throw new UsageError('--ttl-hours must be a positive number.');
+
+    return print(
+      await issueAccessToken({
+        documentId: required(values.document, 'document'),
+        user,
+        readonly: values.readonly,
+        ttlMs: hours * 3600_000,
+      }),
+    );
+  }
 
   switch (`${group} ${command}`) {
     case 'users add':
@@ -119,7 +144,16 @@ const main = async () => {
   try {
     const env = loadEnv();
     services = await startServices({ env, kind: 'cli', attach: true });
-    setRuntimeEnv(services.overrides);
+    setRuntimeEnv({
+      ...services.overrides,
+      // Attached to a running portal: URLs we print (wopiSrc) point at it.
+      ...(services.attachedTo?.appUrl && !env.PUBLIC_URL ? { PUBLIC_URL: services.attachedTo.appUrl } : {}),
+      ...(await secretOverrides({
+        dataDir: path.resolve(env.DATA_DIR),
+        authSecret: env.AUTH_SECRET,
+        wopiTokenSecret: env.WOPI_TOKEN_SECRET,
+      })),
+    });
     if (!services.attachedTo && services.overrides.DATABASE_URL) await migrateDatabase(services.overrides.DATABASE_URL);
     await run(args);
 

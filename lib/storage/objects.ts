@@ -91,7 +91,7 @@ export const getObjectStream = async (key: string, range?: string) => {
   const result = await getS3().send(new GetObjectCommand({ Bucket: env.S3_BUCKET, Key: key, Range: range }));
 
   return {
-    body: result.Body!.transformToWebStream(),
+    body: result.Body!.transformToWebStream() as ReadableStream<Uint8Array>,
     size: result.ContentLength ?? 0,
     etag: result.ETag,
     contentType: result.ContentType,

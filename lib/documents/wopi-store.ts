@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { db } from '@/lib/db';
+import {
+  createDocumentLocked,
+  discardBlob,
+  heldLock,
+  lockDocumentRow,
+  replaceContentLocked,
+  stageContent,
+  type LockedDocument,
+} from '@/lib/documents/content';
+import { DocumentGoneError, type DocumentStore, type WopiDocument } from '@/lib/documents/document-store';
+import { isUuid, VISIBLE } from '@/lib/documents/queries';
+import { freeName } from '@/lib/documents/write';
+import { Prisma } from '@/lib/generated/prisma/client';
+import { log } from '@/lib/log';
+import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
+import { copyObject, deleteObject, getObjectStream } from '@/lib/storage/objects';
+
+const TX_OPTIONS = { timeout: 10 * 60 * 1000, maxWait: 30_000 };
+
+const select = {
+  id: true,
+  name: true,
+  folder: true,
+  extension: true,
+  size: true,
+  sha256: true,
+  version: true,
+  lastModifiedAt: true,
+  createdById: true,
+  contentKey: true,
+} satisfies Prisma.DocumentSelect;
+
+const toWopi = (row: Prisma.DocumentGetPayload<{ select: typeof select }>): WopiDocument => ({
+  ...row,
+  size: Number(row.size),
+});
+
+const find = async (id: string) => {
+  if (!isUuid(id)) return null;
+  const row = await db.document.findFirst({ where: { id, ...VISIBLE }, select });
+
+  return row ? toWopi(row) : null;
+};
+
+const isVisible = (row: LockedDocument | null): row is LockedDocument => !!row && !row.deletedAt && !row.missingSince;
+
+/** Removes an object after a commit made it unreferenced; a failure only leaves a stray copy. */
+const removeAfterCommit = async (key: string) => {
+  await deleteObject(key).catch((error: unknown) => log.warn({ err: error, key }, 'stale object not removed'));
+};
+
+export const wopiDocumentStore: DocumentStore = {
+  find,
+
+  read: async (doc) => {
+    const object = await getObjectStream(doc.contentKey);
+
+    return { body: object.body, size: object.size };
+  },
+
+  sha256: async (doc) => {
+    if (doc.sha256) return doc.sha256;
+    const hash = createHash('sha256');
+    const { body } = await getObjectStream(doc.contentKey);
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+    const sha256 = hash.digest('hex');
+    await db.document.updateMany({ where: { id: doc.id, version: doc.version, sha256: null }, data: { sha256 } });
+
+    return sha256;
+  },
+
+  write: async ({ doc, body, maxBytes, lockId, userId, now, ifLastModified, details }) => {
+    const { blobKey, stored } = await stageContent({ body, maxBytes });
+    try {
+      const result = await db.$transaction(async (tx) => {
+        const row = await lockDocumentRow(tx, { id: doc.id });
+        if (!isVisible(row)) throw new DocumentGoneError();
+        const current = await heldLock(tx, row.id, now);
+        const isAllowed = lockId === null ? current === '' && row.size === 0n : current === lockId;
+        if (!isAllowed) return { ok: false as const, reason: 'lock' as const, current };
+        if (ifLastModified !== undefined && row.lastModifiedAt.toISOString() !== ifLastModified) {
+          return { ok: false as const, reason: 'stale' as const, lastModifiedAt: row.lastModifiedAt };
+        }
+        const written = await replaceContentLocked(tx, row, { blobKey, stored, userId, now, details });
+
+        return { ok: true as const, ...written };
+      }, TX_OPTIONS);
+      if (!result.ok) await discardBlob(blobKey);
+
+      return result;
+    } catch (error) {
+      await discardBlob(blobKey);
+      throw error;
+    }
+  },
+
+  createRelative: async ({ source, name, body, maxBytes, overwrite, userId, now }) => {
+    const key = documentKey({ folder: source.folder, name });
+    const { blobKey, stored } = await stageContent({ body, maxBytes });
+    try {
+      const outcome = await db.$transaction(async (tx) => {
+        const row = await lockDocumentRow(tx, { key });
+        if (isVisible(row)) {
+          if (!overwrite) return { ok: false as const, reason: 'exists' as const };
+          const current = await heldLock(tx, row.id, now);
+          if (current) return { ok: false as const, reason: 'lock' as const, current };
+        }
+        if (row) {
+          await replaceContentLocked(tx, row, { blobKey, stored, userId, now });
+
+          return { ok: true as const, id: row.id };
+        }
+        const created = await createDocumentLocked(tx, {
+          folder: source.folder,
+          name,
+          key,
+          blobKey,
+          stored,
+          userId,
+          now,
+        });
+
+        return { ok: true as const, id: created.id };
+      }, TX_OPTIONS);
+      if (!outcome.ok) {
+        await discardBlob(blobKey);
+
+        return outcome;
+      }
+      const doc = await find(outcome.id);
+      if (!doc) throw new DocumentGoneError();
+
+      return { ok: true, doc };
+    } catch (error) {
+      await discardBlob(blobKey);
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+        return { ok: false, reason: 'exists' };
+      throw error;
+    }
+  },
+
+  freeName,
+
+  rename: async ({ doc, name, lockId, userId, now }) => {
+    for (let attempt = 0; ; attempt++) {
+      const wanted = doc.extension ? `${name}.${doc.extension}` : name;
+      const finalName = await freeName(doc.folder, wanted);
+      try {
+        const outcome = await db.$transaction(async (tx) => {
+          const row = await lockDocumentRow(tx, { id: doc.id });
+          if (!isVisible(row)) throw new DocumentGoneError();
+          const current = await heldLock(tx, row.id, now);
+          if (current && current !== lockId) return { ok: false as const, reason: 'lock' as const, current };
+          if (row.name === wanted) return { ok: true as const, name: row.name, oldKey: null };
+          const key = documentKey({ folder: row.folder, name: finalName });
+          const { etag } = await copyObject(row.key, key);
+          await tx.document.update({
+            where: { id: row.id },
+            data: {
+              key,
+              name: finalName,
+              extension: extensionOf(finalName),
+              etag,
+              contentKey: row.contentKey === row.key ? key : row.contentKey,
+              lastSeenAt: now,
+              lastModifiedById: userId,
+            },
+          });
+
+          return { ok: true as const, name: finalName, oldKey: row.key };
+        }, TX_OPTIONS);
+        if (outcome.ok && outcome.oldKey) await removeAfterCommit(outcome.oldKey);
+
+        return outcome.ok ? { ok: true, name: outcome.name } : outcome;
+      } catch (error) {
+        // Someone took that name between freeName and the commit: pick the next one.
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && attempt < 5) continue;
+        throw error;
+      }
+    }
+  },
+
+  delete: async ({ doc, userId, now }) => {
+    const outcome = await db.$transaction(async (tx) => {
+      const row = await lockDocumentRow(tx, { id: doc.id });
+      if (!isVisible(row)) throw new DocumentGoneError();
+      const current = await heldLock(tx, row.id, now);
+      if (current) return { ok: false as const, reason: 'lock' as const, current };
+      const trashKey = internalKey('trash', row.id);
+      // Bytes only at the visible key (put there by another tool) move into the trash first.
+      const contentKey = row.contentKey === row.key ? (await copyObject(row.key, trashKey), trashKey) : row.contentKey;
+      await tx.document.update({
+        where: { id: row.id },
+        data: { key: trashKey, contentKey, deletedAt: now, deletedById: userId },
+      });
+
+      return { ok: true as const, oldKey: row.key };
+    }, TX_OPTIONS);
+    if (!outcome.ok) return outcome;
+    await removeAfterCommit(outcome.oldKey);
+
+    return { ok: true };
+  },
+};

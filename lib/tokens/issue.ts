@@ -1,0 +1,44 @@
+import { badRequest, notFound } from '@/lib/api/errors';
+import { db } from '@/lib/db';
+import { VISIBLE } from '@/lib/documents/queries';
+import { publicUrl } from '@/lib/env';
+import type { Role } from '@/lib/generated/prisma/enums';
+import { ROLE_PERMISSIONS } from '@/lib/tokens/permissions';
+import { DEFAULT_TOKEN_TTL_MS, mintAccessToken } from '@/lib/tokens/tokens';
+
+export type IssuedToken = { documentId: string; wopiSrc: string; accessToken: string; accessTokenTtl: number };
+
+/**
+ * A WOPI access token for one user on one document: everything the user's role allows, or
+ * only reading. `accessTokenTtl` is the expiry in ms since the epoch (WOPI's access_token_ttl).
+ */
+export const issueAccessToken = async ({
+  documentId,
+  user,
+  readonly = false,
+  ttlMs = DEFAULT_TOKEN_TTL_MS,
+}: {
+  documentId: string;
+  user: { id: string; role: Role };
+  readonly?: boolean;
+  ttlMs?: number;
+}): Promise<IssuedToken> => {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw badRequest('invalid_ttl', 'The token lifetime must be positive.');
+  const doc = /^[0-9a-f-]{36}$/i.test(documentId)
+    ? await db.document.findFirst({ where: { id: documentId, ...VISIBLE }, select: { id: true } })
+    : null;
+  if (!doc) throw notFound(`No document ${documentId}.`);
+  const { token, expiresAt } = await mintAccessToken({
+    documentId: doc.id,
+    userId: user.id,
+    permissions: readonly ? ['read'] : ROLE_PERMISSIONS[user.role],
+    ttlMs,
+  });
+
+  return {
+    documentId: doc.id,
+    wopiSrc: `${publicUrl()}/wopi/files/${doc.id}`,
+    accessToken: token,
+    accessTokenTtl: expiresAt,
+  };
+};

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { effectivePermissions } from '@/lib/tokens/permissions';
+import { verifyAccessToken } from '@/lib/tokens/tokens';
+import { invalidToken, notFound } from '@/lib/wopi/errors';
+import { toWopiResponse } from '@/lib/wopi/response';
+import { defaultWopiRuntime } from '@/lib/wopi/runtime';
+import type { WopiConfig, WopiContext, WopiOperation, WopiPorts } from '@/lib/wopi/types';
+
+type Logger = Parameters<typeof toWopiResponse>[1]['log'];
+export type WopiRuntime = { ports: WopiPorts; config: WopiConfig; log: Logger };
+
+/** The token from `?access_token=` or `Authorization: Bearer` (the validator sends both). */
+const tokenOf = (request: Request) => {
+  const fromQuery = new URL(request.url).searchParams.get('access_token');
+  if (fromQuery) return fromQuery;
+  const authorization = request.headers.get('authorization');
+
+  return authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : null;
+};
+
+/**
+ * Authenticates a WOPI request by its access token only (never a cookie) and builds the
+ * context: 401 for a missing, malformed, tampered, expired or other-document token, or a user
+ * who no longer exists; 404 for an unknown document. Every throw becomes a WOPI response.
+ */
+export const createWopiContext = async (
+  request: Request,
+  fileId: string,
+  runtime: WopiRuntime,
+): Promise<WopiContext> => {
+  const { ports } = runtime;
+  const accessToken = tokenOf(request);
+  const claims = await verifyAccessToken(accessToken, ports.now().getTime());
+  if (!claims || !accessToken) throw invalidToken('missing, malformed, tampered or expired token');
+  if (claims.documentId !== fileId) throw invalidToken('token is for another document');
+  const user = await ports.users.get(claims.userId);
+  if (!user) throw invalidToken('token user no longer exists');
+  const permissions = effectivePermissions(claims.permissions, user.role);
+  if (!permissions.has('read')) throw invalidToken('token grants no access');
+  const document = await ports.documents.find(fileId);
+  if (!document) throw notFound();
+
+  return { request, fileId, accessToken, claims, user, permissions, document, ports, config: runtime.config };
+};
+
+/** Runs `operation` for a route with a `fileId` param; the framework-free core of every WOPI route. */
+export const handleWopi = async (operation: WopiOperation, request: Request, fileId: string, runtime: WopiRuntime) => {
+  const requestId = randomUUID();
+  try {
+    return await operation(await createWopiContext(request, fileId, runtime));
+  } catch (error) {
+    return toWopiResponse(error, { log: runtime.log, requestId });
+  }
+};
+
+type RouteContext = { params: Promise<{ fileId: string }> };
+
+/**
+ * A route handler (App Router signature) for `operation`. The runtime is created per request
+ * from the environment unless given (tests pass their own ports).
+ */
+export const withWopi =
+  (operation: WopiOperation, runtime?: () => WopiRuntime) => async (request: Request, context: RouteContext) => {
+    const { fileId } = await context.params;
+
+    return handleWopi(operation, request, fileId, (runtime ?? defaultWopiRuntime)());
+  };

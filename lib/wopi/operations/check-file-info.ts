@@ -1,0 +1,66 @@
+// CheckFileInfo: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/checkfileinfo
+import { NAME_MAX_LENGTH } from '@/lib/names';
+import { jsonResponse } from '@/lib/wopi/response';
+import type { WopiOperation } from '@/lib/wopi/types';
+import { hostUrls } from '@/lib/wopi/urls';
+
+/** Properties are the protocol's PascalCase; booleans are JSON booleans; built only here. */
+export const checkFileInfo: WopiOperation = async (ctx) => {
+  const { document: doc, user, permissions, config, ports } = ctx;
+  const sha256 = await ports.documents.sha256(doc);
+  const isFirstUse = await ports.markTokenUsed({ tokenId: ctx.claims.tokenId, documentId: doc.id, userId: user.id });
+  if (isFirstUse) {
+    await ports.audit({
+      action: 'wopi.open',
+      outcome: 'success',
+      userId: user.id,
+      documentId: doc.id,
+      details: { permissions: [...permissions] },
+    });
+  }
+  const canWrite = permissions.has('write');
+  const urls = hostUrls(config, doc);
+  const folderName = doc.folder ? doc.folder.slice(doc.folder.lastIndexOf('/') + 1) : 'Documents';
+
+  return jsonResponse({
+    BaseFileName: doc.name,
+    OwnerId: doc.createdById ?? 'portal',
+    Size: doc.size,
+    UserId: user.id,
+    Version: String(doc.version),
+    SHA256: Buffer.from(sha256, 'hex').toString('base64'),
+    LastModifiedTime: doc.lastModifiedAt.toISOString(),
+    FileExtension: doc.extension ? `.${doc.extension}` : '',
+    FileNameMaxLength: NAME_MAX_LENGTH,
+
+    UserFriendlyName: user.name,
+    UserPrincipalName: user.email,
+    IsAnonymousUser: false,
+    UserCanWrite: canWrite,
+    ReadOnly: !canWrite,
+    UserCanRename: canWrite && permissions.has('rename'),
+    UserCanNotWriteRelative: !permissions.has('create'),
+    SupportsUserInfo: true,
+    UserInfo: user.wopiUserInfo ?? '',
+
+    SupportsLocks: true,
+    SupportsGetLock: true,
+    SupportsExtendedLockLength: true,
+    SupportsUpdate: true,
+    SupportsRename: true,
+    SupportsDeleteFile: true,
+    SupportsContainers: false,
+    SupportsEcosystem: false,
+
+    BreadcrumbBrandName: 'Documents',
+    BreadcrumbBrandUrl: urls.home,
+    BreadcrumbFolderName: folderName,
+    BreadcrumbFolderUrl: urls.folder,
+    BreadcrumbDocName: doc.name,
+    HostViewUrl: urls.hostView,
+    HostEditUrl: urls.hostEdit,
+    CloseUrl: urls.folder,
+    PostMessageOrigin: new URL(config.publicUrl).origin,
+    DisableBrowserCachingOfUserContent: true,
+  });
+};

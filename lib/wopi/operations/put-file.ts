@@ -1,0 +1,75 @@
+// PutFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putfile
+import { DocumentGoneError } from '@/lib/documents/document-store';
+import { ObjectTooLargeError } from '@/lib/storage/objects';
+import { conflict, lockMismatch, notFound, tooLarge } from '@/lib/wopi/errors';
+import { editorHeader, WOPI_HEADERS } from '@/lib/wopi/headers';
+import { bodyOf, declaredSizeExceeds, itemVersionHeader, requirePermission } from '@/lib/wopi/request';
+import { jsonResponse } from '@/lib/wopi/response';
+import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
+
+// Collabora Online's answer for "the document changed underneath you".
+const COOL_STATUS_DOC_CHANGED = 1010;
+
+const flag = (ctx: WopiContext, cool: string, lool: string) => {
+  const value = editorHeader(ctx.request.headers, cool, lool);
+
+  return value === null ? undefined : value.toLowerCase() === 'true';
+};
+
+/** The editor's save flags, kept with the version. */
+const saveDetails = (ctx: WopiContext) => ({
+  via: 'wopi',
+  isModifiedByUser: flag(ctx, WOPI_HEADERS.coolIsModifiedByUser, WOPI_HEADERS.loolIsModifiedByUser),
+  isAutosave: flag(ctx, WOPI_HEADERS.coolIsAutosave, WOPI_HEADERS.loolIsAutosave),
+  isExitSave: flag(ctx, WOPI_HEADERS.coolIsExitSave, WOPI_HEADERS.loolIsExitSave),
+});
+
+/**
+ * Matching lock → write; another lock → 409 with it; unlocked → write only into a 0-byte file,
+ * else 409 with X-WOPI-Lock "". The lock is checked before the body is read and again, with
+ * the row locked, when the new bytes are committed. 200 only after S3 and Postgres committed.
+ */
+export const putFile: WopiOperation = async (ctx) => {
+  requirePermission(ctx, 'write');
+  const { request, document: doc, ports, user, config } = ctx;
+  const now = ports.now();
+  const lockId = request.headers.get(WOPI_HEADERS.lock) || null;
+  const current = await ports.locks.get({ documentId: doc.id, now });
+  if (lockId !== null && current !== lockId)
+    throw lockMismatch(current, current ? 'Locked with another lock' : 'File is not locked');
+  if (lockId === null && current !== '') throw lockMismatch(current, 'File is locked');
+  if (lockId === null && doc.size > 0) throw lockMismatch('', 'File is not locked and not empty');
+  if (declaredSizeExceeds(request, config.maxUploadBytes)) throw tooLarge();
+
+  const timestamp = editorHeader(request.headers, WOPI_HEADERS.coolTimestamp, WOPI_HEADERS.loolTimestamp);
+  let result;
+  try {
+    result = await ports.documents.write({
+      doc,
+      body: bodyOf(request),
+      maxBytes: config.maxUploadBytes,
+      lockId,
+      userId: user.id,
+      now,
+      ifLastModified: timestamp ?? undefined,
+      details: saveDetails(ctx),
+    });
+  } catch (error) {
+    if (error instanceof ObjectTooLargeError) throw tooLarge();
+    if (error instanceof DocumentGoneError) throw notFound('deleted while saving');
+    throw error;
+  }
+  if (!result.ok && result.reason === 'lock') throw lockMismatch(result.current, 'Lock changed while saving');
+  if (!result.ok)
+    throw conflict('document changed since the editor loaded it', {}, { COOLStatusCode: COOL_STATUS_DOC_CHANGED });
+
+  await ports.audit({
+    action: 'wopi.save',
+    outcome: 'success',
+    userId: user.id,
+    documentId: doc.id,
+    details: { version: result.version, size: result.size },
+  });
+
+  return jsonResponse({ LastModifiedTime: result.lastModifiedAt.toISOString() }, itemVersionHeader(result.version));
+};

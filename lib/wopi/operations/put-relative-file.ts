@@ -1,0 +1,117 @@
+// PutRelativeFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putrelativefile
+import { DocumentGoneError } from '@/lib/documents/document-store';
+import { extensionOf } from '@/lib/storage/keys';
+import { ObjectTooLargeError } from '@/lib/storage/objects';
+import { mintAccessToken } from '@/lib/tokens/tokens';
+import { badRequest, conflict, lockMismatch, notFound, notImplemented, tooLarge } from '@/lib/wopi/errors';
+import { OVERRIDES, WOPI_HEADERS } from '@/lib/wopi/headers';
+import { legalizeName, nameProblem } from '@/lib/wopi/names';
+import { bodyOf, declaredSizeExceeds } from '@/lib/wopi/request';
+import { jsonResponse } from '@/lib/wopi/response';
+import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
+import { hostUrls } from '@/lib/wopi/urls';
+import { decodeUtf7Name, encodeUtf7Name } from '@/lib/wopi/utf7';
+
+const MAX_ATTEMPTS = 5;
+
+/** Suggested mode: ".ext" keeps our base name; the host may change the name to make it legal and free. */
+const suggestedName = (ctx: WopiContext, suggestion: string) => {
+  const base = ctx.document.extension
+    ? ctx.document.name.slice(0, -(ctx.document.extension.length + 1))
+    : ctx.document.name;
+
+  return legalizeName(suggestion.startsWith('.') ? `${base}${suggestion}` : suggestion);
+};
+
+/**
+ * Save As. Exactly one of X-WOPI-SuggestedTarget / X-WOPI-RelativeTarget (both → 501). The
+ * response's Url carries a new token for the new document that expires no later than ours.
+ */
+export const putRelativeFile: WopiOperation = async (ctx) => {
+  const { request, document: source, ports, user, config, claims } = ctx;
+  // Without "create" the file info says UserCanNotWriteRelative; the operation is then unsupported.
+  if (!ctx.permissions.has('create') || !ctx.permissions.has('write')) throw notImplemented(OVERRIDES.putRelative);
+  const suggested = request.headers.get(WOPI_HEADERS.suggestedTarget);
+  const relative = request.headers.get(WOPI_HEADERS.relativeTarget);
+  if (suggested !== null && relative !== null)
+    throw notImplemented(`${OVERRIDES.putRelative} with both target headers`);
+  if (suggested === null && relative === null) throw badRequest('no target name');
+  if (
+    declaredSizeExceeds(request, config.maxUploadBytes) ||
+    declaredSizeExceeds(request, config.maxUploadBytes, WOPI_HEADERS.size)
+  ) {
+    throw tooLarge();
+  }
+  const overwrite = request.headers.get(WOPI_HEADERS.overwriteRelativeTarget)?.toLowerCase() === 'true';
+  const now = ports.now();
+
+  let name: string;
+  if (relative !== null) {
+    name = decodeUtf7Name(relative);
+    const problem = nameProblem(name);
+    if (problem)
+      throw badRequest(`illegal target name: ${problem}`, {
+        [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(legalizeName(name)),
+      });
+    // Fail before reading the body when the answer is already known (re-checked at commit).
+    const free = await ports.documents.freeName(source.folder, name);
+    if (free !== name && !overwrite)
+      throw conflict('target exists', { [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(free) });
+  } else {
+    name = await ports.documents.freeName(source.folder, suggestedName(ctx, decodeUtf7Name(suggested!)));
+  }
+
+  let created;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await ports.documents.createRelative({
+        source,
+        name,
+        body: bodyOf(request),
+        maxBytes: config.maxUploadBytes,
+        overwrite: relative !== null && overwrite,
+        userId: user.id,
+        now,
+      });
+      if (outcome.ok) {
+        created = outcome.doc;
+        break;
+      }
+      if (outcome.reason === 'lock') throw lockMismatch(outcome.current, 'Target is locked');
+      if (relative !== null) {
+        const valid = await ports.documents.freeName(source.folder, name);
+        throw conflict('target exists', { [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(valid) });
+      }
+      // Suggested: the name was taken meanwhile, and the body is spent; the client retries.
+      if (attempt >= MAX_ATTEMPTS || request.bodyUsed) throw conflict('suggested name taken concurrently');
+      name = await ports.documents.freeName(source.folder, name);
+    }
+  } catch (error) {
+    if (error instanceof ObjectTooLargeError) throw tooLarge();
+    if (error instanceof DocumentGoneError) throw notFound();
+    throw error;
+  }
+
+  const { token } = await mintAccessToken({
+    documentId: created.id,
+    userId: user.id,
+    permissions: claims.permissions,
+    notAfter: claims.expiresAt,
+    now: now.getTime(),
+  });
+  const urls = hostUrls(config, created);
+  await ports.audit({
+    action: 'wopi.put_relative',
+    outcome: 'success',
+    userId: user.id,
+    documentId: created.id,
+    details: { from: source.id, name: created.name, extension: extensionOf(created.name) },
+  });
+
+  return jsonResponse({
+    Name: created.name,
+    Url: `${urls.wopiSrc}?access_token=${encodeURIComponent(token)}`,
+    HostViewUrl: urls.hostView,
+    HostEditUrl: urls.hostEdit,
+  });
+};

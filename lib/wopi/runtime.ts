@@ -1,0 +1,21 @@
+import { recordAudit } from '@/lib/audit/audit';
+import { wopiDocumentStore } from '@/lib/documents/wopi-store';
+import { env, publicUrl } from '@/lib/env';
+import { prismaLockStore } from '@/lib/locks/prisma-lock-store';
+import { log } from '@/lib/log';
+import { markTokenUsed, prismaUserPort } from '@/lib/users/wopi-users';
+import type { WopiRuntime } from '@/lib/wopi/handler';
+
+/** The production wiring: Postgres locks and metadata, S3 bytes, the real clock. */
+export const defaultWopiRuntime = (): WopiRuntime => ({
+  ports: {
+    locks: prismaLockStore,
+    documents: wopiDocumentStore,
+    users: prismaUserPort,
+    audit: (event) => recordAudit(event),
+    markTokenUsed,
+    now: () => new Date(),
+  },
+  config: { publicUrl: publicUrl(), maxUploadBytes: env.MAX_UPLOAD_BYTES },
+  log,
+});
