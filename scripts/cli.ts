@@ -19,6 +19,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   documents upload <path> [--name N] [--folder F] [--on-conflict fail|replace|rename]
   documents list [--folder F] [--all]
   documents reconcile [--folder F]
+  documents trash
+  documents restore <id>
   token --document ID --user EMAIL [--readonly] [--ttl-hours H]
 
 Output is JSON. Configuration comes from the environment (see .env.example).`;
@@ -119,6 +121,13 @@ const run = async ({ values, positionals }: Args) => {
     }
     case 'documents list':
       return print(await listDocumentRows(values.all ? null : (values.folder ?? '')));
+    case 'documents trash':
+      return print(await (await import('@/lib/documents/trash')).listTrash());
+    case 'documents restore': {
+      if (!rest[0]) throw new UsageError('documents restore needs a document id.');
+
+      return print(await (await import('@/lib/documents/trash')).restoreDocument(rest[0]));
+    }
     case 'documents reconcile':
       return print(await reconcileFolder(values.folder ?? '', { force: true }));
     default:
