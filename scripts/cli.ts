@@ -21,7 +21,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   documents reconcile [--folder F]
   documents trash
   documents restore <id>
-  token --document ID --user EMAIL [--readonly] [--ttl-hours H]
+  token --document ID --user EMAIL [--readonly | --permissions read,write,rename,delete,create] [--ttl-hours H]
 
 Output is JSON. Configuration comes from the environment (see .env.example).`;
 
@@ -41,6 +41,7 @@ const options = {
   document: { type: 'string' },
   user: { type: 'string' },
   readonly: { type: 'boolean' },
+  permissions: { type: 'string' },
   'ttl-hours': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -70,11 +71,18 @@ const run = async ({ values, positionals }: Args) => {
     const hours = values['ttl-hours'] === undefined ? 10 : Number(values['ttl-hours']);
     if (!Number.isFinite(hours) || hours <= 0) throw new UsageError('--ttl-hours must be a positive number.');
 
+    const { PERMISSIONS } = await import('@/lib/tokens/permissions');
+    const permissions = values.permissions?.split(',').map((p) => p.trim());
+    const unknown = permissions?.filter((p) => !(PERMISSIONS as readonly string[]).includes(p)) ?? [];
+    if (unknown.length > 0)
+      throw new UsageError(`Unknown permission(s): ${unknown.join(', ')}. Known: ${PERMISSIONS.join(', ')}.`);
+
     return print(
       await issueAccessToken({
         documentId: required(values.document, 'document'),
         user,
         readonly: values.readonly,
+        permissions: permissions as (typeof PERMISSIONS)[number][] | undefined,
         ttlMs: hours * 3600_000,
       }),
     );

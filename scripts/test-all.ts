@@ -1,6 +1,7 @@
 /**
  * `npm test`: every tier — unit, integration (real Postgres + S3), end-to-end (Playwright in
- * Chromium against the one-command start) — then one closing line `N passed, N failed, N skipped`.
+ * Chromium against the one-command start), Microsoft's WOPI validator against a fresh portal —
+ * then one closing line `N passed, N failed, N skipped`.
  * `npm test -- --only unit,integration` runs a subset. Exit code is non-zero if any tier failed.
  */
 import { spawn } from 'node:child_process';
@@ -56,6 +57,12 @@ const TIERS: Tier[] = [
       return { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
     },
   },
+  {
+    name: 'validator',
+    report: path.join(RESULTS, 'validator.json'),
+    command: [TSX, 'scripts/validator.ts'],
+    parse: (json) => json as Counts,
+  },
 ];
 
 const run = (command: string[]) =>
@@ -92,7 +99,7 @@ const main = async () => {
       counts = { passed: 0, failed: 1, skipped: 0 };
     }
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
-    if (counts.passed + counts.failed === 0) counts.failed = 1; // a tier that ran nothing is broken
+    if (counts.passed + counts.failed + counts.skipped === 0) counts.failed = 1; // a tier that ran nothing is broken
     isFailed ||= counts.failed > 0;
     total.passed += counts.passed;
     total.failed += counts.failed;

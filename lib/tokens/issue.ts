@@ -3,7 +3,7 @@ import { db } from '@/lib/db';
 import { VISIBLE } from '@/lib/documents/queries';
 import { publicUrl } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
-import { ROLE_PERMISSIONS } from '@/lib/tokens/permissions';
+import { effectivePermissions, ROLE_PERMISSIONS, type Permission } from '@/lib/tokens/permissions';
 import { DEFAULT_TOKEN_TTL_MS, mintAccessToken } from '@/lib/tokens/tokens';
 
 export type IssuedToken = { documentId: string; wopiSrc: string; accessToken: string; accessTokenTtl: number };
@@ -16,11 +16,14 @@ export const issueAccessToken = async ({
   documentId,
   user,
   readonly = false,
+  permissions,
   ttlMs = DEFAULT_TOKEN_TTL_MS,
 }: {
   documentId: string;
   user: { id: string; role: Role };
   readonly?: boolean;
+  /** A subset of what the role allows (default: all of it). */
+  permissions?: readonly Permission[];
   ttlMs?: number;
 }): Promise<IssuedToken> => {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw badRequest('invalid_ttl', 'The token lifetime must be positive.');
@@ -31,7 +34,7 @@ export const issueAccessToken = async ({
   const { token, expiresAt } = await mintAccessToken({
     documentId: doc.id,
     userId: user.id,
-    permissions: readonly ? ['read'] : ROLE_PERMISSIONS[user.role],
+    permissions: readonly ? ['read'] : [...effectivePermissions(permissions ?? ROLE_PERMISSIONS[user.role], user.role)],
     ttlMs,
   });
 

@@ -20,7 +20,7 @@ type Logger = { warn: (obj: object, msg: string) => void; error: (obj: object, m
  */
 export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger; requestId: string }) => {
   if (error instanceof WopiError) {
-    if (error.status >= 500)
+    if (error.status >= 500 && error.status !== 501)
       log.error({ requestId, status: error.status, reason: error.message }, 'WOPI request failed');
     else log.warn({ requestId, status: error.status, reason: error.message }, 'WOPI request refused');
 

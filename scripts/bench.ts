@@ -1,0 +1,234 @@
+/**
+ * `npm run bench [-- options]`: throughput, latency and memory of the WOPI endpoints, each next
+ * to a baseline measured in the same run (GET /api/live, direct S3), with the ratios and the
+ * targets met or missed. A measurement, not a test: exits 0 when a target is missed, 1 only
+ * when the bench itself could not run. Progress goes to stderr, the markdown report to stdout,
+ * the same as JSON to .data/bench/bench-<timestamp>.json.
+ *
+ * By default it starts its own portal (throwaway DATA_DIR, embedded Postgres + s3rver, free
+ * ports) and removes it afterwards; `--url http://127.0.0.1:PORT --data-dir DIR` measures a
+ * running one instead (loopback only).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createClient, runLoad, type Scenario } from './bench/load';
+import { attachPortal, benchDocument, isLoopback, ROOT, startPortal, type Portal } from './bench/portal';
+import { cpuMeter, findListenerPid, rssOf } from './bench/procfs';
+import { machineInfo, renderMarkdown, writeJson, type LoadRow, type Report } from './bench/report';
+import {
+  checkFileInfoScenario,
+  createSiblings,
+  liveScenario,
+  lockCycleScenario,
+  lockRequest,
+  measureMemory,
+  measureTransfers,
+} from './bench/scenarios';
+import { createBenchS3, type BenchS3 } from './bench/s3';
+import { evaluateTargets } from './bench/targets';
+import { closeTransferAgent, MiB } from './bench/transfer';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --duration S      measured seconds per request scenario (default 5)
+  --warmup S        warm-up seconds before each (default 2)
+  --connections N   the concurrent scenario's connections (default 16; 1 is always measured too)
+  --reps N          rounds per large transfer size (default 3)
+  --small-reps N    rounds of the 1 MiB transfers (default 10)
+  --large-mib N     the large transfer size (default 256)
+  --memory-mib N    the PutFile whose memory is measured (default 1024)
+  --url URL --data-dir DIR [--user EMAIL] [--bucket B]
+                    measure a running portal (loopback, embedded S3) instead of starting one;
+                    EMAIL is an admin (default admin@example.com), B its bucket (wopi-documents)`;
+
+const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const args = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '16' },
+    reps: { type: 'string', default: '3' },
+    'small-reps': { type: 'string', default: '10' },
+    'large-mib': { type: 'string', default: '256' },
+    'memory-mib': { type: 'string', default: '1024' },
+    url: { type: 'string' },
+    'data-dir': { type: 'string' },
+    user: { type: 'string', default: 'admin@example.com' },
+    bucket: { type: 'string', default: 'wopi-documents' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  strict: true,
+}).values;
+
+const positive = (name: keyof typeof args, max: number) => {
+  const value = Number(args[name]);
+  if (!Number.isFinite(value) || value <= 0 || value > max)
+    throw new Error(`--${name} must be a number in (0, ${max}].`);
+
+  return value;
+};
+
+const main = async (): Promise<number> => {
+  if (args.help) return (process.stdout.write(`${USAGE}\n`), 0);
+  const settings = {
+    durationS: positive('duration', 600),
+    warmupS: positive('warmup', 600),
+    connections: Math.round(positive('connections', 256)),
+    reps: Math.round(positive('reps', 50)),
+    smallReps: Math.round(positive('small-reps', 1000)),
+    largeMib: Math.round(positive('large-mib', 4096)),
+    memoryMib: Math.round(positive('memory-mib', 4096)),
+  };
+  if (args.url && !args['data-dir']) throw new Error('--url needs --data-dir (the CLI attaches through it).');
+  const started = performance.now();
+  const date = new Date().toISOString();
+  const machine = machineInfo();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    say(`${signal}: stopping…`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const { signal } = controller;
+
+  say(args.url ? `Attaching to ${args.url}…` : 'Starting a portal on a throwaway DATA_DIR…');
+  const portal: Portal = args.url
+    ? await attachPortal({ url: args.url, dataDir: args['data-dir']!, user: args.user })
+    : await startPortal({ log: (line) => process.stderr.write(`${line}\n`), isAborted: () => signal.aborted });
+  const scratch = await mkdtemp(path.join(tmpdir(), 'wopi-bench-files-'));
+  let s3: BenchS3 | undefined;
+  const unlockAtEnd: (() => Promise<unknown>)[] = [];
+  const report: Report = {
+    date,
+    runSeconds: 0,
+    machine,
+    portal: portal.owned
+      ? 'started by the bench (embedded Postgres 17 + s3rver, LOG_LEVEL=warn)'
+      : `attached at ${portal.baseUrl}`,
+    settings: {
+      'warm-up s': settings.warmupS,
+      's per scenario': settings.durationS,
+      connections: `1 and ${settings.connections}`,
+    },
+    load: [],
+    transfers: [],
+    targets: [],
+    notes: [],
+  };
+  try {
+    const pid = findListenerPid(portal.port);
+    if (!pid) throw new Error(`no process listens on port ${portal.port}`);
+    const runtime = await portal.runtime();
+    const rssAfterStart = rssOf(pid) ?? NaN;
+    say(`Web server pid ${pid}, RSS ${(rssAfterStart / MiB).toFixed(0)} MiB. Creating bench documents…`);
+
+    await writeFile(path.join(scratch, 'small.docx'), Buffer.alloc(10_240, 'bench '));
+    await writeFile(path.join(scratch, 'transfer.bin'), Buffer.alloc(1024, 'bench '));
+    const [cfi, lockTemplate, transfer] = [
+      await benchDocument(portal, path.join(scratch, 'small.docx'), 'bench-cfi.docx'),
+      await benchDocument(portal, path.join(scratch, 'small.docx'), 'bench-lock.docx'),
+      await benchDocument(portal, path.join(scratch, 'transfer.bin'), 'bench-transfer.bin'),
+    ];
+    const lockFiles = await createSiblings(lockTemplate, portal.baseUrl, settings.connections);
+
+    const roots = { web: pid, postgres: runtime.postgresPid, s3: runtime.s3Pid, bench: process.pid };
+    const measure = async (scenario: Scenario, connections: number) => {
+      signal.throwIfAborted();
+      const meter = cpuMeter(roots);
+      const result = await runLoad(scenario, {
+        connections,
+        durationMs: settings.durationS * 1000,
+        warmupMs: settings.warmupS * 1000,
+        measure: meter,
+      });
+      const row: LoadRow = { ...result, cpu: meter.result() };
+      say(
+        `${scenario.name} × ${connections}: ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, ` +
+          `p99 ${row.p99.toFixed(2)} ms, ${row.errors} errors${row.firstError ? ` (${row.firstError})` : ''}`,
+      );
+      report.load.push(row);
+    };
+    const live = liveScenario(portal.baseUrl);
+    const checkFileInfo = checkFileInfoScenario(cfi);
+    const lockCycle = lockCycleScenario(lockFiles);
+    await measure(live, 1);
+    await measure(checkFileInfo, 1);
+    await measure(lockCycle, 1);
+    await measure(live, settings.connections);
+    await measure(checkFileInfo, settings.connections);
+    await measure(lockCycle, settings.connections);
+
+    const busiest = Math.max(...report.load.map((row) => (row.cpu ? row.cpu.other / row.cpu.wall : 0)));
+    if (busiest > 0.25)
+      report.notes.push(
+        `Other processes on this machine used up to ${busiest.toFixed(2)} of ${machine.nproc} cores during a request ` +
+          'scenario (column "other procs"): those figures are disturbed; compare ratios, or rerun on a quiet machine.',
+      );
+
+    const s3Endpoint = runtime.s3Endpoint;
+    if (!s3Endpoint || !isLoopback(s3Endpoint)) {
+      report.notes.push('No embedded S3 endpoint in runtime.json (or not loopback): transfers and memory skipped.');
+    } else {
+      s3 = createBenchS3({
+        endpoint: s3Endpoint,
+        bucket: args.bucket,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+      });
+      const lockId = `bench-transfer-${process.pid}`;
+      const client = createClient();
+      await lockRequest(client, transfer, 'LOCK', lockId);
+      unlockAtEnd.push(() => lockRequest(client, transfer, 'UNLOCK', lockId).finally(() => client.close()));
+      const common = { file: transfer, lockId, s3, signal, log: say };
+      // A failed phase is reported (its targets show as not measured); the figures so far still count.
+      const attempt = async (what: string, phase: () => Promise<void>) => {
+        try {
+          await phase();
+        } catch (error) {
+          if (signal.aborted) throw error;
+          say(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+          report.notes.push(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      };
+      await attempt('Transfers', async () => {
+        report.transfers = await measureTransfers({
+          ...common,
+          sizes: [
+            { size: MiB, reps: settings.smallReps },
+            { size: settings.largeMib * MiB, reps: settings.reps },
+          ],
+        });
+      });
+      say(`Measuring memory during a ${settings.memoryMib} MiB PutFile…`);
+      await attempt('Memory round trip', async () => {
+        Object.assign(report, await measureMemory({ ...common, pid, size: settings.memoryMib * MiB, rssAfterStart }));
+      });
+    }
+  } finally {
+    for (const unlock of unlockAtEnd) await unlock().catch((error: unknown) => say(`unlock failed: ${String(error)}`));
+    closeTransferAgent();
+    await s3?.cleanup();
+    await rm(scratch, { recursive: true, force: true });
+    await portal.stop();
+  }
+
+  machine.loadAverageEnd = machineInfo().loadAverageStart;
+  report.runSeconds = (performance.now() - started) / 1000;
+  report.targets = evaluateTargets(report, settings);
+  const markdown = renderMarkdown(report);
+  process.stdout.write(markdown);
+  say(`JSON: ${path.relative(ROOT, await writeJson(ROOT, report))}`);
+
+  return 0;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    say(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,492 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { AuditInput } from '@/lib/audit/audit';
+import { DocumentGoneError, type DocumentStore, type WopiDocument } from '@/lib/documents/document-store';
+import { setRuntimeEnv } from '@/lib/env';
+import type { Role } from '@/lib/generated/prisma/enums';
+import { LOCK_TTL_MS, type LockOutcome, type LockStore } from '@/lib/locks/lock-store';
+import type { Permission } from '@/lib/tokens/permissions';
+import { mintAccessToken } from '@/lib/tokens/tokens';
+import { dispatchContentsOverride, dispatchFileOverride } from '@/lib/wopi/dispatch';
+import { checkFileInfo } from '@/lib/wopi/operations/check-file-info';
+import { getFile } from '@/lib/wopi/operations/get-file';
+import type { UserPort, WopiOperation, WopiUser } from '@/lib/wopi/types';
+
+/**
+ * In-memory ports for tests of the WOPI layer: no database, no S3, a clock the test moves.
+ * The token secret is set here; handler.ts (which pulls in lib/log) is imported only after
+ * LOG_LEVEL is silenced, so test files must import this module before anything from
+ * lib/wopi/handler or lib/wopi/runtime.
+ */
+export const TEST_TOKEN_SECRET = 'unit-test-secret-0123456789abcdef0123456789';
+setRuntimeEnv({ WOPI_TOKEN_SECRET: TEST_TOKEN_SECRET, LOG_LEVEL: 'silent' });
+const { handleWopi } = await import('@/lib/wopi/handler');
+const { ObjectTooLargeError } = await import('@/lib/storage/objects');
+const { extensionOf } = await import('@/lib/storage/keys');
+
+// ─── Clock ────────────────────────────────────────────────────────────────────────────────
+
+export type Clock = { now: () => Date; advance: (ms: number) => Date; set: (at: Date | string | number) => Date };
+
+/** A fixed clock: time moves only when the test says so. */
+export const createClock = (start: Date | string | number = '2031-03-04T05:06:07.089Z'): Clock => {
+  let current = new Date(start).getTime();
+
+  return {
+    now: () => new Date(current),
+    advance: (ms) => new Date((current += ms)),
+    set: (at) => new Date((current = new Date(at).getTime())),
+  };
+};
+
+// ─── Locks ────────────────────────────────────────────────────────────────────────────────
+
+type HeldLock = { lockId: string; expiresAt: number };
+
+export type MemoryLockStore = LockStore & {
+  /** The raw rows, expired ones included (for "nothing changed" assertions). */
+  readonly rows: ReadonlyMap<string, Readonly<HeldLock>>;
+};
+
+/**
+ * The LockStore contract in memory. Each method reads and writes without an `await` in
+ * between, which is this store's "one atomic statement".
+ */
+export const createMemoryLockStore = (): MemoryLockStore => {
+  const rows = new Map<string, HeldLock>();
+  const held = (documentId: string, now: Date) => {
+    const row = rows.get(documentId);
+
+    return row && row.expiresAt > now.getTime() ? row.lockId : '';
+  };
+  const mismatch = (documentId: string, now: Date): LockOutcome => ({ ok: false, current: held(documentId, now) });
+  const set = (documentId: string, lockId: string, now: Date) =>
+    rows.set(documentId, { lockId, expiresAt: now.getTime() + LOCK_TTL_MS });
+
+  return {
+    rows,
+    lock: async ({ documentId, lockId, now }) => {
+      const current = held(documentId, now);
+      if (current !== '' && current !== lockId) return mismatch(documentId, now);
+      set(documentId, lockId, now);
+
+      return { ok: true };
+    },
+    unlock: async ({ documentId, lockId, now }) => {
+      if (held(documentId, now) !== lockId) return mismatch(documentId, now);
+      rows.delete(documentId);
+
+      return { ok: true };
+    },
+    refresh: async ({ documentId, lockId, now }) => {
+      if (held(documentId, now) !== lockId) return mismatch(documentId, now);
+      set(documentId, lockId, now);
+
+      return { ok: true };
+    },
+    unlockAndRelock: async ({ documentId, oldLockId, lockId, now }) => {
+      if (held(documentId, now) !== oldLockId) return mismatch(documentId, now);
+      set(documentId, lockId, now);
+
+      return { ok: true };
+    },
+    get: async ({ documentId, now }) => held(documentId, now),
+  };
+};
+
+// ─── Documents ────────────────────────────────────────────────────────────────────────────
+
+export type SeedDocument = {
+  id?: string;
+  name: string;
+  folder?: string;
+  content?: string | Uint8Array;
+  version?: number;
+  lastModifiedAt?: Date;
+  createdById?: string | null;
+  /** Leave the SHA-256 unknown, as for bytes another tool put in the bucket. */
+  isHashUnknown?: boolean;
+};
+
+type Row = WopiDocument & { deletedAt: Date | null };
+
+export type MemoryDocumentStore = DocumentStore & {
+  /** The stored row, deleted ones included. */
+  row: (id: string) => Readonly<Row> | undefined;
+  /** The current bytes of a document (deleted ones included). */
+  bytes: (id: string) => Buffer;
+  /** Every visible document. */
+  visible: () => WopiDocument[];
+  add: (seed: SeedDocument) => WopiDocument;
+};
+
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+const toBuffer = (content: string | Uint8Array) =>
+  typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+
+/** Reads a whole body (fine for tests), throwing ObjectTooLargeError past `maxBytes`. */
+const readBody = async (body: ReadableStream<Uint8Array> | Readable, maxBytes: number) => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const source = body instanceof Readable ? body : Readable.fromWeb(body as never);
+  for await (const chunk of source as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      source.destroy();
+      throw new ObjectTooLargeError(maxBytes);
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+
+  return Buffer.concat(chunks);
+};
+
+const withSuffix = (name: string, n: number) => {
+  const dot = name.lastIndexOf('.');
+
+  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+};
+
+/** Strictly after the previous time, so LastModifiedTime differs after every write. */
+const nextModifiedAt = (previous: Date, now: Date) => new Date(Math.max(now.getTime(), previous.getTime() + 1));
+
+/**
+ * The DocumentStore port in memory, following lib/documents/wopi-store.ts: bytes by content
+ * key, writes re-check the WOPI lock (through `locks`) at commit, deleted documents vanish.
+ */
+export const createMemoryDocumentStore = (
+  initialDocs: SeedDocument[] = [],
+  { locks }: { locks: LockStore },
+): MemoryDocumentStore => {
+  const rows = new Map<string, Row>();
+  const blobs = new Map<string, Buffer>();
+
+  const putBlob = (bytes: Buffer) => {
+    const contentKey = `.wopi/blobs/${randomUUID()}`;
+    blobs.set(contentKey, bytes);
+
+    return contentKey;
+  };
+  const toWopi = ({ deletedAt: _deletedAt, ...doc }: Row): WopiDocument => ({ ...doc });
+  const visibleRow = (id: string) => {
+    const row = rows.get(id);
+
+    return row && !row.deletedAt ? row : undefined;
+  };
+  const rowAt = (folder: string, name: string) =>
+    [...rows.values()].find((row) => !row.deletedAt && row.folder === folder && row.name === name);
+  const replaceContent = (row: Row, bytes: Buffer, now: Date) => {
+    row.contentKey = putBlob(bytes);
+    row.size = bytes.byteLength;
+    row.sha256 = sha256Hex(bytes);
+    row.version += 1;
+    row.lastModifiedAt = nextModifiedAt(row.lastModifiedAt, now);
+  };
+
+  const add = (seed: SeedDocument): WopiDocument => {
+    const bytes = toBuffer(seed.content ?? '');
+    const row: Row = {
+      id: seed.id ?? randomUUID(),
+      name: seed.name,
+      folder: seed.folder ?? '',
+      extension: extensionOf(seed.name),
+      size: bytes.byteLength,
+      sha256: seed.isHashUnknown ? null : sha256Hex(bytes),
+      version: seed.version ?? 1,
+      lastModifiedAt: seed.lastModifiedAt ?? new Date('2031-01-01T00:00:00.000Z'),
+      createdById: seed.createdById ?? null,
+      contentKey: putBlob(bytes),
+      deletedAt: null,
+    };
+    rows.set(row.id, row);
+
+    return toWopi(row);
+  };
+  for (const seed of initialDocs) add(seed);
+
+  const freeName = async (folder: string, name: string) => {
+    for (let n = 0; n < 1000; n++) {
+      const candidate = n === 0 ? name : withSuffix(name, n);
+      if (!rowAt(folder, candidate)) return candidate;
+    }
+    throw new Error(`too many documents named like ${name}`);
+  };
+
+  return {
+    add,
+    row: (id) => rows.get(id),
+    bytes: (id) => {
+      const row = rows.get(id);
+      if (!row) throw new Error(`no document ${id}`);
+
+      return blobs.get(row.contentKey)!;
+    },
+    visible: () => [...rows.values()].filter((row) => !row.deletedAt).map(toWopi),
+
+    find: async (id) => {
+      const row = visibleRow(id);
+
+      return row ? toWopi(row) : null;
+    },
+
+    read: async (doc) => {
+      const bytes = blobs.get(doc.contentKey);
+      if (!bytes) throw new DocumentGoneError();
+
+      return { body: Readable.toWeb(Readable.from([bytes])) as ReadableStream<Uint8Array>, size: bytes.byteLength };
+    },
+
+    sha256: async (doc) => {
+      if (doc.sha256) return doc.sha256;
+      const sha256 = sha256Hex(blobs.get(doc.contentKey) ?? Buffer.alloc(0));
+      const row = rows.get(doc.id);
+      if (row && row.version === doc.version && row.sha256 === null) row.sha256 = sha256;
+
+      return sha256;
+    },
+
+    write: async ({ doc, body, maxBytes, lockId, now, ifLastModified }) => {
+      const bytes = await readBody(body, maxBytes);
+      const row = visibleRow(doc.id);
+      if (!row) throw new DocumentGoneError();
+      const current = await locks.get({ documentId: row.id, now });
+      const isAllowed = lockId === null ? current === '' && row.size === 0 : current === lockId;
+      if (!isAllowed) return { ok: false, reason: 'lock', current };
+      if (ifLastModified !== undefined && row.lastModifiedAt.toISOString() !== ifLastModified) {
+        return { ok: false, reason: 'stale', lastModifiedAt: row.lastModifiedAt };
+      }
+      replaceContent(row, bytes, now);
+
+      return {
+        ok: true,
+        version: row.version,
+        lastModifiedAt: row.lastModifiedAt,
+        size: row.size,
+        sha256: row.sha256!,
+      };
+    },
+
+    createRelative: async ({ source, name, body, maxBytes, overwrite, userId, now }) => {
+      const bytes = await readBody(body, maxBytes);
+      const existing = rowAt(source.folder, name);
+      if (existing) {
+        if (!overwrite) return { ok: false, reason: 'exists' };
+        const current = await locks.get({ documentId: existing.id, now });
+        if (current) return { ok: false, reason: 'lock', current };
+        replaceContent(existing, bytes, now);
+
+        return { ok: true, doc: toWopi(existing) };
+      }
+      const created = add({ name, folder: source.folder, content: bytes, lastModifiedAt: now, createdById: userId });
+
+      return { ok: true, doc: created };
+    },
+
+    freeName,
+
+    rename: async ({ doc, name, lockId, now }) => {
+      const row = visibleRow(doc.id);
+      if (!row) throw new DocumentGoneError();
+      const wanted = row.extension ? `${name}.${row.extension}` : name;
+      const current = await locks.get({ documentId: row.id, now });
+      if (current && current !== lockId) return { ok: false, reason: 'lock', current };
+      if (row.name === wanted) return { ok: true, name: row.name };
+      const finalName = await freeName(row.folder, wanted);
+      row.name = finalName;
+      row.extension = extensionOf(finalName);
+
+      return { ok: true, name: finalName };
+    },
+
+    delete: async ({ doc, now }) => {
+      const row = visibleRow(doc.id);
+      if (!row) throw new DocumentGoneError();
+      const current = await locks.get({ documentId: row.id, now });
+      if (current) return { ok: false, reason: 'lock', current };
+      row.deletedAt = now;
+
+      return { ok: true };
+    },
+  };
+};
+
+// ─── Users, audit, token use ──────────────────────────────────────────────────────────────
+
+export type MemoryUserPort = UserPort & {
+  setRole: (id: string, role: Role) => void;
+  remove: (id: string) => void;
+};
+
+export const createMemoryUserPort = (initial: WopiUser[] = []): MemoryUserPort => {
+  const users = new Map(initial.map((user) => [user.id, { ...user }]));
+  const mustGet = (id: string) => {
+    const user = users.get(id);
+    if (!user) throw new Error(`no user ${id}`);
+
+    return user;
+  };
+
+  return {
+    get: async (id) => {
+      const user = users.get(id);
+
+      return user ? { ...user } : null;
+    },
+    setUserInfo: async (id, info) => {
+      mustGet(id).wopiUserInfo = info;
+    },
+    setRole: (id, role) => {
+      mustGet(id).role = role;
+    },
+    remove: (id) => {
+      users.delete(id);
+    },
+  };
+};
+
+export const makeUser = (overrides: Partial<WopiUser> = {}): WopiUser => ({
+  id: randomUUID(),
+  email: 'editor@test.example',
+  name: 'Edith Editor',
+  role: 'editor',
+  wopiUserInfo: null,
+  ...overrides,
+});
+
+/** Records the first use of each token id, like the WopiTokenUse table's primary key. */
+export const createTokenUseSet = () => {
+  const used = new Set<string>();
+
+  return {
+    used,
+    markTokenUsed: async ({ tokenId }: { tokenId: string }) => {
+      if (used.has(tokenId)) return false;
+      used.add(tokenId);
+
+      return true;
+    },
+  };
+};
+
+const silentLog = { warn: () => {}, error: () => {} };
+
+// ─── Runtime + wire helper ────────────────────────────────────────────────────────────────
+
+export const PUBLIC_URL = 'http://host.test';
+export const MAX_UPLOAD_BYTES = 1024 * 1024;
+
+export type CallInput = {
+  fileId: string;
+  /** The access token; null sends none. */
+  token: string | null;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | ReadableStream<Uint8Array>;
+  /** '' for /wopi/files/:id, '/contents' for its contents. */
+  path?: '' | '/contents';
+};
+
+export type TokenInput = {
+  documentId: string;
+  userId?: string;
+  permissions?: readonly Permission[];
+  ttlMs?: number;
+  notAfter?: number;
+};
+
+const FILE_ROUTE = { GET: checkFileInfo, POST: dispatchFileOverride };
+const CONTENTS_ROUTE = { GET: getFile, POST: dispatchContentsOverride };
+
+export const ALL_PERMISSIONS: readonly Permission[] = ['read', 'write', 'rename', 'delete', 'create'];
+
+/**
+ * A WopiRuntime over memory ports with a fixed clock, plus `call` (a real Request through
+ * handleWopi) and `token` (a real signed token minted at the clock's time).
+ */
+export const makeRuntime = ({
+  docs = [],
+  users,
+  now = '2031-03-04T05:06:07.089Z',
+}: { docs?: SeedDocument[]; users?: WopiUser[]; now?: Date | string | number } = {}) => {
+  const clock = createClock(now);
+  const locks = createMemoryLockStore();
+  const documents = createMemoryDocumentStore(docs, { locks });
+  const defaultUser = users?.[0] ?? makeUser();
+  const userPort = createMemoryUserPort(users ?? [defaultUser]);
+  const audit: AuditInput[] = [];
+  const tokenUses = createTokenUseSet();
+
+  const runtime = {
+    ports: {
+      locks,
+      documents,
+      users: userPort,
+      audit: async (event: AuditInput) => {
+        audit.push(event);
+      },
+      markTokenUsed: tokenUses.markTokenUsed,
+      now: clock.now,
+    },
+    config: { publicUrl: PUBLIC_URL, maxUploadBytes: MAX_UPLOAD_BYTES },
+    log: silentLog,
+  };
+
+  const call = async (operation: WopiOperation, input: CallInput) => {
+    const url = new URL(`${PUBLIC_URL}/wopi/files/${encodeURIComponent(input.fileId)}${input.path ?? ''}`);
+    if (input.token !== null) url.searchParams.set('access_token', input.token);
+    const method = input.method ?? (input.headers?.['X-WOPI-Override'] || input.body !== undefined ? 'POST' : 'GET');
+    const request = new Request(url, {
+      method,
+      headers: input.headers,
+      body: input.body as BodyInit | undefined,
+      ...(input.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit);
+
+    return handleWopi(operation, request, input.fileId, runtime);
+  };
+
+  /** Every lock row, visible document and its bytes: compare two snapshots for "nothing changed". */
+  const snapshot = () => {
+    const docs = documents.visible();
+
+    return {
+      locks: [...locks.rows.entries()].map(([id, row]) => ({ id, ...row })),
+      docs: docs.map((doc) => ({ ...doc, lastModifiedAt: doc.lastModifiedAt.toISOString() })),
+      bytes: docs.map((doc) => documents.bytes(doc.id).toString('base64')),
+    };
+  };
+
+  /** Like the route files: GET/POST /wopi/files/:id and GET/POST /wopi/files/:id/contents. */
+  const send = (input: CallInput & { method: 'GET' | 'POST' }) => {
+    const route = input.path === '/contents' ? CONTENTS_ROUTE : FILE_ROUTE;
+
+    return call(route[input.method], input);
+  };
+
+  const token = async ({
+    documentId,
+    userId = defaultUser.id,
+    permissions = ALL_PERMISSIONS,
+    ttlMs,
+    notAfter,
+  }: TokenInput) =>
+    mintAccessToken({ documentId, userId, permissions, ttlMs, notAfter, now: clock.now().getTime() });
+
+  return {
+    ...runtime,
+    clock,
+    locks,
+    documents,
+    users: userPort,
+    user: defaultUser,
+    audit,
+    usedTokens: tokenUses.used,
+    call,
+    send,
+    snapshot,
+    token,
+  };
+};
+
+export type TestRuntime = ReturnType<typeof makeRuntime>;
