@@ -68,7 +68,7 @@ const run = async ({ values, positionals }: Args) => {
     const email = required(values.user, 'user');
     const user = await findUserByEmail(email);
     if (!user) throw new Error(`No user with email ${email}.`);
-    const hours = values['ttl-hours'] === undefined ? 10 : Number(values['ttl-hours']);
+    const hours = values['ttl-hours'] === undefined ? env.WOPI_TOKEN_TTL_SECONDS / 3600 : Number(values['ttl-hours']);
     if (!Number.isFinite(hours) || hours <= 0) throw new UsageError('--ttl-hours must be a positive number.');
 
     const { PERMISSIONS } = await import('@/lib/tokens/permissions');

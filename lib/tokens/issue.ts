@@ -1,10 +1,10 @@
 import { badRequest, notFound } from '@/lib/api/errors';
 import { db } from '@/lib/db';
 import { VISIBLE } from '@/lib/documents/queries';
-import { publicUrl } from '@/lib/env';
+import { env, publicUrl } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { effectivePermissions, ROLE_PERMISSIONS, type Permission } from '@/lib/tokens/permissions';
-import { DEFAULT_TOKEN_TTL_MS, mintAccessToken } from '@/lib/tokens/tokens';
+import { mintAccessToken } from '@/lib/tokens/tokens';
 
 export type IssuedToken = { documentId: string; wopiSrc: string; accessToken: string; accessTokenTtl: number };
 
@@ -17,7 +17,7 @@ export const issueAccessToken = async ({
   user,
   readonly = false,
   permissions,
-  ttlMs = DEFAULT_TOKEN_TTL_MS,
+  ttlMs = env.WOPI_TOKEN_TTL_SECONDS * 1000,
 }: {
   documentId: string;
   user: { id: string; role: Role };
