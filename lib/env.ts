@@ -55,7 +55,12 @@ const buildEnv = () =>
       SEED_USER_PASSWORD: z.string().min(8).optional(),
       SEED_SAMPLE_DOCUMENTS: booleanString.default(true),
 
-      WOPI_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(10 * 3600),
+      WOPI_TOKEN_TTL_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 24 * 3600)
+        .default(10 * 3600),
       MAX_UPLOAD_BYTES: z.coerce
         .number()
         .int()

@@ -14,19 +14,21 @@ export const prismaUserPort: UserPort = {
   },
 };
 
+// Token ids this process has already recorded: skips the INSERT on every later CheckFileInfo.
+// Only a cache: Postgres decides the first use, so several instances still audit one open.
+const SEEN_MAX = 10_000;
+const seen = new Set<string>();
+
+type TokenUse = { tokenId: string; documentId: string; userId: string };
+
 /** One INSERT … ON CONFLICT DO NOTHING: the row count says whether this was the first use. */
-export const markTokenUsed = async ({
-  tokenId,
-  documentId,
-  userId,
-}: {
-  tokenId: string;
-  documentId: string;
-  userId: string;
-}) => {
+export const markTokenUsed = async ({ tokenId, documentId, userId }: TokenUse) => {
+  if (seen.has(tokenId)) return false;
   const inserted = await db.$executeRaw`
     INSERT INTO "WopiTokenUse" ("tokenId", "documentId", "userId") VALUES (${tokenId}, ${documentId}::uuid, ${userId}::uuid)
     ON CONFLICT ("tokenId") DO NOTHING`;
+  if (seen.size >= SEEN_MAX) seen.clear();
+  seen.add(tokenId);
 
   return inserted === 1;
 };
