@@ -7,6 +7,8 @@ import { formatBytes } from '@/lib/format';
 type Props = {
   listing: { folders: { path: string; name: string }[]; documents: DocumentSummary[]; total: number };
   params: BrowseParams;
+  /** Names open the editor in edit mode (else view). */
+  canEdit: boolean;
 };
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -25,7 +27,7 @@ const SortHeader = ({ field, label, params }: { field: SortField; label: string;
   );
 };
 
-export const DocumentTable = ({ listing, params }: Props) => {
+export const DocumentTable = ({ listing, params, canEdit }: Props) => {
   const showFolders = params.page === 1;
   if (listing.documents.length === 0 && (!showFolders || listing.folders.length === 0)) {
     return (
@@ -43,6 +45,10 @@ export const DocumentTable = ({ listing, params }: Props) => {
           <SortHeader field="size" label="Size" params={params} />
           <SortHeader field="modified" label="Modified" params={params} />
           <th scope="col">Modified by</th>
+          <th scope="col">Version</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -55,7 +61,7 @@ export const DocumentTable = ({ listing, params }: Props) => {
                     {folder.name}
                   </Link>
                 </td>
-                <td colSpan={3} className="muted">
+                <td colSpan={5} className="muted">
                   Folder
                 </td>
               </tr>
@@ -64,7 +70,11 @@ export const DocumentTable = ({ listing, params }: Props) => {
         {listing.documents.map((doc) => (
           <tr key={doc.id} data-testid="document-row">
             <td>
-              <a href={`/api/documents/${doc.id}/content`} className="name-cell" title={`Download ${doc.name}`}>
+              <a
+                href={`/documents/${doc.id}/${canEdit ? 'edit' : 'view'}`}
+                className="name-cell"
+                title={`${canEdit ? 'Edit' : 'View'} ${doc.name}`}
+              >
                 <FileIcon extension={doc.extension} />
                 {doc.name}
               </a>
@@ -74,6 +84,12 @@ export const DocumentTable = ({ listing, params }: Props) => {
               <time dateTime={doc.lastModifiedAt.toISOString()}>{dateFormat.format(doc.lastModifiedAt)} UTC</time>
             </td>
             <td>{doc.lastModifiedBy ?? <span className="muted">outside the portal</span>}</td>
+            <td data-testid="document-version">v{doc.version}</td>
+            <td>
+              <a href={`/api/documents/${doc.id}/content`} title={`Download ${doc.name}`} data-testid="download-link">
+                Download
+              </a>
+            </td>
           </tr>
         ))}
       </tbody>

@@ -55,6 +55,19 @@ const buildEnv = () =>
       SEED_USER_PASSWORD: z.string().min(8).optional(),
       SEED_SAMPLE_DOCUMENTS: booleanString.default(true),
 
+      WOPI_CLIENTS: z
+        .string()
+        .regex(
+          /^\s*[a-z0-9][a-z0-9_-]*\s*=\s*https?:\/\/[^\s,]+(\s*,\s*[a-z0-9][a-z0-9_-]*\s*=\s*https?:\/\/[^\s,]+)*\s*$/,
+          'must be a comma-separated list of name=discovery-URL (e.g. collabora=http://localhost:9980/hosting/discovery)',
+        )
+        .optional(),
+      DISCOVERY_REFRESH_HOURS: z.coerce
+        .number()
+        .positive()
+        .max(24 * 7)
+        .default(12),
+      DISCOVERY_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
       WOPI_TOKEN_TTL_SECONDS: z.coerce
         .number()
         .int()

@@ -13,9 +13,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClient, runLoad, type Scenario } from './bench/load';
+import { createClient, createLoad } from './bench/load';
 import { attachPortal, benchDocument, isLoopback, ROOT, startPortal, type Portal } from './bench/portal';
-import { cpuMeter, findListenerPid, rssOf } from './bench/procfs';
+import { addCpu, cpuMeter, findListenerPid, rssOf, type CpuUse } from './bench/procfs';
 import { machineInfo, renderMarkdown, writeJson, type LoadRow, type Report } from './bench/report';
 import {
   checkFileInfoScenario,
@@ -32,6 +32,7 @@ import { closeTransferAgent, MiB } from './bench/transfer';
 
 const USAGE = `Usage: npm run bench -- [options]
   --duration S      measured seconds per request scenario (default 5)
+  --slices N        ... taken in N slices, the scenarios taking turns (default 5)
   --warmup S        warm-up seconds before each (default 2)
   --connections N   the concurrent scenario's connections (default 16; 1 is always measured too)
   --reps N          rounds per large transfer size (default 3)
@@ -47,6 +48,7 @@ const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const args = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
+    slices: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '16' },
     reps: { type: 'string', default: '3' },
@@ -74,6 +76,7 @@ const main = async (): Promise<number> => {
   if (args.help) return (process.stdout.write(`${USAGE}\n`), 0);
   const settings = {
     durationS: positive('duration', 600),
+    slices: Math.round(positive('slices', 100)),
     warmupS: positive('warmup', 600),
     connections: Math.round(positive('connections', 256)),
     reps: Math.round(positive('reps', 50)),
@@ -110,7 +113,7 @@ const main = async (): Promise<number> => {
       : `attached at ${portal.baseUrl}`,
     settings: {
       'warm-up s': settings.warmupS,
-      's per scenario': settings.durationS,
+      's per scenario': `${settings.durationS} (${settings.slices} interleaved slices)`,
       connections: `1 and ${settings.connections}`,
     },
     load: [],
@@ -135,31 +138,38 @@ const main = async (): Promise<number> => {
     const lockFiles = await createSiblings(lockTemplate, portal.baseUrl, settings.connections);
 
     const roots = { web: pid, postgres: runtime.postgresPid, s3: runtime.s3Pid, bench: process.pid };
-    const measure = async (scenario: Scenario, connections: number) => {
-      signal.throwIfAborted();
-      const meter = cpuMeter(roots);
-      const result = await runLoad(scenario, {
-        connections,
-        durationMs: settings.durationS * 1000,
-        warmupMs: settings.warmupS * 1000,
-        measure: meter,
-      });
-      const row: LoadRow = { ...result, cpu: meter.result() };
-      say(
-        `${scenario.name} × ${connections}: ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, ` +
-          `p99 ${row.p99.toFixed(2)} ms, ${row.errors} errors${row.firstError ? ` (${row.firstError})` : ''}`,
-      );
-      report.load.push(row);
-    };
-    const live = liveScenario(portal.baseUrl);
-    const checkFileInfo = checkFileInfoScenario(cfi);
-    const lockCycle = lockCycleScenario(lockFiles);
-    await measure(live, 1);
-    await measure(checkFileInfo, 1);
-    await measure(lockCycle, 1);
-    await measure(live, settings.connections);
-    await measure(checkFileInfo, settings.connections);
-    await measure(lockCycle, settings.connections);
+    const scenarios = [liveScenario(portal.baseUrl), checkFileInfoScenario(cfi), lockCycleScenario(lockFiles)];
+    for (const connections of [1, settings.connections]) {
+      const loads = scenarios.map((scenario) => ({
+        scenario,
+        load: createLoad(scenario, connections),
+        cpu: undefined as CpuUse | undefined,
+      }));
+      try {
+        for (const { load } of loads) await load.warmup(settings.warmupS * 1000);
+        // Baseline and subjects take turns, one slice each, so background load hits them alike.
+        for (let slice = 0; slice < settings.slices; slice++) {
+          for (const entry of loads) {
+            signal.throwIfAborted();
+            const meter = cpuMeter(roots);
+            meter.begin();
+            await entry.load.measure((settings.durationS * 1000) / settings.slices);
+            meter.end();
+            entry.cpu = addCpu(entry.cpu, meter.result());
+          }
+        }
+      } finally {
+        for (const { load } of loads) load.close();
+      }
+      for (const { scenario, load, cpu } of loads) {
+        const row: LoadRow = { ...load.result(), cpu };
+        say(
+          `${scenario.name} × ${connections}: ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, ` +
+            `p99 ${row.p99.toFixed(2)} ms, ${row.errors} errors${row.firstError ? ` (${row.firstError})` : ''}`,
+        );
+        report.load.push(row);
+      }
+    }
 
     const busiest = Math.max(...report.load.map((row) => (row.cpu ? row.cpu.other / row.cpu.wall : 0)));
     if (busiest > 0.25)

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolveChromium } from './lib/browser';
+import { startFakeEditor } from '../tests/support/fake-editor/server';
 import { ACCOUNTS, isRunning, refuseRemoteServices, ROOT, startPortal } from './lib/portal';
 
 const say = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
@@ -31,11 +32,18 @@ const main = async (): Promise<number> => {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // The test-only WOPI client: real signed WOPI calls from an "editor" page in the host's iframe.
+  const editor = await startFakeEditor();
+  say(`Fake editor: ${editor.discoveryUrl}`);
   const portal = await startPortal({
     label: 'e2e',
     log: say,
     keepData: !!process.env.E2E_KEEP_DATA,
     isInterrupted: () => !!interrupted,
+    env: { WOPI_CLIENTS: `fake=${editor.discoveryUrl}` },
+  }).catch(async (error: unknown) => {
+    await editor.close();
+    throw error;
   });
   try {
     await portal.cli(
@@ -64,6 +72,7 @@ const main = async (): Promise<number> => {
         E2E_USER_PASSWORD: ACCOUNTS.USER.password,
         E2E_VIEWER_EMAIL: ACCOUNTS.VIEWER.email,
         E2E_VIEWER_PASSWORD: ACCOUNTS.VIEWER.password,
+        E2E_EDITOR_ORIGIN: editor.origin,
         ...(chromiumPath ? { CHROMIUM_PATH: chromiumPath } : {}),
       },
     });
@@ -78,6 +87,7 @@ const main = async (): Promise<number> => {
     return interrupted ? interruptedCode() : code;
   } finally {
     await portal.stop();
+    await editor.close();
     say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
 };

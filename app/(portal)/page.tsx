@@ -36,7 +36,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
       <FolderBreadcrumbs crumbs={breadcrumbs(folder)} />
       <ListToolbar params={{ ...params, folder }} />
       {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}
-      <DocumentTable listing={listing} params={{ ...params, folder }} />
+      <DocumentTable listing={listing} params={{ ...params, folder }} canEdit={user.role !== 'viewer'} />
       <Pagination params={{ ...params, folder }} total={listing.total} pageSize={listing.pageSize} />
     </>
   );

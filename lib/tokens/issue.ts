@@ -17,6 +17,7 @@ export const issueAccessToken = async ({
   user,
   readonly = false,
   permissions,
+  client,
   ttlMs = env.WOPI_TOKEN_TTL_SECONDS * 1000,
 }: {
   documentId: string;
@@ -24,6 +25,8 @@ export const issueAccessToken = async ({
   readonly?: boolean;
   /** A subset of what the role allows (default: all of it). */
   permissions?: readonly Permission[];
+  /** The editor the token is for (its proof keys are then checked on every call). */
+  client?: string;
   ttlMs?: number;
 }): Promise<IssuedToken> => {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw badRequest('invalid_ttl', 'The token lifetime must be positive.');
@@ -36,6 +39,7 @@ export const issueAccessToken = async ({
     userId: user.id,
     permissions: readonly ? ['read'] : [...effectivePermissions(permissions ?? ROLE_PERMISSIONS[user.role], user.role)],
     ttlMs,
+    client,
   });
 
   return {

@@ -15,6 +15,8 @@ export type AccessTokenClaims = {
   expiresAt: number;
   /** Unique per token: "an open from a new token" is audited once. */
   tokenId: string;
+  /** The editor (WOPI_CLIENTS name) the token was minted for: its proof keys are checked. */
+  client?: string;
 };
 
 const payloadSchema = z.object({
@@ -23,6 +25,7 @@ const payloadSchema = z.object({
   perm: z.array(z.enum(PERMISSIONS)),
   exp: z.number(),
   jti: z.string().min(1),
+  cli: z.string().min(1).optional(),
 });
 
 const key = () => {
@@ -39,6 +42,7 @@ type MintInput = {
   ttlMs?: number;
   now?: number;
   notAfter?: number;
+  client?: string;
 };
 
 /**
@@ -52,9 +56,14 @@ export const mintAccessToken = async ({
   ttlMs = DEFAULT_TOKEN_TTL_MS,
   now = Date.now(),
   notAfter,
+  client,
 }: MintInput) => {
   const expiresAtSeconds = Math.floor(Math.min(now + ttlMs, notAfter ?? Infinity) / 1000);
-  const token = await new SignJWT({ doc: documentId, perm: [...new Set(permissions)] })
+  const token = await new SignJWT({
+    doc: documentId,
+    perm: [...new Set(permissions)],
+    ...(client ? { cli: client } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setAudience(AUDIENCE)
@@ -93,6 +102,7 @@ export const verifyAccessToken = async (
       permissions: parsed.data.perm,
       expiresAt: parsed.data.exp * 1000,
       tokenId: parsed.data.jti,
+      client: parsed.data.cli,
     };
   } catch (error) {
     if (error instanceof errors.JOSEError) return null;

@@ -34,3 +34,5 @@ export const notImplemented = (override: string | null) =>
   new WopiError(501, `unsupported X-WOPI-Override: ${override ?? '(none)'}`);
 /** Permission the token or the user's role does not grant. */
 export const forbidden = (why: string) => new WopiError(401, why);
+/** Proof-key validation failed: the spec asks for a 500. */
+export const proofFailed = (why: string) => new WopiError(500, `proof key validation failed: ${why}`);

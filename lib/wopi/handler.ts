@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { effectivePermissions } from '@/lib/tokens/permissions';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
-import { invalidToken, notFound } from '@/lib/wopi/errors';
+import { invalidToken, notFound, proofFailed } from '@/lib/wopi/errors';
+import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import { toWopiResponse } from '@/lib/wopi/response';
 import { defaultWopiRuntime } from '@/lib/wopi/runtime';
 import type { WopiConfig, WopiContext, WopiOperation, WopiPorts } from '@/lib/wopi/types';
@@ -19,6 +20,23 @@ const tokenOf = (request: Request) => {
 };
 
 /**
+ * The editor signed the exact public URL it called: rebuild it from PUBLIC_URL (behind a proxy
+ * `request.url` names another host), keeping path and query as received.
+ */
+const checkProof = async (request: Request, accessToken: string, client: string, runtime: WopiRuntime) => {
+  const received = new URL(request.url);
+  const result = await runtime.ports.proofs!.verify(client, {
+    accessToken,
+    url: `${runtime.config.publicUrl}${received.pathname}${received.search}`,
+    timestamp: request.headers.get(WOPI_HEADERS.timestamp),
+    proof: request.headers.get(WOPI_HEADERS.proof),
+    proofOld: request.headers.get(WOPI_HEADERS.proofOld),
+    now: runtime.ports.now(),
+  });
+  if (result.status === 'failed') throw proofFailed(result.reason);
+};
+
+/**
  * Authenticates a WOPI request by its access token only (never a cookie) and builds the
  * context: 401 for a missing, malformed, tampered, expired or other-document token, or a user
  * who no longer exists; 404 for an unknown document. Every throw becomes a WOPI response.
@@ -33,6 +51,7 @@ export const createWopiContext = async (
   const claims = await verifyAccessToken(accessToken, ports.now().getTime());
   if (!claims || !accessToken) throw invalidToken('missing, malformed, tampered or expired token');
   if (claims.documentId !== fileId) throw invalidToken('token is for another document');
+  if (claims.client && ports.proofs) await checkProof(request, accessToken, claims.client, runtime);
   // Independent lookups, in parallel: they are most of a small request's latency.
   const [user, document] = await Promise.all([ports.users.get(claims.userId), ports.documents.find(fileId)]);
   if (!user) throw invalidToken('token user no longer exists');

@@ -15,6 +15,9 @@ export const WOPI_HEADERS = {
   invalidFileNameError: 'X-WOPI-InvalidFileNameError',
   correlationId: 'X-WOPI-CorrelationId',
   serverError: 'X-WOPI-ServerError',
+  proof: 'X-WOPI-Proof',
+  proofOld: 'X-WOPI-ProofOld',
+  timestamp: 'X-WOPI-TimeStamp',
   // Collabora Online (COOL) and its predecessor name (LOOL, also sent by ONLYOFFICE).
   coolTimestamp: 'X-COOL-WOPI-Timestamp',
   loolTimestamp: 'X-LOOL-WOPI-Timestamp',

@@ -1,18 +1,29 @@
-import { nameProblem, NAME_MAX_LENGTH } from '@/lib/names';
+import { NAME_MAX_LENGTH, nameProblem } from '@/lib/names';
 
 export { nameProblem };
 
 const FORBIDDEN = /[\u0000-\u001f\u007f"*:<>?/\\|]/g;
 
+/** Trailing dots and spaces (in any order, e.g. "report ." or "a. .") are illegal: strip them all. */
+const stripEnds = (name: string) => name.trim().replace(/[\s.]+$/u, '');
+
+/** Cuts at most `max` UTF-16 units without splitting a surrogate pair. */
+const cut = (text: string, max: number) => {
+  let end = Math.min(text.length, max);
+  if (end > 0 && end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+
+  return text.slice(0, end);
+};
+
 /** Turns a requested name into a legal one: forbidden characters → "_", trimmed, shortened (keeping the extension). */
 export const legalizeName = (requested: string) => {
-  let name = requested.replace(FORBIDDEN, '_').trim().replace(/\.+$/, '');
-  if (name === '' || name === '.' || name === '..') name = 'Document';
+  let name = stripEnds(requested.replace(FORBIDDEN, '_'));
+  if (name === '') name = 'Document';
   if (name.length > NAME_MAX_LENGTH) {
     const dot = name.lastIndexOf('.');
     const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
-    name = `${name.slice(0, NAME_MAX_LENGTH - extension.length).trimEnd()}${extension}`;
+    name = `${stripEnds(cut(name.slice(0, name.length - extension.length), NAME_MAX_LENGTH - extension.length))}${extension}`;
   }
 
-  return name;
+  return nameProblem(name) ? 'Document' : name;
 };

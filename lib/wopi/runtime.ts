@@ -1,4 +1,5 @@
 import { recordAudit } from '@/lib/audit/audit';
+import { discoveryProofPort } from '@/lib/discovery/proof-port';
 import { wopiDocumentStore } from '@/lib/documents/wopi-store';
 import { env, publicUrl } from '@/lib/env';
 import { prismaLockStore } from '@/lib/locks/prisma-lock-store';
@@ -15,6 +16,7 @@ export const defaultWopiRuntime = (): WopiRuntime => ({
     audit: (event) => recordAudit(event),
     markTokenUsed,
     now: () => new Date(),
+    proofs: discoveryProofPort,
   },
   config: { publicUrl: publicUrl(), maxUploadBytes: env.MAX_UPLOAD_BYTES },
   log,

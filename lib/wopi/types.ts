@@ -12,6 +12,23 @@ export interface UserPort {
   setUserInfo(id: string, info: string): Promise<void>;
 }
 
+export type ProofResult = { status: 'ok' } | { status: 'no-key' } | { status: 'failed'; reason: string };
+
+/** Proof-key validation for tokens minted for an editor (lib/discovery/proof-port.ts). */
+export interface ProofPort {
+  verify(
+    client: string,
+    input: {
+      accessToken: string;
+      url: string;
+      timestamp: string | null;
+      proof: string | null;
+      proofOld: string | null;
+      now: Date;
+    },
+  ): Promise<ProofResult>;
+}
+
 /** Everything an operation touches outside itself; tests pass memory ones and a fixed clock. */
 export type WopiPorts = {
   locks: LockStore;
@@ -21,6 +38,8 @@ export type WopiPorts = {
   /** Records the first use of a token; true when this call is that first use. */
   markTokenUsed: (input: { tokenId: string; documentId: string; userId: string }) => Promise<boolean>;
   now: () => Date;
+  /** Absent: proofs are not checked (tests of other behaviour). */
+  proofs?: ProofPort;
 };
 
 export type WopiConfig = {

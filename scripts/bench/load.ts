@@ -119,42 +119,54 @@ const runPhase = async (scenario: Scenario, clients: Client[], requestMs: number
 };
 
 /**
- * Warm-up for `warmupMs` (discarded), then `durationMs` measured, with `connections` workers.
- * `measure` brackets the measured phase only (CPU accounting).
+ * A scenario with its `connections` workers and their keep-alive connections, kept open across
+ * calls: warm up once, then measure in several slices (interleaved with other scenarios by the
+ * caller, so background load hits the baseline and the subject alike); result() pools them.
  */
-export const runLoad = async (
-  scenario: Scenario,
-  options: { connections: number; durationMs: number; warmupMs: number; measure?: { begin(): void; end(): void } },
-): Promise<LoadResult> => {
-  const requestMs = Array.from({ length: options.connections }, () => [] as number[]);
+export const createLoad = (scenario: Scenario, connections: number) => {
+  const requestMs = Array.from({ length: connections }, () => [] as number[]);
   const clients = requestMs.map((list) => createClient(list));
-  try {
-    if (options.warmupMs > 0) await runPhase(scenario, clients, requestMs, options.warmupMs);
-    options.measure?.begin();
-    const phase = await runPhase(scenario, clients, requestMs, options.durationMs);
-    options.measure?.end();
-    const requests = sortedCopy(phase.requestMs);
-    const iterations = sortedCopy(phase.iterationMs);
+  const pooled = { iterations: 0, errors: 0, seconds: 0, requestMs: [] as number[], iterationMs: [] as number[] };
+  let firstError: string | undefined;
 
-    return {
-      scenario: scenario.name,
-      connections: options.connections,
-      seconds: phase.seconds,
-      iterations: phase.iterations,
-      requests: requests.length,
-      errors: phase.errors,
-      ...(phase.firstError ? { firstError: phase.firstError } : {}),
-      iterationsPerSecond: phase.iterations / phase.seconds,
-      requestsPerSecond: (phase.iterations * scenario.requestsPerIteration) / phase.seconds,
-      p50: percentile(requests, 50),
-      p99: percentile(requests, 99),
-      max: requests.length ? requests[requests.length - 1]! : NaN,
-      iterationP50: percentile(iterations, 50),
-      iterationP99: percentile(iterations, 99),
-    };
-  } finally {
-    for (const client of clients) client.close();
-  }
+  return {
+    warmup: async (durationMs: number) => {
+      if (durationMs > 0) await runPhase(scenario, clients, requestMs, durationMs);
+    },
+    measure: async (durationMs: number) => {
+      const phase = await runPhase(scenario, clients, requestMs, durationMs);
+      pooled.iterations += phase.iterations;
+      pooled.errors += phase.errors;
+      pooled.seconds += phase.seconds;
+      for (const value of phase.requestMs) pooled.requestMs.push(value);
+      for (const value of phase.iterationMs) pooled.iterationMs.push(value);
+      firstError ??= phase.firstError;
+    },
+    result: (): LoadResult => {
+      const requests = sortedCopy(pooled.requestMs);
+      const iterations = sortedCopy(pooled.iterationMs);
+
+      return {
+        scenario: scenario.name,
+        connections,
+        seconds: pooled.seconds,
+        iterations: pooled.iterations,
+        requests: requests.length,
+        errors: pooled.errors,
+        ...(firstError ? { firstError } : {}),
+        iterationsPerSecond: pooled.iterations / pooled.seconds,
+        requestsPerSecond: (pooled.iterations * scenario.requestsPerIteration) / pooled.seconds,
+        p50: percentile(requests, 50),
+        p99: percentile(requests, 99),
+        max: requests.length ? requests[requests.length - 1]! : NaN,
+        iterationP50: percentile(iterations, 50),
+        iterationP99: percentile(iterations, 99),
+      };
+    },
+    close: () => {
+      for (const client of clients) client.close();
+    },
+  };
 };
 
 /** Throws unless the reply has `status`; the message names what came back. */

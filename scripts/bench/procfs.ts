@@ -137,6 +137,15 @@ const ownerOf = (procs: Snapshot['procs'], pid: number, roots: Map<number, strin
 
 export type CpuUse = Record<string, number> & { machine: number; other: number; wall: number };
 
+/** Sums two CPU readings key by key. */
+export const addCpu = (total: CpuUse | undefined, part: CpuUse | undefined): CpuUse | undefined => {
+  if (!total || !part) return total ?? part;
+  const sum: Record<string, number> = { ...total };
+  for (const [key, value] of Object.entries(part)) sum[key] = (sum[key] ?? 0) + value;
+
+  return sum as CpuUse;
+};
+
 /**
  * CPU seconds used by each named process tree between begin() and end(), the whole machine's
  * busy CPU seconds, and `other` (the machine minus the named trees: other people's processes).

@@ -84,7 +84,8 @@ export const fmt = (value: number, digits = 1) =>
   Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
 export const mib = (bytes: number) => `${fmt(bytes / MiB, 0)} MiB`;
 export const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a');
-const sizeLabel = (bytes: number) => (bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} GiB` : `${bytes / MiB} MiB`);
+export const sizeLabel = (bytes: number) =>
+  bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} GiB` : `${bytes / MiB} MiB`;
 
 const table = (header: string[], rows: string[][]) =>
   [
@@ -131,7 +132,10 @@ export const renderMarkdown = (report: Report) => {
     '',
   );
 
-  lines.push('### Requests (closed loop, one keep-alive connection per worker)', '');
+  lines.push(
+    '### Requests (closed loop, one keep-alive connection per worker; baseline and WOPI scenarios measured in alternating slices)',
+    '',
+  );
   lines.push(
     table(
       [

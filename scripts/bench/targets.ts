@@ -2,7 +2,7 @@
  * The acceptance targets, each as measured figure, same-run baseline, ratio and limit. Rows
  * with `pass: null` are reported without a target (the 1-connection figures).
  */
-import { fmt, mib, ratio, type LoadRow, type Report, type Target } from './report';
+import { fmt, mib, ratio, sizeLabel, type LoadRow, type Report, type Target } from './report';
 import { MiB } from './transfer';
 
 const BUDGET_BYTES = 128 * MiB;
@@ -75,7 +75,7 @@ export const evaluateTargets = (
     for (const size of [settings.largeMib * MiB, MiB]) {
       const isTarget = size === settings.largeMib * MiB;
       const row = report.transfers.find((t) => t.operation === operation && t.size === size);
-      const name = `${operation} ${size / MiB} MiB`;
+      const name = `${operation} ${sizeLabel(size)}`;
       if (!row) {
         if (isTarget) targets.push(missing(name, '≥ 0.50×'));
         continue;
@@ -92,7 +92,7 @@ export const evaluateTargets = (
   }
 
   const memory = report.memory;
-  const memoryName = `Web server RSS during ${settings.memoryMib} MiB PutFile`;
+  const memoryName = `Web server RSS during ${sizeLabel(settings.memoryMib * MiB)} PutFile`;
   if (memory) {
     const growth = memory.peak - memory.idle;
     targets.push({
@@ -108,14 +108,14 @@ export const evaluateTargets = (
   targets.push(
     roundTrip
       ? {
-          name: `${settings.memoryMib} MiB round trip byte-exact`,
+          name: `${sizeLabel(settings.memoryMib * MiB)} round trip byte-exact`,
           measured: `GetFile SHA-256 ${roundTrip.receivedSha256.slice(0, 16)}…`,
           baseline: `sent ${roundTrip.sentSha256.slice(0, 16)}…`,
           ratio: '',
           limit: 'equal',
           pass: roundTrip.equal,
         }
-      : missing(`${settings.memoryMib} MiB round trip byte-exact`, 'equal'),
+      : missing(`${sizeLabel(settings.memoryMib * MiB)} round trip byte-exact`, 'equal'),
   );
 
   return targets;

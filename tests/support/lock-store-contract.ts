@@ -105,9 +105,10 @@ export const describeLockStoreContract = (name: string, makeStore: () => LockSto
       it('an expired lock → unlockAndRelock from it fails with current ""', async () => {
         const { store, documentId } = await setup();
         await store.lock({ documentId, lockId: 'A', now: T0 });
-        expect(await store.unlockAndRelock({ documentId, oldLockId: 'A', lockId: 'B', now: at(31 * MINUTE) })).toEqual(
-          { ok: false, current: '' },
-        );
+        expect(await store.unlockAndRelock({ documentId, oldLockId: 'A', lockId: 'B', now: at(31 * MINUTE) })).toEqual({
+          ok: false,
+          current: '',
+        });
         expect(await store.get({ documentId, now: at(31 * MINUTE) })).toBe('');
       });
     });
@@ -164,9 +165,9 @@ export const describeLockStoreContract = (name: string, makeStore: () => LockSto
       it('with the right old id → ok; the new id is held with a fresh expiry', async () => {
         const { store, documentId } = await setup();
         await store.lock({ documentId, lockId: 'A', now: T0 });
-        expect(await store.unlockAndRelock({ documentId, oldLockId: 'A', lockId: 'B', now: at(10 * MINUTE) })).toEqual(
-          { ok: true },
-        );
+        expect(await store.unlockAndRelock({ documentId, oldLockId: 'A', lockId: 'B', now: at(10 * MINUTE) })).toEqual({
+          ok: true,
+        });
         expect(await store.get({ documentId, now: at(10 * MINUTE) })).toBe('B');
         expect(await store.get({ documentId, now: at(10 * MINUTE + LOCK_TTL_MS - 1) })).toBe('B');
         expect(await store.unlock({ documentId, lockId: 'A', now: at(11 * MINUTE) })).toEqual({
@@ -207,7 +208,7 @@ export const describeLockStoreContract = (name: string, makeStore: () => LockSto
         ['1024 characters', 'x'.repeat(LOCK_ID_MAX_LENGTH - 1) + 'y'],
         ['unicode (accents, CJK, emoji, RTL)', 'Lock – Résumé 文档 🔒 قفل'],
         ['JSON, as Office sends', '{"S":"6f1b4f1e-7e3a-4a4b-9b9b-2d0c3f7b0a11","F":4,"E":2}'],
-        ['SQL-looking', "A'); DELETE FROM \"Lock\"; --"],
+        ['SQL-looking', 'A\'); DELETE FROM "Lock"; --'],
       ])('a lock id of %s round-trips through lock, get, mismatch and unlock', async (_label, lockId) => {
         const { store, documentId } = await setup();
         expect(await store.lock({ documentId, lockId, now: T0 })).toEqual({ ok: true });

@@ -48,10 +48,7 @@ export type MemoryLockStore = LockStore & {
   readonly rows: ReadonlyMap<string, Readonly<HeldLock>>;
 };
 
-/**
- * The LockStore contract in memory. Each method reads and writes without an `await` in
- * between, which is this store's "one atomic statement".
- */
+/** The LockStore contract in memory (expiry: absent when expiresAt <= now; TTL LOCK_TTL_MS). */
 export const createMemoryLockStore = (): MemoryLockStore => {
   const rows = new Map<string, HeldLock>();
   const held = (documentId: string, now: Date) => {
@@ -63,34 +60,36 @@ export const createMemoryLockStore = (): MemoryLockStore => {
   const set = (documentId: string, lockId: string, now: Date) =>
     rows.set(documentId, { lockId, expiresAt: now.getTime() + LOCK_TTL_MS });
 
+  // Each method runs synchronously when called (Promise.resolve of the result): its read and
+  // write cannot interleave with another call, which is this store's "one atomic statement".
   return {
     rows,
-    lock: async ({ documentId, lockId, now }) => {
+    lock: ({ documentId, lockId, now }) => {
       const current = held(documentId, now);
-      if (current !== '' && current !== lockId) return mismatch(documentId, now);
+      if (current !== '' && current !== lockId) return Promise.resolve(mismatch(documentId, now));
       set(documentId, lockId, now);
 
-      return { ok: true };
+      return Promise.resolve({ ok: true });
     },
-    unlock: async ({ documentId, lockId, now }) => {
-      if (held(documentId, now) !== lockId) return mismatch(documentId, now);
+    unlock: ({ documentId, lockId, now }) => {
+      if (held(documentId, now) !== lockId) return Promise.resolve(mismatch(documentId, now));
       rows.delete(documentId);
 
-      return { ok: true };
+      return Promise.resolve({ ok: true });
     },
-    refresh: async ({ documentId, lockId, now }) => {
-      if (held(documentId, now) !== lockId) return mismatch(documentId, now);
+    refresh: ({ documentId, lockId, now }) => {
+      if (held(documentId, now) !== lockId) return Promise.resolve(mismatch(documentId, now));
       set(documentId, lockId, now);
 
-      return { ok: true };
+      return Promise.resolve({ ok: true });
     },
-    unlockAndRelock: async ({ documentId, oldLockId, lockId, now }) => {
-      if (held(documentId, now) !== oldLockId) return mismatch(documentId, now);
+    unlockAndRelock: ({ documentId, oldLockId, lockId, now }) => {
+      if (held(documentId, now) !== oldLockId) return Promise.resolve(mismatch(documentId, now));
       set(documentId, lockId, now);
 
-      return { ok: true };
+      return Promise.resolve({ ok: true });
     },
-    get: async ({ documentId, now }) => held(documentId, now),
+    get: ({ documentId, now }) => Promise.resolve(held(documentId, now)),
   };
 };
 
@@ -205,7 +204,7 @@ export const createMemoryDocumentStore = (
   };
   for (const seed of initialDocs) add(seed);
 
-  const freeName = async (folder: string, name: string) => {
+  const freeNameNow = (folder: string, name: string) => {
     for (let n = 0; n < 1000; n++) {
       const candidate = n === 0 ? name : withSuffix(name, n);
       if (!rowAt(folder, candidate)) return candidate;
@@ -224,26 +223,27 @@ export const createMemoryDocumentStore = (
     },
     visible: () => [...rows.values()].filter((row) => !row.deletedAt).map(toWopi),
 
-    find: async (id) => {
+    find: (id) => {
       const row = visibleRow(id);
 
-      return row ? toWopi(row) : null;
+      return Promise.resolve(row ? toWopi(row) : null);
     },
 
-    read: async (doc) => {
+    read: (doc) => {
       const bytes = blobs.get(doc.contentKey);
-      if (!bytes) throw new DocumentGoneError();
+      if (!bytes) return Promise.reject(new DocumentGoneError());
+      const body = Readable.toWeb(Readable.from([bytes])) as ReadableStream<Uint8Array>;
 
-      return { body: Readable.toWeb(Readable.from([bytes])) as ReadableStream<Uint8Array>, size: bytes.byteLength };
+      return Promise.resolve({ body, size: bytes.byteLength });
     },
 
-    sha256: async (doc) => {
-      if (doc.sha256) return doc.sha256;
+    sha256: (doc) => {
+      if (doc.sha256) return Promise.resolve(doc.sha256);
       const sha256 = sha256Hex(blobs.get(doc.contentKey) ?? Buffer.alloc(0));
       const row = rows.get(doc.id);
       if (row && row.version === doc.version && row.sha256 === null) row.sha256 = sha256;
 
-      return sha256;
+      return Promise.resolve(sha256);
     },
 
     write: async ({ doc, body, maxBytes, lockId, now, ifLastModified }) => {
@@ -283,7 +283,7 @@ export const createMemoryDocumentStore = (
       return { ok: true, doc: created };
     },
 
-    freeName,
+    freeName: (folder, name) => Promise.resolve().then(() => freeNameNow(folder, name)),
 
     rename: async ({ doc, name, lockId, now }) => {
       const row = visibleRow(doc.id);
@@ -292,7 +292,7 @@ export const createMemoryDocumentStore = (
       const current = await locks.get({ documentId: row.id, now });
       if (current && current !== lockId) return { ok: false, reason: 'lock', current };
       if (row.name === wanted) return { ok: true, name: row.name };
-      const finalName = await freeName(row.folder, wanted);
+      const finalName = freeNameNow(row.folder, wanted);
       row.name = finalName;
       row.extension = extensionOf(finalName);
 
@@ -328,13 +328,15 @@ export const createMemoryUserPort = (initial: WopiUser[] = []): MemoryUserPort =
   };
 
   return {
-    get: async (id) => {
+    get: (id) => {
       const user = users.get(id);
 
-      return user ? { ...user } : null;
+      return Promise.resolve(user ? { ...user } : null);
     },
-    setUserInfo: async (id, info) => {
+    setUserInfo: (id, info) => {
       mustGet(id).wopiUserInfo = info;
+
+      return Promise.resolve();
     },
     setRole: (id, role) => {
       mustGet(id).role = role;
@@ -360,11 +362,11 @@ export const createTokenUseSet = () => {
 
   return {
     used,
-    markTokenUsed: async ({ tokenId }: { tokenId: string }) => {
-      if (used.has(tokenId)) return false;
+    markTokenUsed: ({ tokenId }: { tokenId: string }) => {
+      if (used.has(tokenId)) return Promise.resolve(false);
       used.add(tokenId);
 
-      return true;
+      return Promise.resolve(true);
     },
   };
 };
@@ -422,8 +424,10 @@ export const makeRuntime = ({
       locks,
       documents,
       users: userPort,
-      audit: async (event: AuditInput) => {
+      audit: (event: AuditInput) => {
         audit.push(event);
+
+        return Promise.resolve();
       },
       markTokenUsed: tokenUses.markTokenUsed,
       now: clock.now,
@@ -440,8 +444,9 @@ export const makeRuntime = ({
       method,
       headers: input.headers,
       body: input.body as BodyInit | undefined,
+      // Node needs duplex for a streamed request body.
       ...(input.body instanceof ReadableStream ? { duplex: 'half' } : {}),
-    } as RequestInit);
+    });
 
     return handleWopi(operation, request, input.fileId, runtime);
   };
@@ -470,8 +475,7 @@ export const makeRuntime = ({
     permissions = ALL_PERMISSIONS,
     ttlMs,
     notAfter,
-  }: TokenInput) =>
-    mintAccessToken({ documentId, userId, permissions, ttlMs, notAfter, now: clock.now().getTime() });
+  }: TokenInput) => mintAccessToken({ documentId, userId, permissions, ttlMs, notAfter, now: clock.now().getTime() });
 
   return {
     ...runtime,

@@ -39,7 +39,7 @@ export const checkFileInfo: WopiOperation = async (ctx) => {
     UserCanWrite: canWrite,
     ReadOnly: !canWrite,
     UserCanRename: canWrite && permissions.has('rename'),
-    UserCanNotWriteRelative: !permissions.has('create'),
+    UserCanNotWriteRelative: !(canWrite && permissions.has('create')),
     SupportsUserInfo: true,
     UserInfo: user.wopiUserInfo ?? '',
 

@@ -25,20 +25,22 @@ const saveDetails = (ctx: WopiContext) => ({
 });
 
 /**
- * Matching lock → write; another lock → 409 with it; unlocked → write only into a 0-byte file,
- * else 409 with X-WOPI-Lock "". The lock is checked before the body is read and again, with
+ * Matching lock → write; another lock → 409 with it; unlocked → write only into a 0-byte file
+ * (with or without a lock id), else 409 with X-WOPI-Lock "". The lock is checked before the body is read and again, with
  * the row locked, when the new bytes are committed. 200 only after S3 and Postgres committed.
  */
 export const putFile: WopiOperation = async (ctx) => {
   requirePermission(ctx, 'write');
   const { request, document: doc, ports, user, config } = ctx;
   const now = ports.now();
-  const lockId = request.headers.get(WOPI_HEADERS.lock) || null;
+  const presented = request.headers.get(WOPI_HEADERS.lock) || null;
   const current = await ports.locks.get({ documentId: doc.id, now });
-  if (lockId !== null && current !== lockId)
-    throw lockMismatch(current, current ? 'Locked with another lock' : 'File is not locked');
-  if (lockId === null && current !== '') throw lockMismatch(current, 'File is locked');
-  if (lockId === null && doc.size > 0) throw lockMismatch('', 'File is not locked and not empty');
+  // An unlocked 0-byte file takes a first save with or without a lock id (new documents, templates).
+  if (current === '' && doc.size > 0)
+    throw lockMismatch('', presented ? 'File is not locked' : 'File is not locked and not empty');
+  if (current !== '' && presented !== current)
+    throw lockMismatch(current, presented ? 'Locked with another lock' : 'File is locked');
+  const lockId = current === '' ? null : current;
   if (declaredSizeExceeds(request, config.maxUploadBytes)) throw tooLarge();
 
   const timestamp = editorHeader(request.headers, WOPI_HEADERS.coolTimestamp, WOPI_HEADERS.loolTimestamp);

@@ -4,5 +4,5 @@ import { createMemoryLockStore } from '../../support/memory-ports';
 
 describeLockStoreContract('memory (tests/support/memory-ports.ts)', () => ({
   store: createMemoryLockStore(),
-  documentId: async () => randomUUID(),
+  documentId: () => Promise.resolve(randomUUID()),
 }));

@@ -8,7 +8,10 @@ const CONTENT = 'The quick brown fox – ünïcödé bytes';
 const MODIFIED = new Date('2031-02-03T04:05:06.007Z');
 const ISO_WITH_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-const arrange = async ({ isHashUnknown = false, createdById = OWNER_ID as string | null } = {}) => {
+const arrange = async ({
+  isHashUnknown = false,
+  createdById = OWNER_ID,
+}: { isHashUnknown?: boolean; createdById?: string | null } = {}) => {
   const user = makeUser({ name: 'Edith Editor', email: 'edith@test.example' });
   const rt = makeRuntime({
     docs: [
@@ -70,9 +73,7 @@ describe('GET /wopi/files/:id (CheckFileInfo)', () => {
     const { checkFileInfo } = await arrange();
     const info = await (await checkFileInfo()).json();
     expect(info.SHA256).toHaveLength(44);
-    expect(Buffer.from(info.SHA256, 'base64').toString('hex')).toBe(
-      createHash('sha256').update(CONTENT).digest('hex'),
-    );
+    expect(Buffer.from(info.SHA256, 'base64').toString('hex')).toBe(createHash('sha256').update(CONTENT).digest('hex'));
   });
 
   it('SHA256 of a document whose hash was unknown → computed from the bytes', async () => {

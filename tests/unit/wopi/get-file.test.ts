@@ -25,7 +25,11 @@ describe('GET /wopi/files/:id/contents (GetFile)', () => {
 
   it('X-WOPI-ItemVersion matches CheckFileInfo Version, before and after a PutFile', async () => {
     const { rt, token, getFile } = await arrange();
-    const version = async () => (await (await rt.send({ method: 'GET', fileId: DOC_ID, token })).json()).Version;
+    const version = async () => {
+      const info = (await (await rt.send({ method: 'GET', fileId: DOC_ID, token })).json()) as { Version: string };
+
+      return info.Version;
+    };
     expect((await getFile()).headers.get('X-WOPI-ItemVersion')).toBe(await version());
     await rt.locks.lock({ documentId: DOC_ID, lockId: 'L', now: rt.clock.now() });
     await rt.send({

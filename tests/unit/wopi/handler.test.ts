@@ -6,7 +6,13 @@ const DOC_ID = '33333333-3333-4333-8333-333333333333';
 const OTHER_ID = '44444444-4444-4444-8444-444444444444';
 const UNKNOWN_ID = '55555555-5555-4555-8555-555555555555';
 
-type Wire = { label: string; method: 'GET' | 'POST'; path: '' | '/contents'; headers?: Record<string, string>; body?: string };
+type Wire = {
+  label: string;
+  method: 'GET' | 'POST';
+  path: '' | '/contents';
+  headers?: Record<string, string>;
+  body?: string;
+};
 
 // One request per WOPI entry point: authentication runs before any of them.
 const WIRES: Wire[] = [

@@ -57,9 +57,6 @@ type Row = {
   bug?: string;
 };
 
-const BUG_PUTFILE_ZERO_BYTES =
-  'put-file.ts: an unlocked 0-byte file refuses PutFile that carries X-WOPI-Lock (spec: unlocked + 0 bytes → proceed)';
-
 const row = (
   op: Operation,
   state: State,
@@ -117,8 +114,8 @@ const TABLE: Row[] = [
   row(PUT_FILE_NO_LOCK, 'unlocked', 200, null, '', { content: '' }),
   row(PUT_FILE_NO_LOCK, 'expired other lock', 200, null, '', { content: '' }),
   row(PUT_FILE_NO_LOCK, 'other lock', 409, 'other', 'other', { content: '' }),
-  row(PUT_FILE, 'unlocked', 200, null, '', { content: '', bug: BUG_PUTFILE_ZERO_BYTES }),
-  row(PUT_FILE, 'expired other lock', 200, null, '', { content: '', bug: BUG_PUTFILE_ZERO_BYTES }),
+  row(PUT_FILE, 'unlocked', 200, null, '', { content: '' }),
+  row(PUT_FILE, 'expired other lock', 200, null, '', { content: '' }),
   row(PUT_FILE, 'same lock', 200, null, 'L1', { content: '' }),
   row(PUT_FILE, 'other lock', 409, 'other', 'other', { content: '' }),
 ];
@@ -138,7 +135,14 @@ const arrange = async ({ state, content }: Pick<Row, 'state' | 'content'>) => {
 
 const check = async ({ op, state, content, status, lockHeader, lockAfter }: Row) => {
   const { rt, token } = await arrange({ state, content });
-  const response = await rt.send({ method: 'POST', path: op.path, fileId: DOC_ID, token, headers: op.headers, body: op.body });
+  const response = await rt.send({
+    method: 'POST',
+    path: op.path,
+    fileId: DOC_ID,
+    token,
+    headers: op.headers,
+    body: op.body,
+  });
 
   expect(response.status).toBe(status);
   expect(response.headers.get('X-WOPI-Lock')).toBe(lockHeader);
@@ -154,7 +158,15 @@ const check = async ({ op, state, content, status, lockHeader, lockAfter }: Row)
 
 const title = 'POST /wopi/files/:id%s %s, %s document, %s → %i + X-WOPI-Lock %j';
 const cases = (rows: Row[]) =>
-  rows.map((r) => [r.op.path, r.op.label, r.content === '' ? '0-byte' : 'non-empty', r.state, r.status, r.lockHeader, r]);
+  rows.map((r) => [
+    r.op.path,
+    r.op.label,
+    r.content === '' ? '0-byte' : 'non-empty',
+    r.state,
+    r.status,
+    r.lockHeader,
+    r,
+  ]);
 
 describe('WOPI lock state machine (operation × lock state)', () => {
   it.each(cases(TABLE.filter((r) => !r.bug)))(title, async (...args) => {
@@ -266,7 +278,12 @@ describe('lock id validation (X-WOPI-Lock / X-WOPI-OldLock: 1…1024 characters)
   it('POST /wopi/files/:id LOCK with a JSON lock id (as Office sends) → 200 and GET_LOCK returns it verbatim', async () => {
     const lockId = '{"S":"d2e1c9b0-1111-4c3a-9a6f-0a0b0c0d0e0f","F":4,"E":2,"M":"x"}';
     const { rt, token } = await arrange({ state: 'unlocked', content: 'hello' });
-    await rt.send({ method: 'POST', fileId: DOC_ID, token, headers: { 'X-WOPI-Override': 'LOCK', 'X-WOPI-Lock': lockId } });
+    await rt.send({
+      method: 'POST',
+      fileId: DOC_ID,
+      token,
+      headers: { 'X-WOPI-Override': 'LOCK', 'X-WOPI-Lock': lockId },
+    });
     const get = await rt.send({ method: 'POST', fileId: DOC_ID, token, headers: { 'X-WOPI-Override': 'GET_LOCK' } });
     expect(get.headers.get('X-WOPI-Lock')).toBe(lockId);
   });

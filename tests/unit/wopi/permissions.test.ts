@@ -71,7 +71,12 @@ describe('read-only token (permissions ["read"])', () => {
 
   it('POST /wopi/files/:id GET_LOCK → 200 (reading the lock is allowed)', async () => {
     const { rt, token } = await arrange({ permissions: ['read'] });
-    const response = await rt.send({ method: 'POST', fileId: DOC_ID, token, headers: { 'X-WOPI-Override': 'GET_LOCK' } });
+    const response = await rt.send({
+      method: 'POST',
+      fileId: DOC_ID,
+      token,
+      headers: { 'X-WOPI-Override': 'GET_LOCK' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('X-WOPI-Lock')).toBe('L0');
   });
@@ -200,5 +205,23 @@ describe('partial permissions', () => {
     const response = await rt.send({ method: 'POST', fileId: DOC_ID, token, headers: { 'X-WOPI-Override': 'DELETE' } });
     expect(response.status).toBe(401);
     expect(await rt.documents.find(DOC_ID)).not.toBeNull();
+  });
+
+  // Bug (lib/wopi/operations/check-file-info.ts line 42): UserCanNotWriteRelative is
+  // !has('create'), but put-relative-file.ts line 33 also requires 'write'. A token with create
+  // but not write (cli.ts token --permissions read,create) is told it may Save As, then gets 501.
+  // Fix: UserCanNotWriteRelative: !(permissions.has('create') && canWrite).
+  it('a token with create but not write → CheckFileInfo UserCanNotWriteRelative true (PUT_RELATIVE is 501)', async () => {
+    const { rt, token } = await arrange({ permissions: ['read', 'create'] });
+    const response = await rt.send({
+      method: 'POST',
+      fileId: DOC_ID,
+      token,
+      headers: { 'X-WOPI-Override': 'PUT_RELATIVE', 'X-WOPI-SuggestedTarget': '.pdf' },
+      body: 'pdf bytes',
+    });
+    expect(response.status).toBe(501);
+    const info = await (await rt.send({ method: 'GET', fileId: DOC_ID, token })).json();
+    expect(info.UserCanNotWriteRelative).toBe(true);
   });
 });

@@ -19,7 +19,12 @@ const arrange = async () => {
       headers: { 'X-WOPI-Override': 'PUT', 'X-WOPI-Lock': 'L1', ...headers },
       body,
     });
-  const checkFileInfo = async () => (await rt.send({ method: 'GET', fileId: DOC_ID, token })).json();
+  const checkFileInfo = async () =>
+    (await (await rt.send({ method: 'GET', fileId: DOC_ID, token })).json()) as {
+      Version: string;
+      LastModifiedTime: string;
+      Size: number;
+    };
 
   return { rt, token, putFile, checkFileInfo };
 };
@@ -78,7 +83,12 @@ describe('POST /wopi/files/:id/contents PutFile', () => {
     const { rt, putFile } = await arrange();
     await putFile('x');
     expect(rt.audit).toContainEqual(
-      expect.objectContaining({ action: 'wopi.save', outcome: 'success', documentId: DOC_ID, details: { version: 4, size: 1 } }),
+      expect.objectContaining({
+        action: 'wopi.save',
+        outcome: 'success',
+        documentId: DOC_ID,
+        details: { version: 4, size: 1 },
+      }),
     );
   });
 
@@ -120,7 +130,10 @@ describe('POST /wopi/files/:id/contents PutFile', () => {
 
     it('a stale timestamp with a wrong lock → the lock mismatch wins (409 + X-WOPI-Lock)', async () => {
       const { putFile } = await arrange();
-      const response = await putFile('x', { 'X-WOPI-Lock': 'wrong', 'X-COOL-WOPI-Timestamp': '2000-01-01T00:00:00.000Z' });
+      const response = await putFile('x', {
+        'X-WOPI-Lock': 'wrong',
+        'X-COOL-WOPI-Timestamp': '2000-01-01T00:00:00.000Z',
+      });
       expect(response.status).toBe(409);
       expect(response.headers.get('X-WOPI-Lock')).toBe('L1');
     });

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { userFromRequest } from '@/lib/auth/session';
+import { buildActionUrl, toLlcc } from '@/lib/discovery/action-url';
+import { configuredClients } from '@/lib/discovery/clients';
+import { chooseEditor } from '@/lib/discovery/editors';
+import { browseHref } from '@/lib/documents/browse-params';
+import { getDocument, isUuid } from '@/lib/documents/queries';
+import { publicUrl } from '@/lib/env';
+import { escapeHtml, renderHostPage, renderMessagePage } from '@/lib/host-page/render';
+import { ROLE_PERMISSIONS } from '@/lib/tokens/permissions';
+import { issueAccessToken } from '@/lib/tokens/issue';
+
+const htmlResponse = (html: string, status: number, nonce: string, frameOrigins: string[] = []) =>
+  new Response(html, {
+    status,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': [
+        "default-src 'none'",
+        `script-src 'nonce-${nonce}'`,
+        `style-src 'nonce-${nonce}'`,
+        "img-src 'self' data:",
+        `frame-src ${frameOrigins.length > 0 ? frameOrigins.join(' ') : "'none'"}`,
+        `form-action ${frameOrigins.length > 0 ? frameOrigins.join(' ') : "'none'"}`,
+        "base-uri 'none'",
+        "frame-ancestors 'self'",
+      ].join('; '),
+    },
+  });
+
+const redirect = (location: string) =>
+  new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
+
+const origin = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/** The first language of Accept-Language, as ll-CC for the editor UI. */
+const localeOf = (request: Request) =>
+  toLlcc(request.headers.get('accept-language')?.split(',')[0]?.split(';')[0]?.trim() || 'en-US');
+
+/**
+ * GET /documents/:id/(view|edit): signs the user in (redirect), checks the role (edit → view for
+ * viewers), mints the access token and renders the host page, or a page saying exactly why the
+ * document cannot be opened.
+ */
+export const openDocumentPage = async (request: Request, id: string, mode: string): Promise<Response> => {
+  const nonce = randomBytes(16).toString('base64');
+  const url = new URL(request.url);
+  const base = publicUrl();
+  if (mode !== 'view' && mode !== 'edit') {
+    return htmlResponse(
+      renderMessagePage({ nonce, title: 'Page not found', paragraphs: ['There is no such page.'], backUrl: '/' }),
+      404,
+      nonce,
+    );
+  }
+  const user = await userFromRequest(request);
+  if (!user) return redirect(`/login?callbackUrl=${encodeURIComponent(`${url.pathname}${url.search}`)}`);
+  if (mode === 'edit' && !ROLE_PERMISSIONS[user.role].includes('write'))
+    return redirect(`/documents/${id}/view${url.search}`);
+
+  const doc = isUuid(id) ? await getDocument(id) : null;
+  if (!doc) {
+    return htmlResponse(
+      renderMessagePage({
+        nonce,
+        title: 'Document not found',
+        paragraphs: ['It may have been deleted, moved, or the link is wrong.'],
+        backUrl: '/',
+      }),
+      404,
+      nonce,
+    );
+  }
+  const closeUrl = browseHref({ folder: doc.folder });
+  const lookup = await chooseEditor({
+    extension: doc.extension,
+    mode,
+    isEmpty: doc.size === 0,
+    preferred: url.searchParams.get('editor'),
+    publicUrl: base,
+  });
+  if (lookup.kind === 'no-clients') {
+    return htmlResponse(
+      renderMessagePage({
+        nonce,
+        title: 'No editor is configured',
+        paragraphs: [
+          'This portal is not connected to an office editor yet, so documents can be downloaded but not opened.',
+          'An administrator sets <code>WOPI_CLIENTS</code> (for example <code>collabora=http://localhost:9980/hosting/discovery</code>); the README explains Collabora Online, ONLYOFFICE Docs and Microsoft 365.',
+        ],
+        backUrl: closeUrl,
+      }),
+      503,
+      nonce,
+    );
+  }
+  if (lookup.kind === 'no-editor') {
+    return htmlResponse(
+      renderMessagePage({
+        nonce,
+        title: 'No editor for this type of file',
+        paragraphs: [
+          `None of the configured editors opens <code>.${escapeHtml(lookup.extension || '(no extension)')}</code> files. You can still download it from the folder.`,
+        ],
+        backUrl: closeUrl,
+      }),
+      415,
+      nonce,
+    );
+  }
+  if (lookup.kind === 'discovery-failed') {
+    return htmlResponse(
+      renderMessagePage({
+        nonce,
+        title: 'The editor cannot be reached',
+        paragraphs: [
+          'The portal could not load the editor’s discovery information, so it does not know how to open documents yet. Try again in a minute.',
+          ...lookup.failures.map((f) => `${escapeHtml(f.client)}: ${escapeHtml(f.error)}`),
+        ],
+        backUrl: closeUrl,
+      }),
+      503,
+      nonce,
+    );
+  }
+
+  const { option, alternatives } = lookup;
+  const issued = await issueAccessToken({ documentId: doc.id, user, readonly: mode === 'view', client: option.client });
+  const locale = localeOf(request);
+  const actionUrl = buildActionUrl({
+    urlsrc: option.action.urlsrc,
+    wopiSrc: issued.wopiSrc,
+    values: {
+      UI_LLCC: locale,
+      DC_LLCC: locale,
+      DISABLE_CHAT: '1',
+      ...(option.action.name === 'embedview' ? { EMBEDDED: 'true' } : {}),
+    },
+  });
+  const editorOrigin = origin(actionUrl)!;
+  const frameOrigins = [
+    ...new Set([
+      editorOrigin,
+      ...configuredClients()
+        .map((c) => origin(c.discoveryUrl))
+        .filter((o): o is string => !!o),
+    ]),
+  ];
+
+  return htmlResponse(
+    renderHostPage({
+      nonce,
+      documentName: doc.name,
+      documentId: doc.id,
+      mode,
+      editor: option.client,
+      alternatives,
+      actionUrl,
+      accessToken: issued.accessToken,
+      accessTokenTtl: issued.accessTokenTtl,
+      editorOrigin,
+      closeUrl,
+      portalOrigin: new URL(base).origin,
+    }),
+    200,
+    nonce,
+    frameOrigins,
+  );
+};
