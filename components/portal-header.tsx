@@ -10,6 +10,7 @@ export const PortalHeader = ({ user }: Props) => (
     </Link>
     <div className="topbar-user">
       <span title={user.email}>{user.name}</span>
+      {user.role === 'admin' ? <Link href="/admin/editors">Editors</Link> : null}
       <span className="badge" data-testid="user-role">
         {user.role}
       </span>

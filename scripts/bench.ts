@@ -45,24 +45,27 @@ const USAGE = `Usage: npm run bench -- [options]
 
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-const args = parseArgs({
-  options: {
-    duration: { type: 'string', default: '5' },
-    slices: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '16' },
-    reps: { type: 'string', default: '3' },
-    'small-reps': { type: 'string', default: '10' },
-    'large-mib': { type: 'string', default: '256' },
-    'memory-mib': { type: 'string', default: '1024' },
-    url: { type: 'string' },
-    'data-dir': { type: 'string' },
-    user: { type: 'string', default: 'admin@example.com' },
-    bucket: { type: 'string', default: 'wopi-documents' },
-    help: { type: 'boolean', short: 'h' },
-  },
-  strict: true,
-}).values;
+const parseOptions = () =>
+  parseArgs({
+    options: {
+      duration: { type: 'string', default: '5' },
+      slices: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '16' },
+      reps: { type: 'string', default: '3' },
+      'small-reps': { type: 'string', default: '10' },
+      'large-mib': { type: 'string', default: '256' },
+      'memory-mib': { type: 'string', default: '1024' },
+      url: { type: 'string' },
+      'data-dir': { type: 'string' },
+      user: { type: 'string', default: 'admin@example.com' },
+      bucket: { type: 'string', default: 'wopi-documents' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }).values;
+
+let args: ReturnType<typeof parseOptions>;
 
 const positive = (name: keyof typeof args, max: number) => {
   const value = Number(args[name]);
@@ -72,7 +75,16 @@ const positive = (name: keyof typeof args, max: number) => {
   return value;
 };
 
+let interrupted: NodeJS.Signals | undefined;
+
 const main = async (): Promise<number> => {
+  try {
+    args = parseOptions();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+
+    return 2;
+  }
   if (args.help) return (process.stdout.write(`${USAGE}\n`), 0);
   const settings = {
     durationS: positive('duration', 600),
@@ -90,6 +102,8 @@ const main = async (): Promise<number> => {
   const machine = machineInfo();
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = signal;
     say(`${signal}: stopping…`);
     controller.abort(new Error(`interrupted by ${signal}`));
   };
@@ -97,11 +111,16 @@ const main = async (): Promise<number> => {
   process.on('SIGTERM', onSignal);
   const { signal } = controller;
 
+  const scratch = await mkdtemp(path.join(tmpdir(), 'wopi-bench-files-'));
   say(args.url ? `Attaching to ${args.url}…` : 'Starting a portal on a throwaway DATA_DIR…');
   const portal: Portal = args.url
     ? await attachPortal({ url: args.url, dataDir: args['data-dir']!, user: args.user })
-    : await startPortal({ log: (line) => process.stderr.write(`${line}\n`), isAborted: () => signal.aborted });
-  const scratch = await mkdtemp(path.join(tmpdir(), 'wopi-bench-files-'));
+    : await startPortal({ log: (line) => process.stderr.write(`${line}\n`), isAborted: () => signal.aborted }).catch(
+        async (error: unknown) => {
+          await rm(scratch, { recursive: true, force: true });
+          throw error;
+        },
+      );
   let s3: BenchS3 | undefined;
   const unlockAtEnd: (() => Promise<unknown>)[] = [];
   const report: Report = {
@@ -189,9 +208,12 @@ const main = async (): Promise<number> => {
         secretAccessKey: 'S3RVER',
       });
       const lockId = `bench-transfer-${process.pid}`;
-      const client = createClient();
-      await lockRequest(client, transfer, 'LOCK', lockId);
-      unlockAtEnd.push(() => lockRequest(client, transfer, 'UNLOCK', lockId).finally(() => client.close()));
+      const lockOnce = async (override: 'LOCK' | 'UNLOCK') => {
+        const client = createClient();
+        await lockRequest(client, transfer, override, lockId).finally(() => client.close());
+      };
+      await lockOnce('LOCK');
+      unlockAtEnd.push(() => lockOnce('UNLOCK'));
       const common = { file: transfer, lockId, s3, signal, log: say };
       // A failed phase is reported (its targets show as not measured); the figures so far still count.
       const attempt = async (what: string, phase: () => Promise<void>) => {
@@ -239,6 +261,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     say(`Failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    process.exit(interrupted ? (interrupted === 'SIGINT' ? 130 : 143) : 1);
   },
 );

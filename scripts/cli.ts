@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   documents reconcile [--folder F]
   documents trash
   documents restore <id>
+  discovery status | discovery refresh
   token --document ID --user EMAIL [--readonly | --permissions read,write,rename,delete,create] [--ttl-hours H]
 
 Output is JSON. Configuration comes from the environment (see .env.example).`;
@@ -129,6 +130,12 @@ const run = async ({ values, positionals }: Args) => {
     }
     case 'documents list':
       return print(await listDocumentRows(values.all ? null : (values.folder ?? '')));
+    case 'discovery status':
+    case 'discovery refresh': {
+      const { editorDiagnostics } = await import('@/lib/discovery/diagnostics');
+
+      return print(await editorDiagnostics({ refresh: command === 'refresh' }));
+    }
     case 'documents trash':
       return print(await (await import('@/lib/documents/trash')).listTrash());
     case 'documents restore': {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { DocumentTable } from '@/components/document-table';
 import { FolderBreadcrumbs } from '@/components/folder-breadcrumbs';
 import { ListToolbar } from '@/components/list-toolbar';
+import { NewDocumentMenu } from '@/components/new-document-menu';
 import { Pagination } from '@/components/pagination';
 import { UploadPanel } from '@/components/upload-panel';
 import { requireUser } from '@/lib/auth/session';
@@ -35,6 +36,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
       ) : null}
       <FolderBreadcrumbs crumbs={breadcrumbs(folder)} />
       <ListToolbar params={{ ...params, folder }} />
+      {user.role !== 'viewer' ? <NewDocumentMenu folder={folder} /> : null}
       {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}
       <DocumentTable listing={listing} params={{ ...params, folder }} canEdit={user.role !== 'viewer'} />
       <Pagination params={{ ...params, folder }} total={listing.total} pageSize={listing.pageSize} />

@@ -17,33 +17,44 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** One keep-alive connection (maxSockets 1); records each request's latency in ms when `latencies` is given. */
 export const createClient = (latencies?: number[]): Client => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    retry: boolean,
+  ) =>
+    new Promise<Reply>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const req = http.request(
+        url,
+        {
+          method,
+          agent,
+          headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+          timeout: REQUEST_TIMEOUT_MS,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.once('error', reject);
+          res.once('end', () => {
+            latencies?.push(Number(process.hrtime.bigint() - started) / 1e6);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+          });
+        },
+      );
+      req.once('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
+      req.once('error', (error: NodeJS.ErrnoException) => {
+        // The server closed an idle keep-alive connection just as we reused it: once more, on a new one.
+        if (retry && req.reusedSocket && error.code === 'ECONNRESET') resolve(send(method, url, headers, body, false));
+        else reject(error);
+      });
+      req.end(body);
+    });
 
   return {
-    request: (method, url, headers = {}, body) =>
-      new Promise<Reply>((resolve, reject) => {
-        const started = process.hrtime.bigint();
-        const req = http.request(
-          url,
-          {
-            method,
-            agent,
-            headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
-            timeout: REQUEST_TIMEOUT_MS,
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.once('error', reject);
-            res.once('end', () => {
-              latencies?.push(Number(process.hrtime.bigint() - started) / 1e6);
-              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-            });
-          },
-        );
-        req.once('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
-        req.once('error', reject);
-        req.end(body);
-      }),
+    request: (method, url, headers = {}, body) => send(method, url, headers, body, true),
     close: () => agent.destroy(),
   };
 };

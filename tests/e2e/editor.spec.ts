@@ -1,12 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test, uniqueName } from './fixtures';
 
-const uploadDocument = async (
-  request: APIRequestContext,
-  folder: string,
-  name: string,
-  body: string,
-) => {
+const uploadDocument = async (request: APIRequestContext, folder: string, name: string, body: string) => {
   const response = await request.post(`/api/admin/documents?${new URLSearchParams({ folder, name }).toString()}`, {
     data: body,
   });
@@ -69,4 +64,19 @@ test.describe('viewer', () => {
     await expect(frame.getByTestId('fake-mode')).toHaveText('view');
     await expect(frame.getByTestId('fake-save')).toHaveCount(0);
   });
+});
+
+test('New document in a folder → a blank .docx opens in the editor (editnew), and a save fills it', async ({ page }) => {
+  const folder = uniqueName('e2e-new');
+  await uploadDocument(page.request, folder, 'Existing.txt', 'keeps the folder');
+  await page.goto(`/?folder=${folder}`);
+  await page.getByTestId('new-docx').click();
+  await expect(page).toHaveURL(/\/documents\/[0-9a-f-]+\/edit$/);
+  const frame = page.frameLocator('iframe[name="wopi-editor-frame"]');
+  await expect(frame.getByTestId('fake-file-name')).toHaveText('New document.docx');
+  await expect(frame.getByTestId('fake-size')).toHaveText('0');
+  await frame.getByTestId('fake-save').click();
+  await expect(frame.getByTestId('fake-note')).toContainText('PutFile 200');
+  await page.getByTestId('back-to-folder').click();
+  await expect(page.getByTestId('document-row').filter({ hasText: 'New document.docx' })).toHaveCount(1);
 });

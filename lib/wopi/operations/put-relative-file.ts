@@ -14,6 +14,9 @@ import { decodeUtf7Name, encodeUtf7Name } from '@/lib/wopi/utf7';
 
 const MAX_ATTEMPTS = 5;
 
+/** Collabora may send a folder part ("sub/name.docx"): Save As stays in the source's folder. */
+const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+
 /** Suggested mode: ".ext" keeps our base name; the host may change the name to make it legal and free. */
 const suggestedName = (ctx: WopiContext, suggestion: string) => {
   const base = ctx.document.extension
@@ -47,7 +50,7 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
 
   let name: string;
   if (relative !== null) {
-    name = decodeUtf7Name(relative);
+    name = baseName(decodeUtf7Name(relative));
     const problem = nameProblem(name);
     if (problem)
       throw badRequest(`illegal target name: ${problem}`, {
@@ -58,7 +61,7 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
     if (free !== name && !overwrite)
       throw conflict('target exists', { [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(free) });
   } else {
-    name = await ports.documents.freeName(source.folder, suggestedName(ctx, decodeUtf7Name(suggested!)));
+    name = await ports.documents.freeName(source.folder, suggestedName(ctx, baseName(decodeUtf7Name(suggested!))));
   }
 
   let created;

@@ -1,0 +1,60 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { badRequest, forbidden } from '@/lib/api/errors';
+import { recordAudit } from '@/lib/audit/audit';
+import type { SessionUser } from '@/lib/auth/session';
+import { chooseEditor } from '@/lib/discovery/editors';
+import { uploadDocument } from '@/lib/documents/write';
+import { env, publicUrl } from '@/lib/env';
+import { BLANK_KINDS, makeBlank, type BlankKind } from '@/lib/samples/generate';
+import { ROLE_PERMISSIONS } from '@/lib/tokens/permissions';
+
+const DEFAULT_NAMES: Record<BlankKind, string> = {
+  docx: 'New document',
+  xlsx: 'New spreadsheet',
+  pptx: 'New presentation',
+  odt: 'New document',
+  ods: 'New spreadsheet',
+  odp: 'New presentation',
+};
+
+export const newDocumentSchema = z.object({
+  folder: z.string().default(''),
+  kind: z.enum(BLANK_KINDS as [BlankKind, ...BlankKind[]], {
+    message: `kind must be one of ${BLANK_KINDS.join(', ')}.`,
+  }),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+/**
+ * A new blank document in a folder, opened for editing next. Where the editor advertises
+ * "editnew" for the type, the file starts empty and the editor writes its own template into it;
+ * elsewhere it starts as the project's own valid blank file (lib/samples).
+ */
+export const createBlankDocument = async (input: unknown, user: SessionUser) => {
+  if (!ROLE_PERMISSIONS[user.role].includes('create')) throw forbidden('Viewers cannot create documents.');
+  const parsed = newDocumentSchema.safeParse(input);
+  if (!parsed.success) throw badRequest('invalid_request', parsed.error.issues.map((issue) => issue.message).join(' '));
+  const { folder, kind } = parsed.data;
+  const base = parsed.data.name?.replace(new RegExp(`\\.${kind}$`, 'i'), '') ?? DEFAULT_NAMES[kind];
+  const lookup = await chooseEditor({ extension: kind, mode: 'edit', isEmpty: true, publicUrl: publicUrl() });
+  const isEditNew = lookup.kind === 'ok' && lookup.option.action.name === 'editnew';
+  const bytes = isEditNew ? new Uint8Array(0) : makeBlank(kind);
+  const created = await uploadDocument({
+    folder,
+    name: `${base}.${kind}`,
+    body: Readable.from([Buffer.from(bytes)]),
+    userId: user.id,
+    onConflict: 'rename',
+    maxBytes: env.MAX_UPLOAD_BYTES,
+  });
+  await recordAudit({
+    action: 'document.create',
+    outcome: 'success',
+    userId: user.id,
+    documentId: created.id,
+    details: { kind, editnew: isEditNew },
+  });
+
+  return { id: created.id, name: created.name, folder: created.folder, editUrl: `/documents/${created.id}/edit` };
+};

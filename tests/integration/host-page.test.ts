@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET } from '@/app/documents/[id]/[mode]/route';
+import { db } from '@/lib/db';
+import { findClient } from '@/lib/discovery/clients';
+import { getDiscovery } from '@/lib/discovery/store';
+import { env, setRuntimeEnv } from '@/lib/env';
+import { verifyAccessToken } from '@/lib/tokens/tokens';
+import { addDocument, uniqueFolder } from '../support/documents';
+import { makeUser, sessionCookie } from '../support/session';
+
+let server: Server;
+let discoveryUrl: string;
+let isEditorUp = true;
+const originalClients = env.WOPI_CLIENTS;
+
+const DISCOVERY = `<wopi-discovery><net-zone name="external-http"><app name="Writer">
+<action name="edit" ext="docx" urlsrc="http://127.0.0.1:9/cool.html?&lt;ui=UI_LLCC&amp;&gt;"/>
+<action name="view" ext="docx" urlsrc="http://127.0.0.1:9/view.html?&lt;ui=UI_LLCC&amp;&gt;"/>
+<action name="editnew" ext="docx" urlsrc="http://127.0.0.1:9/new.html?"/>
+</app></net-zone></wopi-discovery>`;
+
+beforeAll(async () => {
+  server = createServer((_, response) => {
+    if (!isEditorUp) return void response.writeHead(502).end('bad gateway');
+    response.writeHead(200, { 'Content-Type': 'text/xml' }).end(DISCOVERY);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  discoveryUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hosting/discovery`;
+});
+afterAll(async () => {
+  setRuntimeEnv({ WOPI_CLIENTS: originalClients });
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const open = async (id: string, mode: string, cookie?: string, query = '') =>
+  GET(
+    new Request(`http://127.0.0.1/documents/${id}/${mode}${query}`, {
+      headers: { ...(cookie ? { cookie } : {}), 'accept-language': 'de-DE,de;q=0.9' },
+    }),
+    {
+      params: Promise.resolve({ id, mode }),
+    },
+  );
+
+describe('GET /documents/:id/(view|edit) — the editor host page', () => {
+  it('without a session → 303 to /login with the way back', async () => {
+    const response = await open('00000000-0000-0000-0000-000000000000', 'edit');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/login\?callbackUrl=%2Fdocuments%2F/);
+  });
+
+  it('no editor configured → 503 page naming WOPI_CLIENTS', async () => {
+    setRuntimeEnv({ WOPI_CLIENTS: undefined });
+    const user = await makeUser('editor');
+    const doc = await addDocument(uniqueFolder(), 'a.docx', 'x', user.id);
+    const response = await open(doc.id, 'edit', await sessionCookie(user));
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('WOPI_CLIENTS');
+  });
+
+  describe('with an editor', () => {
+    beforeAll(() => setRuntimeEnv({ WOPI_CLIENTS: `writer=${discoveryUrl}` }));
+
+    it('edit → 200 page: token POSTed by a form (never in a URL), no-store, CSP frame-src = editor origin, UI_LLCC from Accept-Language', async () => {
+      const user = await makeUser('editor');
+      const doc = await addDocument(uniqueFolder(), 'Plan.docx', 'x', user.id);
+      const response = await open(doc.id, 'edit', await sessionCookie(user));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const csp = response.headers.get('content-security-policy')!;
+      expect(csp).toContain('frame-src http://127.0.0.1:9');
+      expect(csp).toMatch(/script-src 'nonce-[^']+'/);
+      const html = await response.text();
+      const config = JSON.parse(/const config = (\{.*?\});/s.exec(html)![1]!) as {
+        actionUrl: string;
+        accessToken: string;
+        accessTokenTtl: string;
+      };
+      expect(config.actionUrl).toMatch(/^http:\/\/127\.0\.0\.1:9\/cool\.html\?ui=de-DE&WOPISrc=http%3A%2F%2F/);
+      expect(config.actionUrl).not.toContain('access_token');
+      const claims = await verifyAccessToken(config.accessToken);
+      expect(claims).toMatchObject({ documentId: doc.id, userId: user.id, client: 'writer' });
+      expect(claims!.permissions).toContain('write');
+      expect(Number(config.accessTokenTtl)).toBe(claims!.expiresAt);
+    });
+
+    it('viewer asking for edit → 303 to view; view mints a read-only token', async () => {
+      const viewer = await makeUser('viewer');
+      const doc = await addDocument(uniqueFolder(), 'Plan.docx', 'x', null);
+      const cookie = await sessionCookie(viewer);
+      const redirect = await open(doc.id, 'edit', cookie);
+      expect(redirect.status).toBe(303);
+      expect(redirect.headers.get('location')).toBe(`/documents/${doc.id}/view`);
+      const html = await (await open(doc.id, 'view', cookie)).text();
+      const config = JSON.parse(/const config = (\{.*?\});/s.exec(html)![1]!) as {
+        actionUrl: string;
+        accessToken: string;
+      };
+      expect(config.actionUrl).toContain('/view.html');
+      expect((await verifyAccessToken(config.accessToken))!.permissions).toEqual(['read']);
+    });
+
+    it('an empty document opens with editnew', async () => {
+      const user = await makeUser('editor');
+      const doc = await addDocument(uniqueFolder(), 'Blank.docx', '', user.id);
+      const html = await (await open(doc.id, 'edit', await sessionCookie(user))).text();
+      expect(html).toContain('/new.html');
+    });
+
+    it('a type the editor does not handle → 415 page; a missing document → 404 page', async () => {
+      const user = await makeUser('editor');
+      const cookie = await sessionCookie(user);
+      const pdf = await addDocument(uniqueFolder(), 'a.pdf', 'x', user.id);
+      const unsupported = await open(pdf.id, 'view', cookie);
+      expect(unsupported.status).toBe(415);
+      expect(await unsupported.text()).toContain('No editor for this type of file');
+      const missing = await open('00000000-0000-4000-8000-000000000000', 'view', cookie);
+      expect(missing.status).toBe(404);
+    });
+
+    it('editor unreachable: the cached discovery keeps working; with nothing cached → 503 "cannot be reached"', async () => {
+      const user = await makeUser('editor');
+      const cookie = await sessionCookie(user);
+      const doc = await addDocument(uniqueFolder(), 'Plan.docx', 'x', user.id);
+      expect((await open(doc.id, 'edit', cookie)).status).toBe(200);
+      isEditorUp = false;
+      await db.wopiClientDiscovery.update({
+        where: { client: 'writer' },
+        data: { fetchedAt: new Date(Date.now() - 13 * 3600_000), lastAttemptAt: new Date(0) },
+      });
+      expect((await open(doc.id, 'edit', cookie)).status).toBe(200);
+      const entry = await getDiscovery(findClient('writer')!);
+      expect(entry.lastError).toContain('HTTP 502');
+
+      await db.wopiClientDiscovery.delete({ where: { client: 'writer' } });
+      const down = await open(doc.id, 'edit', cookie);
+      expect(down.status).toBe(503);
+      expect(await down.text()).toContain('cannot be reached');
+      isEditorUp = true;
+    });
+  });
+});
