@@ -25,7 +25,11 @@ export default defineConfig({
   workers: 2,
   // Live-editor specs need a Collabora/OnlyOffice server: opt in with E2E_EDITOR=1.
   grepInvert: process.env.E2E_EDITOR ? undefined : /@editor|@collabora/,
-  reporter: isCI ? [['list'], ['json', { outputFile: '.data/test-results/playwright.json' }]] : [['list']],
+  // `npm test` (scripts/test-all.ts) sets E2E_JSON_REPORT to count results; CI always writes it.
+  reporter:
+    isCI || process.env.E2E_JSON_REPORT
+      ? [['list'], ['json', { outputFile: process.env.E2E_JSON_REPORT ?? '.data/test-results/playwright.json' }]]
+      : [['list']],
   use: {
     baseURL: process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000',
     trace: 'retain-on-failure',

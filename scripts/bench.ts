@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { createClient, createLoad } from './bench/load';
 import { attachPortal, benchDocument, isLoopback, ROOT, startPortal, type Portal } from './bench/portal';
 import { addCpu, cpuMeter, findListenerPid, rssOf, type CpuUse } from './bench/procfs';
-import { machineInfo, renderMarkdown, writeJson, type LoadRow, type Report } from './bench/report';
+import { codeRevision, machineInfo, renderMarkdown, writeJson, type LoadRow, type Report } from './bench/report';
 import {
   checkFileInfoScenario,
   createSiblings,
@@ -100,6 +100,7 @@ const main = async (): Promise<number> => {
   const started = performance.now();
   const date = new Date().toISOString();
   const machine = machineInfo();
+  const code = codeRevision(ROOT);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
@@ -130,6 +131,7 @@ const main = async (): Promise<number> => {
     portal: portal.owned
       ? 'started by the bench (embedded Postgres 17 + s3rver, LOG_LEVEL=warn)'
       : `attached at ${portal.baseUrl}`,
+    code: portal.owned ? code : `${code} (in this work tree; the attached portal may run other code)`,
     settings: {
       'warm-up s': settings.warmupS,
       's per scenario': `${settings.durationS} (${settings.slices} interleaved slices)`,

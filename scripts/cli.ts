@@ -19,6 +19,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   documents upload <path> [--name N] [--folder F] [--on-conflict fail|replace|rename]
   documents list [--folder F] [--all]
   documents reconcile [--folder F]
+  documents versions <id>
+  documents restore-version <id> <version>
   documents trash
   documents restore <id>
   discovery status | discovery refresh
@@ -135,6 +137,20 @@ const run = async ({ values, positionals }: Args) => {
       const { editorDiagnostics } = await import('@/lib/discovery/diagnostics');
 
       return print(await editorDiagnostics({ refresh: command === 'refresh' }));
+    }
+    case 'documents versions': {
+      if (!rest[0]) throw new UsageError('documents versions needs a document id.');
+
+      return print(await (await import('@/lib/documents/versions')).listVersions(rest[0]));
+    }
+    case 'documents restore-version': {
+      const version = Number(rest[1]);
+      if (!rest[0] || !Number.isInteger(version) || version < 1)
+        throw new UsageError('documents restore-version needs a document id and a version number.');
+
+      return print(
+        await (await import('@/lib/documents/versions')).restoreVersion({ documentId: rest[0], version, userId: null }),
+      );
     }
     case 'documents trash':
       return print(await (await import('@/lib/documents/trash')).listTrash());

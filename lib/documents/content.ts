@@ -128,7 +128,8 @@ export const replaceContentLocked = async (tx: Tx, row: LockedDocument, input: W
     data: {
       contentKey: input.blobKey,
       size: input.stored.size,
-      sha256: input.stored.sha256,
+      // '' = not known (a restored version that was never hashed): computed on first read.
+      sha256: input.stored.sha256 || null,
       etag,
       version,
       lastModifiedAt,
@@ -143,7 +144,7 @@ export const replaceContentLocked = async (tx: Tx, row: LockedDocument, input: W
       version,
       key: input.blobKey,
       size: input.stored.size,
-      sha256: input.stored.sha256,
+      sha256: input.stored.sha256 || null,
       createdById: input.userId,
       details: input.details,
     },

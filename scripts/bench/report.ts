@@ -2,6 +2,7 @@
  * The bench's output: machine facts, the targets with their baselines, ratios and PASS/FAIL,
  * and the detailed figures, as markdown (stdout) and JSON (.data/bench/bench-<timestamp>.json).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,18 @@ export const machineInfo = (): Machine => ({
   kernel: `${os.type()} ${os.release()}`,
   loadAverageStart: os.loadavg(),
 });
+
+/** The commit measured and how many files differed from it when the bench started (the portal builds the work tree). */
+export const codeRevision = (root: string) => {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: 'pipe' }).trim();
+  try {
+    const changed = git('status', '--porcelain').split('\n').filter(Boolean).length;
+
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} changed or new file${changed > 1 ? 's' : ''}` : ''}`;
+  } catch {
+    return 'unknown (not a git work tree)';
+  }
+};
 
 export type LoadRow = LoadResult & { cpu?: CpuUse };
 
@@ -70,6 +83,7 @@ export type Report = {
   runSeconds: number;
   machine: Machine;
   portal: string;
+  code: string;
   settings: Record<string, number | string>;
   load: LoadRow[];
   transfers: TransferRow[];
@@ -108,7 +122,7 @@ export const renderMarkdown = (report: Report) => {
     `Machine: ${m.nproc} × ${m.cpuModel}, ${fmt(m.totalRamBytes / 1024 ** 3)} GiB RAM, ${m.kernel}, Node ${m.node}; ` +
       `load average ${m.loadAverageStart.map((v) => v.toFixed(2)).join(' ')} at start` +
       (m.loadAverageEnd ? `, ${m.loadAverageEnd.map((v) => v.toFixed(2)).join(' ')} at end` : '') +
-      `. Portal: ${report.portal}. ` +
+      `. Code: ${report.code}. Portal: ${report.portal}. ` +
       Object.entries(report.settings)
         .map(([key, value]) => `${key} ${value}`)
         .join(', ') +

@@ -66,7 +66,9 @@ test.describe('viewer', () => {
   });
 });
 
-test('New document in a folder → a blank .docx opens in the editor (editnew), and a save fills it', async ({ page }) => {
+test('New document in a folder → a blank .docx opens in the editor (editnew), and a save fills it', async ({
+  page,
+}) => {
   const folder = uniqueName('e2e-new');
   await uploadDocument(page.request, folder, 'Existing.txt', 'keeps the folder');
   await page.goto(`/?folder=${folder}`);

@@ -257,3 +257,22 @@ describe('WOPI against Postgres and S3', () => {
     expect(events.every((e) => e.userId === userId || e.action === 'document.upload')).toBe(true);
   });
 });
+
+describe('versions', () => {
+  it('restore an earlier version → a new version with the old bytes; history keeps all of them', async () => {
+    await wopi.override(docId, 'LOCK', { token, headers: { 'X-WOPI-Lock': 'L' } });
+    await wopi.putFile(docId, { token, headers: { 'X-WOPI-Lock': 'L' }, body: 'second' });
+    const { restoreVersion, listVersions } = await import('@/lib/documents/versions');
+    await expect(restoreVersion({ documentId: docId, version: 1, userId })).rejects.toThrow('open for editing');
+    await wopi.override(docId, 'UNLOCK', { token, headers: { 'X-WOPI-Lock': 'L' } });
+    expect(await restoreVersion({ documentId: docId, version: 1, userId })).toMatchObject({
+      version: 3,
+      restoredFrom: 1,
+    });
+    expect((await bytesOf(await wopi.getFile(docId, { token }))).toString()).toBe('original bytes');
+    const info = (await (await wopi.checkFileInfo(docId, { token })).json()) as { Version: string; SHA256: string };
+    expect(info.Version).toBe('3');
+    expect(info.SHA256).toBe(createHash('sha256').update('original bytes').digest('base64'));
+    expect((await listVersions(docId)).map((v) => v.version)).toEqual([3, 2, 1]);
+  });
+});

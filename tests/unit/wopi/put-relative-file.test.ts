@@ -185,7 +185,15 @@ describe('POST /wopi/files/:id PUT_RELATIVE (PutRelativeFile)', () => {
       expect(rt.snapshot()).toEqual(before);
     });
 
-    it.each([['a:b.docx'], ['a/b.docx'], ['trailing.'], ['+ACA-leading.docx']])(
+    it('a folder part (Collabora sends "sub/name.docx") is dropped: saved beside the source as name.docx', async () => {
+      const { rt, putRelative } = await arrange();
+      const response = await putRelative({ 'X-WOPI-RelativeTarget': 'a/b.docx' });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { Name: string }).Name).toBe('b.docx');
+      expect(rt.documents.visible()).toHaveLength(4);
+    });
+
+    it.each([['a:b.docx'], ['a|b.docx'], ['trailing.'], ['+ACA-leading.docx']])(
       'an illegal name %j → 400 + X-WOPI-ValidRelativeTarget with a legal one, nothing created',
       async (name) => {
         const { rt, putRelative } = await arrange();
