@@ -147,6 +147,9 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
     },
   });
   const editorOrigin = origin(actionUrl)!;
+  // Collabora shows its close button (which posts UI_Close) only when asked to.
+  const isCollabora = /\/(cool|loleaflet)\.html/.test(new URL(actionUrl).pathname);
+  const finalActionUrl = isCollabora ? `${actionUrl}${actionUrl.includes('?') ? '&' : '?'}closebutton=1` : actionUrl;
   const frameOrigins = [
     ...new Set([
       editorOrigin,
@@ -164,7 +167,7 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
       mode,
       editor: option.client,
       alternatives,
-      actionUrl,
+      actionUrl: finalActionUrl,
       accessToken: issued.accessToken,
       accessTokenTtl: issued.accessTokenTtl,
       editorOrigin,
