@@ -1,22 +1,33 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { poolConfigFromUrl } from '@/lib/db/pg-adapter';
 import { env } from '@/lib/env';
 import { PrismaClient } from '@/lib/generated/prisma/client';
-import { poolConfigFromUrl } from '@/lib/db/pg-adapter';
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-const createDb = () => {
+const POOL_SIZE = 10;
+
+const globalForDb = globalThis as unknown as { wopiDb?: PrismaClient; wopiPool?: pg.Pool };
+
+/**
+ * One connection pool per process, shared by Prisma and the WOPI hot path: the per-request
+ * WOPI statements (context lookup, lock changes, audit) run as plain parameterised SQL, because
+ * Prisma's query compiler costs more CPU than the queries themselves.
+ */
+export const getPool = (): pg.Pool => {
+  if (globalForDb.wopiPool) return globalForDb.wopiPool;
   const url = env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start` (embedded Postgres) or set it.');
+  globalForDb.wopiPool = new pg.Pool({ ...poolConfigFromUrl(url), max: POOL_SIZE });
 
-  return new PrismaClient({ adapter: new PrismaPg({ ...poolConfigFromUrl(url), max: 10 }) });
+  return globalForDb.wopiPool;
 };
 
-const globalForDb = globalThis as unknown as { wopiDb?: PrismaClient };
-
 /** One Prisma client per process (kept on globalThis so dev reloads do not leak pools). */
-export const getDb = (): PrismaClient => (globalForDb.wopiDb ??= createDb());
+export const getDb = (): PrismaClient =>
+  (globalForDb.wopiDb ??= new PrismaClient({ adapter: new PrismaPg(getPool()) }));
 
 /** Lazily connected client: importing this module opens nothing. */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
@@ -28,7 +39,14 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
+/** A parameterised statement on the shared pool. */
+export const sql = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+  getPool().query<Row>(text, values);
+
 export const disconnectDb = async () => {
-  await globalForDb.wopiDb?.$disconnect();
+  const { wopiDb, wopiPool } = globalForDb;
   globalForDb.wopiDb = undefined;
+  globalForDb.wopiPool = undefined;
+  await wopiDb?.$disconnect();
+  await wopiPool?.end().catch(() => {});
 };

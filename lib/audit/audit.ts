@@ -1,4 +1,4 @@
-import { db, type Tx } from '@/lib/db';
+import { sql } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { log } from '@/lib/log';
 
@@ -10,12 +10,22 @@ export type AuditInput = {
   details?: Prisma.InputJsonValue;
 };
 
-/** Records an audit event; a failure to record is logged, never turned into a failed request. */
-export const recordAudit = async (input: AuditInput, tx: Tx = db) => {
+/**
+ * Records an audit event (one plain INSERT: it is on every WOPI state change); a failure to
+ * record is logged, never turned into a failed request.
+ */
+export const recordAudit = async (input: AuditInput) => {
   try {
-    await tx.auditEvent.create({
-      data: { ...input, userId: input.userId ?? null, documentId: input.documentId ?? null },
-    });
+    await sql(
+      'INSERT INTO "AuditEvent" (action, outcome, "userId", "documentId", details) VALUES ($1, $2, $3::uuid, $4::uuid, $5::jsonb)',
+      [
+        input.action,
+        input.outcome,
+        input.userId ?? null,
+        input.documentId ?? null,
+        input.details === undefined ? null : JSON.stringify(input.details),
+      ],
+    );
   } catch (error) {
     log.error({ err: error, action: input.action }, 'audit event not recorded');
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { db } from '@/lib/db';
+import { db, sql } from '@/lib/db';
 import {
   createDocumentLocked,
   discardBlob,
@@ -14,6 +14,7 @@ import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { freeName } from '@/lib/documents/write';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { log } from '@/lib/log';
+import type { WopiUser } from '@/lib/wopi/types';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
 import { copyObject, deleteObject, getObjectStream } from '@/lib/storage/objects';
 
@@ -203,4 +204,34 @@ export const wopiDocumentStore: DocumentStore = {
 
     return { ok: true };
   },
+};
+
+type ContextRow = {
+  user: { id: string; email: string; name: string; role: WopiUser['role']; wopiUserInfo: string | null } | null;
+  document: (Omit<WopiDocument, 'size' | 'lastModifiedAt'> & { size: string; lastModifiedAt: string }) | null;
+};
+
+/**
+ * The token's user and the visible document in ONE round trip (every WOPI request needs both).
+ * Timestamps come back as ISO strings with milliseconds; size as text (bigint).
+ */
+export const loadWopiContext = async (userId: string, documentId: string) => {
+  if (!isUuid(userId) || !isUuid(documentId)) return { user: null, document: null };
+  const { rows } = await sql<ContextRow>(
+    `SELECT
+       (SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'role', u.role, 'wopiUserInfo', u."wopiUserInfo")
+          FROM "User" u WHERE u.id = $1::uuid) AS "user",
+       (SELECT json_build_object('id', d.id, 'name', d.name, 'folder', d.folder, 'extension', d.extension, 'size', d.size::text,
+                                 'sha256', d.sha256, 'version', d.version, 'lastModifiedAt', d."lastModifiedAt",
+                                 'createdById', d."createdById", 'contentKey', d."contentKey")
+          FROM "Document" d WHERE d.id = $2::uuid AND d."missingSince" IS NULL AND d."deletedAt" IS NULL) AS "document"`,
+    [userId, documentId],
+  );
+  const row = rows[0];
+  const doc = row?.document;
+
+  return {
+    user: row?.user ?? null,
+    document: doc ? { ...doc, size: Number(doc.size), lastModifiedAt: new Date(doc.lastModifiedAt) } : null,
+  };
 };

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { env } from '@/lib/env';
@@ -28,11 +29,15 @@ const payloadSchema = z.object({
   cli: z.string().min(1).optional(),
 });
 
+let cachedKey: { secret: string; key: KeyObject } | undefined;
+
+/** The HMAC key, imported once per secret (jose would otherwise import raw bytes on every call). */
 const key = () => {
   const secret = env.WOPI_TOKEN_SECRET;
   if (!secret) throw new Error('WOPI_TOKEN_SECRET is not set (npm start generates one in DATA_DIR).');
+  if (cachedKey?.secret !== secret) cachedKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
 
-  return new TextEncoder().encode(secret);
+  return cachedKey.key;
 };
 
 type MintInput = {

@@ -1,4 +1,4 @@
-import { db } from '@/lib/db';
+import { db, sql } from '@/lib/db';
 import type { UserPort } from '@/lib/wopi/types';
 
 export const prismaUserPort: UserPort = {
@@ -24,11 +24,12 @@ type TokenUse = { tokenId: string; documentId: string; userId: string };
 /** One INSERT … ON CONFLICT DO NOTHING: the row count says whether this was the first use. */
 export const markTokenUsed = async ({ tokenId, documentId, userId }: TokenUse) => {
   if (seen.has(tokenId)) return false;
-  const inserted = await db.$executeRaw`
-    INSERT INTO "WopiTokenUse" ("tokenId", "documentId", "userId") VALUES (${tokenId}, ${documentId}::uuid, ${userId}::uuid)
-    ON CONFLICT ("tokenId") DO NOTHING`;
+  const { rowCount } = await sql(
+    'INSERT INTO "WopiTokenUse" ("tokenId", "documentId", "userId") VALUES ($1, $2::uuid, $3::uuid) ON CONFLICT ("tokenId") DO NOTHING',
+    [tokenId, documentId, userId],
+  );
   if (seen.size >= SEEN_MAX) seen.clear();
   seen.add(tokenId);
 
-  return inserted === 1;
+  return rowCount === 1;
 };

@@ -53,7 +53,12 @@ export const createWopiContext = async (
   if (claims.documentId !== fileId) throw invalidToken('token is for another document');
   if (claims.client && ports.proofs) await checkProof(request, accessToken, claims.client, runtime);
   // Independent lookups, in parallel: they are most of a small request's latency.
-  const [user, document] = await Promise.all([ports.users.get(claims.userId), ports.documents.find(fileId)]);
+  const { user, document } = ports.loadContext
+    ? await ports.loadContext(claims.userId, fileId)
+    : await Promise.all([ports.users.get(claims.userId), ports.documents.find(fileId)]).then(([u, d]) => ({
+        user: u,
+        document: d,
+      }));
   if (!user) throw invalidToken('token user no longer exists');
   const permissions = effectivePermissions(claims.permissions, user.role);
   if (!permissions.has('read')) throw invalidToken('token grants no access');

@@ -1,8 +1,8 @@
 import { recordAudit } from '@/lib/audit/audit';
 import { discoveryProofPort } from '@/lib/discovery/proof-port';
-import { wopiDocumentStore } from '@/lib/documents/wopi-store';
+import { loadWopiContext, wopiDocumentStore } from '@/lib/documents/wopi-store';
 import { env, publicUrl } from '@/lib/env';
-import { prismaLockStore } from '@/lib/locks/prisma-lock-store';
+import { postgresLockStore } from '@/lib/locks/postgres-lock-store';
 import { log } from '@/lib/log';
 import { markTokenUsed, prismaUserPort } from '@/lib/users/wopi-users';
 import type { WopiRuntime } from '@/lib/wopi/handler';
@@ -10,8 +10,9 @@ import type { WopiRuntime } from '@/lib/wopi/handler';
 /** The production wiring: Postgres locks and metadata, S3 bytes, the real clock. */
 export const defaultWopiRuntime = (): WopiRuntime => ({
   ports: {
-    locks: prismaLockStore,
+    locks: postgresLockStore,
     documents: wopiDocumentStore,
+    loadContext: loadWopiContext,
     users: prismaUserPort,
     audit: (event) => recordAudit(event),
     markTokenUsed,

@@ -38,6 +38,11 @@ export type WopiPorts = {
   /** Records the first use of a token; true when this call is that first use. */
   markTokenUsed: (input: { tokenId: string; documentId: string; userId: string }) => Promise<boolean>;
   now: () => Date;
+  /** Both lookups in one round trip; without it the handler asks `users` and `documents` in parallel. */
+  loadContext?: (
+    userId: string,
+    documentId: string,
+  ) => Promise<{ user: WopiUser | null; document: WopiDocument | null }>;
   /** Absent: proofs are not checked (tests of other behaviour). */
   proofs?: ProofPort;
 };

@@ -1,8 +1,8 @@
-import { createPrismaLockStore } from '@/lib/locks/prisma-lock-store';
+import { createPostgresLockStore } from '@/lib/locks/postgres-lock-store';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { describeLockStoreContract } from '../../support/lock-store-contract';
 
-describeLockStoreContract('Postgres (lib/locks/prisma-lock-store.ts)', () => ({
-  store: createPrismaLockStore(),
+describeLockStoreContract('Postgres (lib/locks/postgres-lock-store.ts)', () => ({
+  store: createPostgresLockStore(),
   documentId: async () => (await addDocument(uniqueFolder('locks'), 'x.docx')).id,
 }));
