@@ -75,13 +75,14 @@ const main = async () => {
     await disconnectDb();
 
     if (!isDev) await ensureBuild({ log: say });
+    // Production: our server (the WOPI core and Next.js in one process); development: `next dev`.
     const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
     const args = isDev
-      ? ['dev', '-H', env.HOST, '-p', String(env.PORT)]
-      : ['start', '-H', env.HOST, '-p', String(env.PORT)];
-    next = spawn(process.execPath, [nextBin, ...args], {
+      ? [nextBin, 'dev', '-H', env.HOST, '-p', String(env.PORT)]
+      : ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'serve.ts')];
+    next = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
-      env: childProcessEnv(),
+      env: childProcessEnv({ NODE_ENV: isDev ? 'development' : 'production' }),
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     next.once('exit', (code) => {

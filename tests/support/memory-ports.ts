@@ -4,7 +4,7 @@ import type { AuditInput } from '@/lib/audit/audit';
 import { DocumentGoneError, type DocumentStore, type WopiDocument } from '@/lib/documents/document-store';
 import { setRuntimeEnv } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
-import { LOCK_TTL_MS, type LockOutcome, type LockStore } from '@/lib/locks/lock-store';
+import { LOCK_TTL_MS, type LockAudit, type LockOutcome, type LockStore } from '@/lib/locks/lock-store';
 import type { Permission } from '@/lib/tokens/permissions';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { dispatchContentsOverride, dispatchFileOverride } from '@/lib/wopi/dispatch';
@@ -49,8 +49,21 @@ export type MemoryLockStore = LockStore & {
 };
 
 /** The LockStore contract in memory (expiry: absent when expiresAt <= now; TTL LOCK_TTL_MS). */
-export const createMemoryLockStore = (): MemoryLockStore => {
+export const createMemoryLockStore = (onAudit?: (event: AuditInput) => void): MemoryLockStore => {
   const rows = new Map<string, HeldLock>();
+  /** Records the change's audit event, as the Postgres store does in the same statement. */
+  const audited = (input: { documentId: string; audit?: LockAudit }, outcome: LockOutcome) => {
+    if (input.audit) {
+      onAudit?.({
+        action: input.audit.action,
+        outcome: outcome.ok ? 'success' : 'failure',
+        userId: input.audit.userId,
+        documentId: input.documentId,
+      });
+    }
+
+    return Promise.resolve(outcome);
+  };
   const held = (documentId: string, now: Date) => {
     const row = rows.get(documentId);
 
@@ -64,30 +77,34 @@ export const createMemoryLockStore = (): MemoryLockStore => {
   // write cannot interleave with another call, which is this store's "one atomic statement".
   return {
     rows,
-    lock: ({ documentId, lockId, now }) => {
+    lock: (input) => {
+      const { documentId, lockId, now } = input;
       const current = held(documentId, now);
-      if (current !== '' && current !== lockId) return Promise.resolve(mismatch(documentId, now));
+      if (current !== '' && current !== lockId) return audited(input, mismatch(documentId, now));
       set(documentId, lockId, now);
 
-      return Promise.resolve({ ok: true });
+      return audited(input, { ok: true });
     },
-    unlock: ({ documentId, lockId, now }) => {
-      if (held(documentId, now) !== lockId) return Promise.resolve(mismatch(documentId, now));
+    unlock: (input) => {
+      const { documentId, lockId, now } = input;
+      if (held(documentId, now) !== lockId) return audited(input, mismatch(documentId, now));
       rows.delete(documentId);
 
-      return Promise.resolve({ ok: true });
+      return audited(input, { ok: true });
     },
-    refresh: ({ documentId, lockId, now }) => {
-      if (held(documentId, now) !== lockId) return Promise.resolve(mismatch(documentId, now));
+    refresh: (input) => {
+      const { documentId, lockId, now } = input;
+      if (held(documentId, now) !== lockId) return audited(input, mismatch(documentId, now));
       set(documentId, lockId, now);
 
-      return Promise.resolve({ ok: true });
+      return audited(input, { ok: true });
     },
-    unlockAndRelock: ({ documentId, oldLockId, lockId, now }) => {
-      if (held(documentId, now) !== oldLockId) return Promise.resolve(mismatch(documentId, now));
+    unlockAndRelock: (input) => {
+      const { documentId, oldLockId, lockId, now } = input;
+      if (held(documentId, now) !== oldLockId) return audited(input, mismatch(documentId, now));
       set(documentId, lockId, now);
 
-      return Promise.resolve({ ok: true });
+      return audited(input, { ok: true });
     },
     get: ({ documentId, now }) => Promise.resolve(held(documentId, now)),
   };
@@ -412,11 +429,11 @@ export const makeRuntime = ({
   now = '2031-03-04T05:06:07.089Z',
 }: { docs?: SeedDocument[]; users?: WopiUser[]; now?: Date | string | number } = {}) => {
   const clock = createClock(now);
-  const locks = createMemoryLockStore();
+  const audit: AuditInput[] = [];
+  const locks = createMemoryLockStore((event) => audit.push(event));
   const documents = createMemoryDocumentStore(docs, { locks });
   const defaultUser = users?.[0] ?? makeUser();
   const userPort = createMemoryUserPort(users ?? [defaultUser]);
-  const audit: AuditInput[] = [];
   const tokenUses = createTokenUseSet();
 
   const runtime = {

@@ -9,12 +9,11 @@ export const refreshLock: WopiOperation = async (ctx) => {
   requirePermission(ctx, 'write');
   const { request, document: doc, ports, user } = ctx;
   const lockId = requireLockHeader(request);
-  const outcome = await ports.locks.refresh({ documentId: doc.id, lockId, now: ports.now() });
-  await ports.audit({
-    action: 'wopi.refresh_lock',
-    outcome: outcome.ok ? 'success' : 'failure',
-    userId: user.id,
+  const outcome = await ports.locks.refresh({
     documentId: doc.id,
+    lockId,
+    now: ports.now(),
+    audit: { action: 'wopi.refresh_lock', userId: user.id },
   });
   if (!outcome.ok)
     throw lockMismatch(outcome.current, outcome.current ? 'Locked with another lock' : 'File is not locked');

@@ -11,12 +11,12 @@ export const unlockAndRelock: WopiOperation = async (ctx) => {
   const { request, document: doc, ports, user } = ctx;
   const lockId = requireLockHeader(request);
   const oldLockId = requireLockHeader(request, WOPI_HEADERS.oldLock);
-  const outcome = await ports.locks.unlockAndRelock({ documentId: doc.id, oldLockId, lockId, now: ports.now() });
-  await ports.audit({
-    action: 'wopi.unlock_and_relock',
-    outcome: outcome.ok ? 'success' : 'failure',
-    userId: user.id,
+  const outcome = await ports.locks.unlockAndRelock({
     documentId: doc.id,
+    oldLockId,
+    lockId,
+    now: ports.now(),
+    audit: { action: 'wopi.unlock_and_relock', userId: user.id },
   });
   if (!outcome.ok)
     throw lockMismatch(outcome.current, outcome.current ? 'Locked with another lock' : 'File is not locked');

@@ -9,12 +9,11 @@ export const unlock: WopiOperation = async (ctx) => {
   requirePermission(ctx, 'write');
   const { request, document: doc, ports, user } = ctx;
   const lockId = requireLockHeader(request);
-  const outcome = await ports.locks.unlock({ documentId: doc.id, lockId, now: ports.now() });
-  await ports.audit({
-    action: 'wopi.unlock',
-    outcome: outcome.ok ? 'success' : 'failure',
-    userId: user.id,
+  const outcome = await ports.locks.unlock({
     documentId: doc.id,
+    lockId,
+    now: ports.now(),
+    audit: { action: 'wopi.unlock', userId: user.id },
   });
   if (!outcome.ok)
     throw lockMismatch(outcome.current, outcome.current ? 'Locked with another lock' : 'File is not locked');
