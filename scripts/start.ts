@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ensureBuild } from './lib/build';
+import { ensureBuild, SERVER_BUNDLE } from './lib/build';
 import { waitForHttp } from './lib/wait';
 import { migrateDatabase, PROJECT_ROOT } from '@/lib/embedded/migrate';
 import { secretOverrides } from '@/lib/embedded/secrets';
@@ -77,9 +77,7 @@ const main = async () => {
     if (!isDev) await ensureBuild({ log: say });
     // Production: our server (the WOPI core and Next.js in one process); development: `next dev`.
     const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-    const args = isDev
-      ? [nextBin, 'dev', '-H', env.HOST, '-p', String(env.PORT)]
-      : ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'serve.ts')];
+    const args = isDev ? [nextBin, 'dev', '-H', env.HOST, '-p', String(env.PORT)] : [SERVER_BUNDLE];
     next = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env: childProcessEnv({ NODE_ENV: isDev ? 'development' : 'production' }),
