@@ -39,9 +39,12 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
-/** A parameterised statement on the shared pool. */
-export const sql = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
-  getPool().query<Row>(text, values);
+/**
+ * A parameterised statement on the shared pool. Hot statements pass a `name`: Postgres then
+ * parses and plans them once per connection (a prepared statement), not on every call.
+ */
+export const sql = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = [], name?: string) =>
+  getPool().query<Row>(name ? { name, text, values } : { text, values });
 
 export const disconnectDb = async () => {
   const { wopiDb, wopiPool } = globalForDb;

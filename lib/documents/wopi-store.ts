@@ -226,6 +226,7 @@ export const loadWopiContext = async (userId: string, documentId: string) => {
                                  'createdById', d."createdById", 'contentKey', d."contentKey")
           FROM "Document" d WHERE d.id = $2::uuid AND d."missingSince" IS NULL AND d."deletedAt" IS NULL) AS "document"`,
     [userId, documentId],
+    'wopi-context',
   );
   const row = rows[0];
   const doc = row?.document;

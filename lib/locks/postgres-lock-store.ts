@@ -8,8 +8,8 @@ const expiryFrom = (now: Date) => new Date(now.getTime() + LOCK_TTL_MS);
  * for, is inserted by the same statement: one round trip and one commit. $1 is the document id;
  * the audit values are appended after the statement's own parameters.
  */
-const run = async (statement: string, values: unknown[], audit: LockAudit | undefined) => {
-  if (!audit) return (await sql(statement, values)).rowCount;
+const run = async (name: string, statement: string, values: unknown[], audit: LockAudit | undefined) => {
+  if (!audit) return (await sql(statement, values, name)).rowCount;
   const a = values.length + 1;
   const { rows } = await sql<{ changed: number }>(
     `WITH change AS (${statement}),
@@ -17,6 +17,7 @@ const run = async (statement: string, values: unknown[], audit: LockAudit | unde
                  SELECT $${a}, CASE WHEN EXISTS (SELECT 1 FROM change) THEN 'success' ELSE 'failure' END, $${a + 1}::uuid, $1::uuid)
      SELECT count(*)::int AS changed FROM change`,
     [...values, audit.action, audit.userId],
+    `${name}-audited`,
   );
 
   return rows[0]?.changed ?? 0;
@@ -42,6 +43,7 @@ export const createPostgresLockStore = (): LockStore => {
     lock: async ({ documentId, lockId, now, audit }) => {
       // Insert, take over an expired lock, or refresh our own: all in one statement.
       const changed = await run(
+        'lock-lock',
         `INSERT INTO "Lock" ("documentId", "lockId", "expiresAt", "createdAt") VALUES ($1::uuid, $2, $3, $4)
          ON CONFLICT ("documentId") DO UPDATE
            SET "lockId" = EXCLUDED."lockId", "expiresAt" = EXCLUDED."expiresAt",
@@ -57,6 +59,7 @@ export const createPostgresLockStore = (): LockStore => {
     },
     unlock: async ({ documentId, lockId, now, audit }) => {
       const changed = await run(
+        'lock-unlock',
         'DELETE FROM "Lock" WHERE "documentId" = $1::uuid AND "lockId" = $2 AND "expiresAt" > $3 RETURNING 1',
         [documentId, lockId, now],
         audit,
@@ -66,6 +69,7 @@ export const createPostgresLockStore = (): LockStore => {
     },
     refresh: async ({ documentId, lockId, now, audit }) => {
       const changed = await run(
+        'lock-refresh',
         'UPDATE "Lock" SET "expiresAt" = $4 WHERE "documentId" = $1::uuid AND "lockId" = $2 AND "expiresAt" > $3 RETURNING 1',
         [documentId, lockId, now, expiryFrom(now)],
         audit,
@@ -75,6 +79,7 @@ export const createPostgresLockStore = (): LockStore => {
     },
     unlockAndRelock: async ({ documentId, oldLockId, lockId, now, audit }) => {
       const changed = await run(
+        'lock-unlockAndRelock',
         `UPDATE "Lock" SET "lockId" = $3, "expiresAt" = $5, "createdAt" = $4
          WHERE "documentId" = $1::uuid AND "lockId" = $2 AND "expiresAt" > $4 RETURNING 1`,
         [documentId, oldLockId, lockId, now, expiryFrom(now)],

@@ -101,6 +101,10 @@ type StartOptions = {
   /** Keep DATA_DIR after stop (debugging). */
   keepData?: boolean;
   isInterrupted?: () => boolean;
+  /** Where the portal's own output goes (default: its stdout to ours, its stderr to ours). */
+  output?: NodeJS.WriteStream;
+  /** Ignore DATABASE_URL / S3_ENDPOINT from our environment: always the embedded services. */
+  isEmbeddedOnly?: boolean;
 };
 
 export const startPortal = async ({
@@ -109,6 +113,8 @@ export const startPortal = async ({
   env = {},
   keepData = false,
   isInterrupted = () => false,
+  output,
+  isEmbeddedOnly = false,
 }: StartOptions): Promise<Portal> => {
   const started = Date.now();
   const dataDir = await mkdtemp(path.join(tmpdir(), `wopi-${label}-`));
@@ -134,6 +140,10 @@ export const startPortal = async ({
     SKIP_DOTENV: '1',
     ...env,
   };
+  if (isEmbeddedOnly) {
+    delete portalEnv.DATABASE_URL;
+    delete portalEnv.S3_ENDPOINT;
+  }
 
   log(`Starting the portal on ${baseUrl} (DATA_DIR ${dataDir})…`);
   // Its own process group (detached), so Ctrl-C reaches it only through us, in order, and a
@@ -144,8 +154,8 @@ export const startPortal = async ({
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  prefixOutput(child.stdout, '[portal] ', process.stdout);
-  prefixOutput(child.stderr, '[portal] ', process.stderr);
+  prefixOutput(child.stdout, '[portal] ', output ?? process.stdout);
+  prefixOutput(child.stderr, '[portal] ', output ?? process.stderr);
 
   const stop = async () => {
     if (isRunning(child)) {
