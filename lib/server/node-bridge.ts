@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 /** A fetch-API Request for a Node request; the body stays a stream (never buffered). */
 export const toWebRequest = (req: IncomingMessage, origin: string) => {
@@ -33,5 +32,22 @@ export const sendWebResponse = async (res: ServerResponse, response: Response) =
 
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as never), res);
+  // A direct read/write loop with backpressure: cheaper than wrapping the web stream in another Readable.
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value))
+        await new Promise<void>((resolve, reject) => {
+          res.once('drain', resolve);
+          res.once('close', () => reject(new Error('client closed the connection')));
+        });
+    }
+    res.end();
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    res.destroy();
+    throw error;
+  }
 };
