@@ -145,49 +145,23 @@ const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
     return await db.$transaction(
       async (tx) => {
         const row = await lockDocumentRow(tx, { key });
-        if (row && !row.missingSince) {
-          if (!input.allowReplace)
-            throw conflict('name_conflict', `A document named "${input.name}" already exists in this folder.`);
-          if (await heldLock(tx, row.id, now)) {
-            throw conflict('locked', `"${input.name}" is open for editing; try again when it is closed.`);
-          }
-          const written = await replaceContentLocked(tx, row, { ...input, now });
+        const result = { name: input.name, folder: input.folder, size: input.stored.size, sha256: input.stored.sha256 };
+        if (!row) {
+          const created = await createDocumentLocked(tx, { ...input, key, now });
 
-          return {
-            id: row.id,
-            name: input.name,
-            folder: input.folder,
-            size: written.size,
-            sha256: written.sha256,
-            version: written.version,
-            replaced: true,
-          };
+          return { ...result, id: created.id, version: created.version, replaced: false };
         }
-        if (row) {
-          // The object had vanished: the upload brings the document back, history intact.
-          const written = await replaceContentLocked(tx, row, { ...input, now });
-
-          return {
-            id: row.id,
-            name: input.name,
-            folder: input.folder,
-            size: written.size,
-            sha256: written.sha256,
-            version: written.version,
-            replaced: false,
-          };
+        // A row whose object had vanished is brought back by the upload, history intact.
+        const isReplacing = !row.missingSince;
+        if (isReplacing && !input.allowReplace) {
+          throw conflict('name_conflict', `A document named "${input.name}" already exists in this folder.`);
         }
-        const created = await createDocumentLocked(tx, { ...input, key, now });
+        if (isReplacing && (await heldLock(tx, row.id, now))) {
+          throw conflict('locked', `"${input.name}" is open for editing; try again when it is closed.`);
+        }
+        const written = await replaceContentLocked(tx, row, { ...input, now });
 
-        return {
-          id: created.id,
-          name: input.name,
-          folder: input.folder,
-          size: input.stored.size,
-          sha256: input.stored.sha256,
-          version: created.version,
-          replaced: false,
-        };
+        return { ...result, id: row.id, version: written.version, replaced: isReplacing };
       },
       { timeout: COMMIT_TIMEOUT_MS, maxWait: 30_000 },
     );
