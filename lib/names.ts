@@ -2,7 +2,7 @@
 export const NAME_MAX_LENGTH = 255;
 
 // Characters Office, SharePoint and Windows refuse in file names, plus control characters.
-const FORBIDDEN = /[\u0000-\u001f\u007f"*:<>?/\\|]/;
+export const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f"*:<>?/\\|]/;
 
 /** Why `name` cannot be a file or folder name, or null when it can. */
 export const nameProblem = (name: string): string | null => {
@@ -11,7 +11,7 @@ export const nameProblem = (name: string): string | null => {
   if (name.length > NAME_MAX_LENGTH) return `The name is longer than ${NAME_MAX_LENGTH} characters.`;
   if (name === '.' || name === '..') return 'The name cannot be "." or "..".';
   if (name.endsWith('.')) return 'The name must not end with a dot.';
-  const bad = FORBIDDEN.exec(name);
+  const bad = FORBIDDEN_NAME_CHARS.exec(name);
   if (bad) return `The name must not contain ${JSON.stringify(bad[0])}.`;
 
   return null;

@@ -1,6 +1,6 @@
 import { badRequest, notFound } from '@/lib/api/errors';
 import { db } from '@/lib/db';
-import { VISIBLE } from '@/lib/documents/queries';
+import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { env, publicUrl } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { effectivePermissions, ROLE_PERMISSIONS, type Permission } from '@/lib/tokens/permissions';
@@ -30,7 +30,7 @@ export const issueAccessToken = async ({
   ttlMs?: number;
 }): Promise<IssuedToken> => {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw badRequest('invalid_ttl', 'The token lifetime must be positive.');
-  const doc = /^[0-9a-f-]{36}$/i.test(documentId)
+  const doc = isUuid(documentId)
     ? await db.document.findFirst({ where: { id: documentId, ...VISIBLE }, select: { id: true } })
     : null;
   if (!doc) throw notFound(`No document ${documentId}.`);

@@ -1,9 +1,10 @@
 import { db, sql } from '@/lib/db';
+import { isUuid } from '@/lib/documents/queries';
 import type { UserPort } from '@/lib/wopi/types';
 
 export const prismaUserPort: UserPort = {
   get: async (id) =>
-    /^[0-9a-f-]{36}$/i.test(id)
+    isUuid(id)
       ? db.user.findUnique({
           where: { id },
           select: { id: true, email: true, name: true, role: true, wopiUserInfo: true },

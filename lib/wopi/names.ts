@@ -1,8 +1,8 @@
-import { NAME_MAX_LENGTH, nameProblem } from '@/lib/names';
+import { FORBIDDEN_NAME_CHARS, NAME_MAX_LENGTH, nameProblem } from '@/lib/names';
 
 export { nameProblem };
 
-const FORBIDDEN = /[\u0000-\u001f\u007f"*:<>?/\\|]/g;
+const FORBIDDEN = new RegExp(FORBIDDEN_NAME_CHARS.source, 'g');
 
 /** Trailing dots and spaces (in any order, e.g. "report ." or "a. .") are illegal: strip them all. */
 const stripEnds = (name: string) => name.trim().replace(/[\s.]+$/u, '');

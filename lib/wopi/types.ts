@@ -1,4 +1,5 @@
 import type { AuditInput } from '@/lib/audit/audit';
+import type { ProofInput } from '@/lib/discovery/proof-keys';
 import type { DocumentStore, WopiDocument } from '@/lib/documents/document-store';
 import type { Role } from '@/lib/generated/prisma/enums';
 import type { LockStore } from '@/lib/locks/lock-store';
@@ -16,17 +17,7 @@ export type ProofResult = { status: 'ok' } | { status: 'no-key' } | { status: 'f
 
 /** Proof-key validation for tokens minted for an editor (lib/discovery/proof-port.ts). */
 export interface ProofPort {
-  verify(
-    client: string,
-    input: {
-      accessToken: string;
-      url: string;
-      timestamp: string | null;
-      proof: string | null;
-      proofOld: string | null;
-      now: Date;
-    },
-  ): Promise<ProofResult>;
+  verify(client: string, input: ProofInput): Promise<ProofResult>;
 }
 
 /** Everything an operation touches outside itself; tests pass memory ones and a fixed clock. */
