@@ -1,10 +1,14 @@
-/** The production web server process that `npm start` runs (Next.js plus the WOPI core). */
+/**
+ * The web server process `npm start` runs (Next.js plus the WOPI core; bundled into .next by the
+ * build), and with `--dev` the one `npm run dev` runs (through tsx, Next.js in dev mode).
+ */
 import { loadEnv } from '@/lib/env';
 import { serve } from '@/lib/server/serve';
 
 const env = loadEnv();
+const dev = process.argv.includes('--dev');
 // npm start runs this from the project directory (also when bundled into .next by the build).
-const server = await serve({ dir: process.cwd(), hostname: env.HOST, port: env.PORT });
+const server = await serve({ dir: process.cwd(), hostname: env.HOST, port: env.PORT, dev });
 process.stdout.write(`Listening on http://${env.HOST}:${env.PORT}\n`);
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);

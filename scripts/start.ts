@@ -2,11 +2,10 @@
  * `npm start`: the whole portal with one command. Starts embedded Postgres and S3 when
  * DATABASE_URL / S3_ENDPOINT are unset, migrates, seeds on first start, builds when the sources
  * changed, then serves on HOST:PORT until Ctrl-C / SIGTERM, which stops every child.
- * `npm run dev` does the same with `next dev`.
+ * `npm run dev` does the same with Next.js in development mode (same server, same WOPI routes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureBuild, SERVER_BUNDLE } from './lib/build';
 import { waitForHttp } from './lib/wait';
@@ -75,9 +74,9 @@ const main = async () => {
     await disconnectDb();
 
     if (!isDev) await ensureBuild({ log: say });
-    // Production: our server (the WOPI core and Next.js in one process); development: `next dev`.
-    const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-    const args = isDev ? [nextBin, 'dev', '-H', env.HOST, '-p', String(env.PORT)] : [SERVER_BUNDLE];
+    // Our server (the WOPI core and Next.js in one process): bundled in production, through tsx in development.
+    const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const args = isDev ? [tsx, path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--dev'] : [SERVER_BUNDLE];
     next = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env: childProcessEnv({ NODE_ENV: isDev ? 'development' : 'production' }),

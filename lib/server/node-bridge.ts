@@ -20,9 +20,31 @@ export const toWebRequest = (req: IncomingMessage, origin: string) => {
   } as RequestInit);
 };
 
-/** Writes a fetch-API Response to a Node response, streaming its body with backpressure. */
-export const sendWebResponse = async (res: ServerResponse, response: Response) => {
-  const headers: Record<string, string | string[]> = {};
+/** Resolves on 'drain', rejects on 'close'; both listeners are removed either way (no growth under backpressure). */
+const drained = (res: ServerResponse) =>
+  new Promise<void>((resolve, reject) => {
+    const onDrain = () => {
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      res.off('drain', onDrain);
+      reject(new Error('client closed the connection'));
+    };
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+
+/**
+ * Writes a fetch-API Response to a Node response, streaming its body with backpressure.
+ * `extraHeaders` are added to the response's own. Resolves to the body bytes written.
+ */
+export const sendWebResponse = async (
+  res: ServerResponse,
+  response: Response,
+  extraHeaders: Record<string, string> = {},
+) => {
+  const headers: Record<string, string | string[]> = { ...extraHeaders };
   response.headers.forEach((value, name) => {
     headers[name] = name === 'set-cookie' ? response.headers.getSetCookie() : value;
   });
@@ -30,21 +52,21 @@ export const sendWebResponse = async (res: ServerResponse, response: Response) =
   if (!response.body) {
     res.end();
 
-    return;
+    return 0;
   }
   // A direct read/write loop with backpressure: cheaper than wrapping the web stream in another Readable.
   const reader = response.body.getReader();
+  let bytes = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.write(value))
-        await new Promise<void>((resolve, reject) => {
-          res.once('drain', resolve);
-          res.once('close', () => reject(new Error('client closed the connection')));
-        });
+      bytes += value.byteLength;
+      if (!res.write(value)) await drained(res);
     }
     res.end();
+
+    return bytes;
   } catch (error) {
     await reader.cancel().catch(() => {});
     res.destroy();

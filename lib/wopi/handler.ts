@@ -4,7 +4,6 @@ import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { invalidToken, notFound, proofFailed } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import { toWopiResponse } from '@/lib/wopi/response';
-import { defaultWopiRuntime } from '@/lib/wopi/runtime';
 import type { WopiConfig, WopiContext, WopiOperation, WopiPorts } from '@/lib/wopi/types';
 
 type Logger = Parameters<typeof toWopiResponse>[1]['log'];
@@ -67,25 +66,27 @@ export const createWopiContext = async (
   return { request, fileId, accessToken, claims, user, permissions, document, ports, config: runtime.config };
 };
 
-/** Runs `operation` for a route with a `fileId` param; the framework-free core of every WOPI route. */
-export const handleWopi = async (operation: WopiOperation, request: Request, fileId: string, runtime: WopiRuntime) => {
-  const requestId = randomUUID();
-  try {
-    return await operation(await createWopiContext(request, fileId, runtime));
-  } catch (error) {
-    return toWopiResponse(error, { log: runtime.log, requestId });
-  }
-};
-
-type RouteContext = { params: Promise<{ fileId: string }> };
+/** What a request turned out to be, for its log line (lib/server/wopi-http.ts). */
+export type WopiTrace = { requestId: string; userId?: string };
 
 /**
- * A route handler (App Router signature) for `operation`. The runtime is created per request
- * from the environment unless given (tests pass their own ports).
+ * Runs `operation` for a route with a `fileId` param; the framework-free core of every WOPI
+ * route. Never throws: every failure becomes a WOPI response. `trace` learns the user once the
+ * token is verified.
  */
-export const withWopi =
-  (operation: WopiOperation, runtime?: () => WopiRuntime) => async (request: Request, context: RouteContext) => {
-    const { fileId } = await context.params;
+export const handleWopi = async (
+  operation: WopiOperation,
+  request: Request,
+  fileId: string,
+  runtime: WopiRuntime,
+  trace: WopiTrace = { requestId: randomUUID() },
+) => {
+  try {
+    const ctx = await createWopiContext(request, fileId, runtime);
+    trace.userId = ctx.user.id;
 
-    return handleWopi(operation, request, fileId, (runtime ?? defaultWopiRuntime)());
-  };
+    return await operation(ctx);
+  } catch (error) {
+    return toWopiResponse(error, { log: runtime.log, requestId: trace.requestId });
+  }
+};

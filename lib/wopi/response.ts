@@ -11,7 +11,11 @@ export const jsonResponse = (body: unknown, headers: Record<string, string> = {}
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
   });
 
-type Logger = { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+type Logger = {
+  info: (obj: object, msg: string) => void;
+  warn: (obj: object, msg: string) => void;
+  error: (obj: object, msg: string) => void;
+};
 
 /**
  * A WopiError becomes its status and headers (with its JSON body when it has one, else empty);

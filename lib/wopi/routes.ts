@@ -3,29 +3,51 @@ import { checkFileInfo } from '@/lib/wopi/operations/check-file-info';
 import { getFile } from '@/lib/wopi/operations/get-file';
 import type { WopiOperation } from '@/lib/wopi/types';
 
+/** Paths this host answers as WOPI: everything under /wopi, never handed to the portal's router. */
+export const isWopiPath = (pathname: string) => pathname === '/wopi' || pathname.startsWith('/wopi/');
+
 const FILE = /^\/wopi\/files\/([^/]+)$/;
 const CONTENTS = /^\/wopi\/files\/([^/]+)\/contents$/;
 
-/**
- * The WOPI routes as data: the same operations the app/wopi route files export, for servers
- * that answer /wopi without the framework (lib/server).
- */
-export const matchWopiRoute = (
-  method: string,
-  pathname: string,
-): { operation: WopiOperation; fileId: string } | null => {
-  const file = FILE.exec(pathname);
-  if (file) {
-    if (method === 'GET') return { operation: checkFileInfo, fileId: decodeURIComponent(file[1]!) };
-    if (method === 'POST') return { operation: dispatchFileOverride, fileId: decodeURIComponent(file[1]!) };
+const ROUTES: { pattern: RegExp; methods: Record<string, WopiOperation> }[] = [
+  { pattern: FILE, methods: { GET: checkFileInfo, POST: dispatchFileOverride } },
+  { pattern: CONTENTS, methods: { GET: getFile, POST: dispatchContentsOverride } },
+];
 
+export type WopiRouteMatch =
+  | { kind: 'operation'; operation: WopiOperation; fileId: string; name: 'files' | 'contents' }
+  /** The path exists, the method does not (HEAD, OPTIONS, PUT, …): 405 with `allow`. */
+  | { kind: 'method-not-allowed'; allow: string }
+  /** Trailing slashes, unknown paths: 404, never a redirect (it would echo the query's token). */
+  | { kind: 'not-found' }
+  /** A file id with a malformed percent escape or invalid UTF-8 ("%E0%A4%A", "%C0%AE", "%"). */
+  | { kind: 'bad-request'; reason: string };
+
+/** Decodes one path segment; null when its escapes are malformed or not UTF-8. */
+const decodeSegment = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
     return null;
   }
-  const contents = CONTENTS.exec(pathname);
-  if (contents) {
-    if (method === 'GET') return { operation: getFile, fileId: decodeURIComponent(contents[1]!) };
-    if (method === 'POST') return { operation: dispatchContentsOverride, fileId: decodeURIComponent(contents[1]!) };
+};
+
+/**
+ * The one WOPI route table ([MS-WOPI] 3.3.5: /wopi/files/{id} and /wopi/files/{id}/contents),
+ * used by `npm start`, `npm run dev` and the integration tests alike (lib/server/wopi-http.ts).
+ * `pathname` is the raw request path without the query.
+ */
+export const matchWopiRoute = (method: string, pathname: string): WopiRouteMatch => {
+  for (const [index, route] of ROUTES.entries()) {
+    const match = route.pattern.exec(pathname);
+    if (!match) continue;
+    const operation = route.methods[method];
+    if (!operation) return { kind: 'method-not-allowed', allow: Object.keys(route.methods).join(', ') };
+    const fileId = decodeSegment(match[1]!);
+    if (fileId === null) return { kind: 'bad-request', reason: 'malformed percent escape in the file id' };
+
+    return { kind: 'operation', operation, fileId, name: index === 0 ? 'files' : 'contents' };
   }
 
-  return null;
+  return { kind: 'not-found' };
 };

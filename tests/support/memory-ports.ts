@@ -388,7 +388,7 @@ export const createTokenUseSet = () => {
   };
 };
 
-const silentLog = { warn: () => {}, error: () => {} };
+const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 // ─── Runtime + wire helper ────────────────────────────────────────────────────────────────
 

@@ -1,5 +1,7 @@
-import { GET as contentsGet, POST as contentsPost } from '@/app/wopi/files/[fileId]/contents/route';
-import { GET as fileGet, POST as filePost } from '@/app/wopi/files/[fileId]/route';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll } from 'vitest';
+import { createPortalListener } from '@/lib/server/portal-listener';
 import type { Permission } from '@/lib/tokens/permissions';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 
@@ -11,41 +13,65 @@ type CallOptions = {
   bearer?: boolean;
 };
 
-const request = (fileId: string, suffix: string, method: string, options: CallOptions) => {
+let server: Promise<{ server: Server; origin: string }> | undefined;
+
+/**
+ * The production request listener (lib/server/portal-listener.ts, what `npm start` serves) on a
+ * free loopback port, started once per test file; non-WOPI paths answer 404 (Next.js is not
+ * part of this tier).
+ */
+export const wopiServer = () =>
+  (server ??= new Promise((resolve, reject) => {
+    let origin = '';
+    const http = createServer((req, res) =>
+      createPortalListener({ origin, other: (_req, response) => response.writeHead(404).end() })(req, res),
+    );
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => {
+      origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      resolve({ server: http, origin });
+    });
+  }));
+
+afterAll(async () => {
+  if (!server) return;
+  const { server: http } = await server;
+  http.closeAllConnections();
+  await new Promise((resolve) => http.close(resolve));
+  server = undefined;
+});
+
+const call = async (path: string, method: string, options: CallOptions) => {
+  const { origin } = await wopiServer();
   const query = options.bearer ? '' : `?access_token=${encodeURIComponent(options.token)}`;
 
-  return new Request(`http://127.0.0.1/wopi/files/${fileId}${suffix}${query}`, {
+  return fetch(`${origin}${path}${query}`, {
     method,
     headers: { ...(options.bearer ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
     body: options.body ?? null,
+    redirect: 'manual',
     duplex: 'half',
   } as RequestInit);
 };
 
-const context = (fileId: string) => ({ params: Promise.resolve({ fileId }) });
-
-/** Calls the real route handlers (real Postgres, real S3) as an editor would over HTTP. */
+/** Real HTTP to the production WOPI router (real Postgres, real S3), as an editor calls it. */
 export const wopi = {
-  checkFileInfo: (fileId: string, options: CallOptions) =>
-    fileGet(request(fileId, '', 'GET', options), context(fileId)),
-  getFile: (fileId: string, options: CallOptions) =>
-    contentsGet(request(fileId, '/contents', 'GET', options), context(fileId)),
+  checkFileInfo: (fileId: string, options: CallOptions) => call(`/wopi/files/${fileId}`, 'GET', options),
+  getFile: (fileId: string, options: CallOptions) => call(`/wopi/files/${fileId}/contents`, 'GET', options),
   putFile: (fileId: string, options: CallOptions) =>
-    contentsPost(
-      request(fileId, '/contents', 'POST', { ...options, headers: { 'X-WOPI-Override': 'PUT', ...options.headers } }),
-      context(fileId),
-    ),
+    call(`/wopi/files/${fileId}/contents`, 'POST', {
+      ...options,
+      headers: { 'X-WOPI-Override': 'PUT', ...options.headers },
+    }),
   override: (fileId: string, override: string, options: CallOptions) =>
-    filePost(
-      request(fileId, '', 'POST', { ...options, headers: { 'X-WOPI-Override': override, ...options.headers } }),
-      context(fileId),
-    ),
+    call(`/wopi/files/${fileId}`, 'POST', { ...options, headers: { 'X-WOPI-Override': override, ...options.headers } }),
 };
 
 export const tokenFor = async (
   documentId: string,
   userId: string,
   permissions: Permission[] = ['read', 'write', 'rename', 'delete', 'create'],
-) => (await mintAccessToken({ documentId, userId, permissions })).token;
+  client?: string,
+) => (await mintAccessToken({ documentId, userId, permissions, client })).token;
 
 export const bytesOf = async (response: Response) => Buffer.from(await response.arrayBuffer());
