@@ -7,6 +7,8 @@ ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
 COPY prisma.config.ts ./
+# patch-package applies patches/ at install (s3rver: CopyObject source decoding).
+COPY patches ./patches
 COPY lib/db/pg-adapter.ts ./lib/db/pg-adapter.ts
 RUN npm ci --no-audit --no-fund
 COPY . .

@@ -1,18 +1,75 @@
 /** File and folder name rules, shared by the server and the upload UI (no server imports). */
-export const NAME_MAX_LENGTH = 255;
+
+/**
+ * The longest name, in UTF-8 bytes. S3 allows 1024-byte keys with any segment length, but the
+ * stores people run next to this portal keep each key segment as a file name, and Linux file
+ * names are at most 255 bytes: MinIO stores `<segment>/xl.meta`, and the embedded S3 server
+ * (s3rver, lib/stores/filesystem.js) stores `<segment>._S3rver_metadata.json` — 22 bytes more,
+ * so 255 − 22 = 233. A longer segment left a half-written object there that broke listing and
+ * health. One rule for every store, so a document can always move between them.
+ */
+export const NAME_MAX_BYTES = 233;
 
 // Characters Office, SharePoint and Windows refuse in file names, plus control characters.
 export const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f"*:<>?/\\|]/;
 
-/** Why `name` cannot be a file or folder name, or null when it can. */
-export const nameProblem = (name: string): string | null => {
+const encoder = new TextEncoder();
+
+/** Bytes `text` takes in UTF-8 (what storage counts). */
+export const utf8Length = (text: string) => encoder.encode(text).length;
+
+/**
+ * Why `name` cannot be a file or folder name, or null when it can. `maxBytes` (UTF-8) defaults
+ * to NAME_MAX_BYTES; callers pass less where the folder path leaves less of S3's 1024-byte key.
+ */
+export const nameProblem = (name: string, { maxBytes = NAME_MAX_BYTES } = {}): string | null => {
   if (name.length === 0) return 'The name is empty.';
   if (name.trim() !== name) return 'The name must not start or end with a space.';
-  if (name.length > NAME_MAX_LENGTH) return `The name is longer than ${NAME_MAX_LENGTH} characters.`;
   if (name === '.' || name === '..') return 'The name cannot be "." or "..".';
   if (name.endsWith('.')) return 'The name must not end with a dot.';
   const bad = FORBIDDEN_NAME_CHARS.exec(name);
   if (bad) return `The name must not contain ${JSON.stringify(bad[0])}.`;
+  const bytes = utf8Length(name);
+  if (bytes > maxBytes)
+    return `The name is too long: ${bytes} bytes in UTF-8, at most ${maxBytes} here (a Latin letter takes 1 byte, an accented one 2, most other scripts 3).`;
 
   return null;
+};
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8, never splitting a character. */
+export const cutToBytes = (text: string, maxBytes: number) => {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += utf8Length(char);
+    if (bytes > maxBytes) break;
+    end += char.length;
+  }
+
+  return text.slice(0, end);
+};
+
+/** Trailing dots and spaces (in any order, e.g. "report ." or "a. .") are illegal: strip them all. */
+const stripEnds = (name: string) => name.trim().replace(/[\s.]+$/u, '');
+
+/**
+ * `name` shortened to `maxBytes` of UTF-8, keeping its extension (up to 16 characters) and
+ * leaving no trailing dot or space. Names that fit are returned unchanged.
+ */
+export const fitName = (name: string, maxBytes: number) => {
+  if (utf8Length(name) <= maxBytes) return name;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
+  const base = stripEnds(cutToBytes(name.slice(0, name.length - extension.length), maxBytes - utf8Length(extension)));
+
+  return base ? `${base}${extension}` : cutToBytes(name, maxBytes);
+};
+
+/** Turns a requested name into a legal one: forbidden characters → "_", trimmed, shortened (keeping the extension). */
+export const legalizeName = (requested: string, maxBytes = NAME_MAX_BYTES) => {
+  let name = stripEnds(requested.replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '_'));
+  if (name === '') name = 'Document';
+  name = stripEnds(fitName(name, maxBytes));
+
+  return nameProblem(name, { maxBytes }) ? 'Document' : name;
 };

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Tx } from '@/lib/db';
+import { db, type Tx } from '@/lib/db';
 import { ensureFolders } from '@/lib/documents/folders';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { extensionOf, internalKey } from '@/lib/storage/keys';
-import { copyObject, deleteObject, isNotFound, putObjectStream, type StoredObject } from '@/lib/storage/objects';
+import {
+  copyObject,
+  deleteObject,
+  headObject,
+  isNotFound,
+  putObjectStream,
+  type StoredObject,
+} from '@/lib/storage/objects';
 
 /**
  * How document bytes change. Every write streams into a new immutable object under
@@ -47,6 +54,7 @@ export type LockedDocument = {
   version: number;
   size: bigint;
   sha256: string | null;
+  etag: string | null;
   lastModifiedAt: Date;
   lastModifiedById: string | null;
   missingSince: Date | null;
@@ -58,10 +66,10 @@ export const lockDocumentRow = async (tx: Tx, where: { id: string } | { key: str
   const rows =
     'id' in where
       ? await tx.$queryRaw<LockedDocument[]>`
-          SELECT id, key, "contentKey", name, folder, version, size, sha256, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
+          SELECT id, key, "contentKey", name, folder, version, size, sha256, etag, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
           FROM "Document" WHERE id = ${where.id}::uuid FOR UPDATE`
       : await tx.$queryRaw<LockedDocument[]>`
-          SELECT id, key, "contentKey", name, folder, version, size, sha256, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
+          SELECT id, key, "contentKey", name, folder, version, size, sha256, etag, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
           FROM "Document" WHERE key = ${where.key} FOR UPDATE`;
 
   return rows[0] ?? null;
@@ -108,6 +116,85 @@ const preserveCurrentVersion = async (tx: Tx, row: LockedDocument) => {
     },
   });
 };
+
+/** Version details of a version another tool made by writing the visible object. */
+export const STORAGE_CHANGE_DETAILS = { via: 'storage' } as const;
+
+/**
+ * Inside a transaction holding the row lock, before any commit: has another tool replaced the
+ * document's visible object since the portal last wrote or saw it (its ETag differs from the
+ * row's)? Then those bytes become a new version — copied to an immutable blob (the copy is
+ * conditional on that ETag where the store enforces CopySourceIfMatch), recorded with
+ * `details.via = "storage"`, with a new Version and LastModifiedTime — so nothing the portal
+ * writes next can overwrite them unseen. Returns the row as it now is. One HEAD when unchanged.
+ */
+export const adoptStorageChangeLocked = async (tx: Tx, row: LockedDocument, now: Date): Promise<LockedDocument> => {
+  const head = await headObject(row.key);
+  // Gone from the bucket: reconciliation marks it missing; reads keep serving the committed blob.
+  if (!head?.etag || head.etag === row.etag) return row;
+  const blobKey = internalKey(BLOB_FOLDER, randomUUID());
+  try {
+    await copyObject(row.key, blobKey, { ifMatch: head.etag });
+  } catch (error) {
+    // Replaced again (or removed) while we looked: the next read or commit adopts the newer one.
+    if (isNotFound(error) || isPreconditionFailed(error)) return row;
+    throw error;
+  }
+  const copied = await headObject(blobKey);
+  // The previous bytes are kept unless they only ever lived at the visible key (already overwritten).
+  if (isBlobKey(row.contentKey)) await preserveCurrentVersion(tx, row);
+  const version = row.version + 1;
+  const lastModifiedAt = nextModifiedAt(row.lastModifiedAt, now);
+  const size = BigInt(copied?.size ?? head.size);
+  await tx.document.update({
+    where: { id: row.id },
+    data: {
+      contentKey: blobKey,
+      size,
+      sha256: null,
+      etag: head.etag,
+      version,
+      lastModifiedAt,
+      lastSeenAt: now,
+      lastModifiedById: null,
+      missingSince: null,
+    },
+  });
+  await tx.documentVersion.create({
+    data: { documentId: row.id, version, key: blobKey, size, sha256: null, details: STORAGE_CHANGE_DETAILS },
+  });
+
+  return {
+    ...row,
+    contentKey: blobKey,
+    size,
+    sha256: null,
+    etag: head.etag,
+    version,
+    lastModifiedAt,
+    lastModifiedById: null,
+    missingSince: null,
+  };
+};
+
+/**
+ * adoptStorageChangeLocked in its own transaction, for readers (CheckFileInfo, GetFile, Download)
+ * and reconciliation. False when the document is deleted or unknown.
+ */
+export const adoptStorageChange = (id: string, now = new Date()) =>
+  db.$transaction(
+    async (tx) => {
+      const row = await lockDocumentRow(tx, { id });
+      if (!row || row.deletedAt) return false;
+      await adoptStorageChangeLocked(tx, row, now);
+
+      return true;
+    },
+    { timeout: 10 * 60 * 1000, maxWait: 30_000 },
+  );
+
+const isPreconditionFailed = (error: unknown) =>
+  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 412;
 
 type WriteInput = {
   blobKey: string;

@@ -14,6 +14,9 @@ export type WopiDocument = {
   createdById: string | null;
   /** Where this version's bytes are (opaque to callers). */
   contentKey: string;
+  /** The visible object's key and the ETag it had when the portal last wrote or saw it. */
+  key: string;
+  etag: string | null;
 };
 
 /** The document was deleted (or its object vanished) while the operation ran. */
@@ -27,7 +30,8 @@ export class DocumentGoneError extends Error {
 export type LockMismatch = { ok: false; reason: 'lock'; current: string };
 
 export type WriteResult =
-  | { ok: true; version: number; lastModifiedAt: Date; size: number; sha256: string }
+  /** `isUnchanged`: the bytes equal the current version's; nothing was written. */
+  | { ok: true; version: number; lastModifiedAt: Date; size: number; sha256: string; isUnchanged?: boolean }
   | LockMismatch
   /** The document changed since the editor last read it (Collabora's timestamp check). */
   | { ok: false; reason: 'stale'; lastModifiedAt: Date };
@@ -42,6 +46,12 @@ type Body = ReadableStream<Uint8Array> | Readable;
 export interface DocumentStore {
   /** A visible document, or null (unknown, deleted, or its object vanished). */
   find(id: string): Promise<WopiDocument | null>;
+  /**
+   * `doc` as it is now, after adopting a change another tool made to its visible object in the
+   * bucket (a new version keeping those bytes; see lib/documents/content.ts). Null when the
+   * document vanished meanwhile.
+   */
+  refresh(doc: WopiDocument): Promise<WopiDocument | null>;
   /** Exactly the bytes of `doc.version`. */
   read(doc: WopiDocument): Promise<{ body: ReadableStream<Uint8Array>; size: number }>;
   /** The SHA-256 of the current bytes, computing and storing it when unknown. */

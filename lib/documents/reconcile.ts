@@ -1,4 +1,5 @@
 import { db } from '@/lib/db';
+import { adoptStorageChange } from '@/lib/documents/content';
 import { ensureFolders, nameOf } from '@/lib/documents/folders';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -47,22 +48,13 @@ const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date
         lastModifiedAt,
         lastSeenAt: seenAt,
       });
-    } else if (row.etag !== object.etag || row.missingSince) {
-      // Changed (or brought back) by another tool: new bytes we have not hashed yet.
-      await db.document.update({
-        where: { id: row.id },
-        data: {
-          contentKey: object.key,
-          size: object.size,
-          etag: object.etag,
-          sha256: null,
-          version: { increment: 1 },
-          lastModifiedAt,
-          lastModifiedById: null,
-          missingSince: null,
-          lastSeenAt: seenAt,
-        },
-      });
+    } else if (row.etag !== object.etag) {
+      // Changed by another tool: those bytes become a new version (copied to an immutable blob).
+      await adoptStorageChange(row.id, seenAt);
+      changed++;
+    } else if (row.missingSince) {
+      // Brought back unchanged.
+      await db.document.update({ where: { id: row.id }, data: { missingSince: null, lastSeenAt: seenAt } });
       changed++;
     } else {
       unchanged.push(row.id);

@@ -1,6 +1,6 @@
 import { conflict, notFound } from '@/lib/api/errors';
 import { db } from '@/lib/db';
-import { heldLock, lockDocumentRow, replaceContentLocked } from '@/lib/documents/content';
+import { adoptStorageChangeLocked, heldLock, lockDocumentRow, replaceContentLocked } from '@/lib/documents/content';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 
 /** Every kept version of a visible document, newest first. */
@@ -51,7 +51,7 @@ export const restoreVersion = async ({
       const now = new Date();
       if (await heldLock(tx, documentId, now))
         throw conflict('locked', 'The document is open for editing; try again when it is closed.');
-      const written = await replaceContentLocked(tx, row, {
+      const written = await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, now), {
         blobKey: old.key,
         stored: { size: Number(old.size), sha256: old.sha256 ?? '', etag: undefined },
         userId,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { db, sql } from '@/lib/db';
 import {
+  adoptStorageChange,
+  adoptStorageChangeLocked,
   createDocumentLocked,
   discardBlob,
   heldLock,
@@ -16,7 +18,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
 import { log } from '@/lib/log';
 import type { WopiUser } from '@/lib/wopi/types';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
-import { copyObject, deleteObject, getObjectStream } from '@/lib/storage/objects';
+import { copyObject, deleteObject, getObjectStream, headObject } from '@/lib/storage/objects';
 
 const TX_OPTIONS = { timeout: 10 * 60 * 1000, maxWait: 30_000 };
 
@@ -31,6 +33,8 @@ const select = {
   lastModifiedAt: true,
   createdById: true,
   contentKey: true,
+  key: true,
+  etag: true,
 } satisfies Prisma.DocumentSelect;
 
 const toWopi = (row: Prisma.DocumentGetPayload<{ select: typeof select }>): WopiDocument => ({
@@ -55,6 +59,14 @@ const removeAfterCommit = async (key: string) => {
 export const wopiDocumentStore: DocumentStore = {
   find,
 
+  refresh: async (doc) => {
+    const head = await headObject(doc.key);
+    if (!head?.etag || head.etag === doc.etag) return doc;
+    await adoptStorageChange(doc.id);
+
+    return find(doc.id);
+  },
+
   read: async (doc) => {
     const object = await getObjectStream(doc.contentKey);
 
@@ -76,13 +88,23 @@ export const wopiDocumentStore: DocumentStore = {
     const { blobKey, stored } = await stageContent({ body, maxBytes });
     try {
       const result = await db.$transaction(async (tx) => {
-        const row = await lockDocumentRow(tx, { id: doc.id });
-        if (!isVisible(row)) throw new DocumentGoneError();
-        const current = await heldLock(tx, row.id, now);
-        const isAllowed = lockId === null ? current === '' && row.size === 0n : current === lockId;
+        const locked = await lockDocumentRow(tx, { id: doc.id });
+        if (!isVisible(locked)) throw new DocumentGoneError();
+        const current = await heldLock(tx, locked.id, now);
+        const isAllowed = lockId === null ? current === '' && locked.size === 0n : current === lockId;
         if (!isAllowed) return { ok: false as const, reason: 'lock' as const, current };
+        // Bytes another tool put in the bucket become a version first: never overwritten unseen,
+        // and an editor that loaded the older version learns it (its timestamp no longer matches).
+        const row = await adoptStorageChangeLocked(tx, locked, now);
         if (ifLastModified !== undefined && row.lastModifiedAt.toISOString() !== ifLastModified) {
           return { ok: false as const, reason: 'stale' as const, lastModifiedAt: row.lastModifiedAt };
+        }
+        // Editors save on close even when nothing changed: identical bytes add no version.
+        if (row.sha256 === stored.sha256 && row.size === BigInt(stored.size)) {
+          await discardBlob(blobKey);
+          const unchanged = { version: row.version, lastModifiedAt: row.lastModifiedAt, size: stored.size };
+
+          return { ok: true as const, ...unchanged, sha256: stored.sha256, isUnchanged: true };
         }
         const written = await replaceContentLocked(tx, row, { blobKey, stored, userId, now, details });
 
@@ -109,7 +131,12 @@ export const wopiDocumentStore: DocumentStore = {
           if (current) return { ok: false as const, reason: 'lock' as const, current };
         }
         if (row) {
-          await replaceContentLocked(tx, row, { blobKey, stored, userId, now });
+          await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, now), {
+            blobKey,
+            stored,
+            userId,
+            now,
+          });
 
           return { ok: true as const, id: row.id };
         }
@@ -150,10 +177,11 @@ export const wopiDocumentStore: DocumentStore = {
       const finalName = await freeName(doc.folder, wanted);
       try {
         const outcome = await db.$transaction(async (tx) => {
-          const row = await lockDocumentRow(tx, { id: doc.id });
-          if (!isVisible(row)) throw new DocumentGoneError();
-          const current = await heldLock(tx, row.id, now);
+          const locked = await lockDocumentRow(tx, { id: doc.id });
+          if (!isVisible(locked)) throw new DocumentGoneError();
+          const current = await heldLock(tx, locked.id, now);
           if (current && current !== lockId) return { ok: false as const, reason: 'lock' as const, current };
+          const row = await adoptStorageChangeLocked(tx, locked, now);
           if (row.name === wanted) return { ok: true as const, name: row.name, oldKey: null };
           const key = documentKey({ folder: row.folder, name: finalName });
           const { etag } = await copyObject(row.key, key);
@@ -185,10 +213,11 @@ export const wopiDocumentStore: DocumentStore = {
 
   delete: async ({ doc, userId, now }) => {
     const outcome = await db.$transaction(async (tx) => {
-      const row = await lockDocumentRow(tx, { id: doc.id });
-      if (!isVisible(row)) throw new DocumentGoneError();
-      const current = await heldLock(tx, row.id, now);
+      const locked = await lockDocumentRow(tx, { id: doc.id });
+      if (!isVisible(locked)) throw new DocumentGoneError();
+      const current = await heldLock(tx, locked.id, now);
       if (current) return { ok: false as const, reason: 'lock' as const, current };
+      const row = await adoptStorageChangeLocked(tx, locked, now);
       const trashKey = internalKey('trash', row.id);
       // Bytes only at the visible key (put there by another tool) move into the trash first.
       const contentKey = row.contentKey === row.key ? (await copyObject(row.key, trashKey), trashKey) : row.contentKey;
@@ -223,7 +252,7 @@ export const loadWopiContext = async (userId: string, documentId: string) => {
           FROM "User" u WHERE u.id = $1::uuid) AS "user",
        (SELECT json_build_object('id', d.id, 'name', d.name, 'folder', d.folder, 'extension', d.extension, 'size', d.size::text,
                                  'sha256', d.sha256, 'version', d.version, 'lastModifiedAt', d."lastModifiedAt",
-                                 'createdById', d."createdById", 'contentKey', d."contentKey")
+                                 'createdById', d."createdById", 'contentKey', d."contentKey", 'key', d.key, 'etag', d.etag)
           FROM "Document" d WHERE d.id = $2::uuid AND d."missingSince" IS NULL AND d."deletedAt" IS NULL) AS "document"`,
     [userId, documentId],
     'wopi-context',

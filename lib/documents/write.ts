@@ -4,6 +4,7 @@ import { db } from '@/lib/db';
 import type { ConflictMode } from '@/lib/documents/types';
 import { Prisma } from '@/lib/generated/prisma/client';
 import {
+  adoptStorageChangeLocked,
   createDocumentLocked,
   discardBlob,
   heldLock,
@@ -11,7 +12,8 @@ import {
   replaceContentLocked,
   stageContent,
 } from '@/lib/documents/content';
-import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameProblem, parseFolder } from '@/lib/storage/keys';
+import { fitName } from '@/lib/names';
+import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameBudget, nameProblem, parseFolder } from '@/lib/storage/keys';
 import { ObjectTooLargeError, type StoredObject } from '@/lib/storage/objects';
 
 // Copies inside a commit are server-side, but a large object on a slow S3 takes a while.
@@ -43,7 +45,7 @@ export type UploadResult = {
 export const validateTarget = ({ folder, name }: { folder: string; name: string }) => {
   const parsed = parseFolder(folder);
   if ('problem' in parsed) throw badRequest('invalid_folder', parsed.problem);
-  const problem = nameProblem(name);
+  const problem = nameProblem(name, { maxBytes: nameBudget(parsed.folder) });
   if (problem) throw badRequest('invalid_name', problem);
   if (parsed.folder === '' && name === INTERNAL_FOLDER)
     throw badRequest('invalid_name', `"${INTERNAL_FOLDER}" is reserved.`);
@@ -59,10 +61,14 @@ const withSuffix = (name: string, n: number) => {
   return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
 };
 
-/** The first of "name", "name (1)", "name (2)", … that no visible document uses. */
+/**
+ * The first of "name", "name (1)", "name (2)", … that no visible document uses, each shortened
+ * (extension kept) to the folder's name budget so a suffix never makes a name too long.
+ */
 export const freeName = async (folder: string, name: string) => {
+  const budget = nameBudget(folder);
   for (let n = 0; n < 1000; n++) {
-    const candidate = n === 0 ? name : withSuffix(name, n);
+    const candidate = fitName(n === 0 ? name : withSuffix(fitName(name, budget - ` (${n})`.length), n), budget);
     const existing = await db.document.findUnique({
       where: { key: documentKey({ folder, name: candidate }) },
       select: { missingSince: true },
@@ -159,7 +165,9 @@ const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
         if (isReplacing && (await heldLock(tx, row.id, now))) {
           throw conflict('locked', `"${input.name}" is open for editing; try again when it is closed.`);
         }
-        const written = await replaceContentLocked(tx, row, { ...input, now });
+        // A row whose object vanished has no visible bytes to adopt.
+        const current = isReplacing ? await adoptStorageChangeLocked(tx, row, now) : row;
+        const written = await replaceContentLocked(tx, current, { ...input, now });
 
         return { ...result, id: row.id, version: written.version, replaced: isReplacing };
       },

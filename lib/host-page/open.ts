@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { userFromRequest } from '@/lib/auth/session';
 import { buildActionUrl, toLlcc } from '@/lib/discovery/action-url';
 import { configuredClients } from '@/lib/discovery/clients';
+import { editorProductOf } from '@/lib/discovery/product';
 import { chooseEditor } from '@/lib/discovery/editors';
 import { browseHref } from '@/lib/documents/browse-params';
 import { getDocument, isUuid } from '@/lib/documents/queries';
@@ -23,6 +24,8 @@ const htmlResponse = (html: string, status: number, nonce: string, frameOrigins:
         `script-src 'nonce-${nonce}'`,
         `style-src 'nonce-${nonce}'`,
         "img-src 'self' data:",
+        // The page's one request of its own: GET /api/documents/:id/saved-as after a Save As.
+        "connect-src 'self'",
         `frame-src ${frameOrigins.length > 0 ? frameOrigins.join(' ') : "'none'"}`,
         `form-action ${frameOrigins.length > 0 ? frameOrigins.join(' ') : "'none'"}`,
         "base-uri 'none'",
@@ -134,7 +137,14 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
   }
 
   const { option, alternatives } = lookup;
-  const issued = await issueAccessToken({ documentId: doc.id, user, readonly: mode === 'view', client: option.client });
+  const issued = await issueAccessToken({
+    documentId: doc.id,
+    user,
+    readonly: mode === 'view',
+    client: option.client,
+    // How this editor encodes file names and identifies itself (lib/wopi/sender.ts).
+    editor: editorProductOf(option.action.urlsrc) ?? undefined,
+  });
   const locale = localeOf(request);
   const actionUrl = buildActionUrl({
     urlsrc: option.action.urlsrc,
@@ -164,6 +174,7 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
       nonce,
       documentName: doc.name,
       documentId: doc.id,
+      documentExtension: doc.extension,
       mode,
       editor: option.client,
       alternatives,
@@ -172,7 +183,6 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
       accessTokenTtl: issued.accessTokenTtl,
       editorOrigin,
       closeUrl,
-      portalOrigin: new URL(base).origin,
     }),
     200,
     nonce,

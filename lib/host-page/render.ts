@@ -1,14 +1,10 @@
 /** HTML of the editor host page and its error pages: plain strings, every value escaped. */
+import { hostPageScript } from '@/lib/host-page/host-script';
+import { saveAsFormats } from '@/lib/host-page/save-as-formats';
+import { FORBIDDEN_NAME_CHARS } from '@/lib/names';
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** JSON safe to embed in a <script>: no "</script>", no U+2028/2029 surprises. */
-const scriptJson = (value: unknown) =>
-  JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
 
 const STYLE = `
   html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
@@ -21,6 +17,15 @@ const STYLE = `
   main.message { max-width: 640px; margin: 12vh auto; padding: 0 1rem; line-height: 1.5; }
   main.message h1 { font-size: 1.4rem; }
   code { background: #f1f3f5; padding: 0.1rem 0.3rem; border-radius: 4px; }
+  dialog.save-as { border: 1px solid #d0d5dd; border-radius: 10px; padding: 1.25rem 1.5rem; width: min(26rem, calc(100vw - 2rem)); box-shadow: 0 12px 32px rgba(16, 24, 40, 0.18); }
+  dialog.save-as::backdrop { background: rgba(16, 24, 40, 0.35); }
+  dialog.save-as h2 { margin: 0 0 1rem; font-size: 1.1rem; }
+  dialog.save-as label { display: block; margin-bottom: 0.8rem; font-size: 0.9rem; color: #344054; }
+  dialog.save-as input, dialog.save-as select { display: block; box-sizing: border-box; width: 100%; margin-top: 0.3rem; padding: 0.45rem 0.6rem; font: inherit; border: 1px solid #d0d5dd; border-radius: 6px; }
+  dialog.save-as .hint { margin: 0 0 1rem; font-size: 0.8rem; color: #667085; }
+  dialog.save-as .actions { display: flex; justify-content: flex-end; gap: 0.5rem; }
+  dialog.save-as button { font: inherit; padding: 0.4rem 0.9rem; border-radius: 6px; border: 1px solid #d0d5dd; background: #fff; cursor: pointer; }
+  dialog.save-as button[type='submit'] { background: #2557d6; border-color: #2557d6; color: #fff; }
 `;
 
 type PageShell = { title: string; nonce: string; body: string; script?: string };
@@ -44,6 +49,8 @@ export type HostPageInput = {
   nonce: string;
   documentName: string;
   documentId: string;
+  /** The document's extension (lower case, no dot): decides the Save As formats. */
+  documentExtension: string;
   mode: 'view' | 'edit';
   editor: string;
   alternatives: string[];
@@ -52,27 +59,38 @@ export type HostPageInput = {
   accessTokenTtl: number;
   editorOrigin: string;
   closeUrl: string;
-  portalOrigin: string;
+};
+
+/** The portal's Save As dialog, opened when the editor posts UI_SaveAs (edit mode only). */
+const saveAsDialog = (extension: string) => {
+  const formats = saveAsFormats(extension);
+  const exports = formats.filter((f) => f.isExport).map((f) => f.extension.toUpperCase());
+
+  return `<dialog class="save-as" id="save-as-dialog" data-testid="save-as-dialog" aria-labelledby="save-as-title">
+  <form id="save-as-form" method="dialog" novalidate>
+    <h2 id="save-as-title">Save a copy</h2>
+    <label>Name <input id="save-as-name" name="name" data-testid="save-as-name" autocomplete="off" spellcheck="false" maxlength="250"></label>
+    <label>Format <select id="save-as-format" name="format" data-testid="save-as-format">
+      ${formats.map((f) => `<option value="${escapeHtml(f.extension)}">${escapeHtml(f.label)}</option>`).join('\n      ')}
+    </select></label>
+    <p class="hint">The copy goes into the same folder and the editor continues on it.${exports.length > 0 ? ` ${exports.join(' and ')} ${exports.length > 1 ? 'are' : 'is'} exported as a new file; the editor stays on this document.` : ''}</p>
+    <div class="actions">
+      <button type="button" id="save-as-cancel" data-testid="save-as-cancel">Cancel</button>
+      <button type="submit" data-testid="save-as-submit">Save</button>
+    </div>
+  </form>
+</dialog>`;
 };
 
 /**
  * A full-viewport page that POSTs the access token into a dynamically created iframe (never in a
- * URL), answers the editor's PostMessages, and follows UI_Close / UI_Edit / renames / Save As.
+ * URL) and speaks the editor's PostMessage protocol (lib/host-page/host-script.ts).
  */
 export const renderHostPage = (input: HostPageInput) => {
-  const config = {
-    actionUrl: input.actionUrl,
-    accessToken: input.accessToken,
-    accessTokenTtl: String(input.accessTokenTtl),
-    editorOrigin: input.editorOrigin,
-    portalOrigin: input.portalOrigin,
-    closeUrl: input.closeUrl,
-    editUrl: `/documents/${input.documentId}/edit?editor=${encodeURIComponent(input.editor)}`,
-  };
   const switcher = input.alternatives
     .map(
       (name) =>
-        `<a href="/documents/${input.documentId}/${input.mode}?editor=${encodeURIComponent(name)}">Open in ${escapeHtml(name)}</a>`,
+        `<a href="/documents/${input.documentId}/${input.mode}?editor=${encodeURIComponent(name)}" data-editor-link="${escapeHtml(name)}">Open in ${escapeHtml(name)}</a>`,
     )
     .join(' ');
   const body = `<header>
@@ -81,66 +99,20 @@ export const renderHostPage = (input: HostPageInput) => {
   <span data-testid="editor-name">${escapeHtml(input.editor)} · ${input.mode === 'edit' ? 'editing' : 'viewing'}</span>
   ${switcher}
 </header>
-<div id="editor-host" data-testid="editor-host"></div>`;
-  const script = `
-(() => {
-  const config = ${scriptJson(config)};
-  const frame = document.createElement('iframe');
-  frame.name = 'wopi-editor-frame';
-  frame.title = 'Document editor';
-  frame.setAttribute('allow', 'clipboard-read; clipboard-write; fullscreen');
-  frame.setAttribute('allowfullscreen', 'true');
-  document.getElementById('editor-host').appendChild(frame);
-  const form = document.createElement('form');
-  form.method = 'post';
-  form.action = config.actionUrl;
-  form.target = frame.name;
-  for (const [name, value] of [['access_token', config.accessToken], ['access_token_ttl', config.accessTokenTtl]]) {
-    const input = document.createElement('input');
-    input.type = 'hidden';
-    input.name = name;
-    input.value = value;
-    form.appendChild(input);
-  }
-  document.body.appendChild(form);
-  form.submit();
-  form.remove();
-  config.accessToken = '';
-
-  const send = (messageId, values) =>
-    frame.contentWindow && frame.contentWindow.postMessage(JSON.stringify({ MessageId: messageId, SendTime: Date.now(), Values: values || {} }), config.editorOrigin);
-  const samePortal = (url) => { try { const u = new URL(url, location.href); return u.origin === config.portalOrigin ? u.href : null; } catch { return null; } };
-  window.addEventListener('message', (event) => {
-    if (event.origin !== config.editorOrigin || event.source !== frame.contentWindow) return;
-    let message;
-    try { message = typeof event.data === 'string' ? JSON.parse(event.data) : event.data; } catch { return; }
-    if (!message || typeof message.MessageId !== 'string') return;
-    const values = message.Values || {};
-    switch (message.MessageId) {
-      case 'App_LoadingStatus':
-        send('Host_PostmessageReady');
-        document.body.dataset.editorStatus = 'loaded';
-        break;
-      case 'UI_Close':
-        location.href = config.closeUrl;
-        break;
-      case 'UI_Edit':
-        location.href = config.editUrl;
-        break;
-      case 'File_Rename':
-        if (typeof values.NewName === 'string') {
-          document.getElementById('doc-title').textContent = values.NewName;
-          document.title = values.NewName;
-        }
-        break;
-      default: {
-        // Save As: follow the new document's host URL when the editor reports one of ours.
-        const target = samePortal(values.HostEditUrl || values.NewUrl || values.Url || '');
-        if (target && /SaveAs|Save_As/i.test(message.MessageId)) location.href = target;
-      }
-    }
+<div id="editor-host" data-testid="editor-host"></div>
+${input.mode === 'edit' ? saveAsDialog(input.documentExtension) : ''}`;
+  const script = hostPageScript({
+    actionUrl: input.actionUrl,
+    accessToken: input.accessToken,
+    accessTokenTtl: String(input.accessTokenTtl),
+    editorOrigin: input.editorOrigin,
+    documentId: input.documentId,
+    documentName: input.documentName,
+    mode: input.mode,
+    editor: input.editor,
+    closeUrl: input.closeUrl,
+    forbiddenNameChars: FORBIDDEN_NAME_CHARS.source,
   });
-})();`;
 
   return shell({ title: input.documentName, nonce: input.nonce, body, script });
 };

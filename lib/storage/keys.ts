@@ -1,19 +1,25 @@
 import { env } from '@/lib/env';
-import { nameProblem } from '@/lib/names';
+import { NAME_MAX_BYTES, nameProblem, utf8Length } from '@/lib/names';
 
-export { NAME_MAX_LENGTH, nameProblem } from '@/lib/names';
+export { nameProblem } from '@/lib/names';
 
 /** Top-level folder (under S3_PREFIX) the portal keeps for itself: versions, trash. Never listed. */
 export const INTERNAL_FOLDER = '.wopi';
 const KEY_MAX_BYTES = 1024;
 const FOLDER_MAX_DEPTH = 32;
-/** Normalises a user-given folder path ("/a//b/" → "a/b"); null with a reason when invalid. */
-export const parseFolder = (input: string): { folder: string } | { problem: string } => {
+/**
+ * Normalises a user-given folder path ("/a//b/" → "a/b"); null with a reason when invalid.
+ * `maxBytes` bounds each segment (NAME_MAX_BYTES for folders the portal makes).
+ */
+export const parseFolder = (
+  input: string,
+  { maxBytes = NAME_MAX_BYTES } = {},
+): { folder: string } | { problem: string } => {
   const segments = input.split('/').filter((segment) => segment.length > 0);
   if (segments.length > FOLDER_MAX_DEPTH) return { problem: `Folders can be at most ${FOLDER_MAX_DEPTH} deep.` };
   if (segments[0] === INTERNAL_FOLDER) return { problem: `"${INTERNAL_FOLDER}" is reserved.` };
   for (const segment of segments) {
-    const problem = nameProblem(segment);
+    const problem = nameProblem(segment, { maxBytes });
     if (problem) return { problem: `Folder "${segment}": ${problem}` };
   }
 
@@ -33,6 +39,14 @@ export const folderPrefix = (folder: string) => `${env.S3_PREFIX}${folder ? `${f
 
 export const isKeyTooLong = (key: string) => Buffer.byteLength(key) > KEY_MAX_BYTES;
 
+/**
+ * How many UTF-8 bytes a name may take in `folder`: NAME_MAX_BYTES, or less where S3_PREFIX and
+ * the folder path leave less of S3's 1024-byte key. The one name-length rule for uploads, new
+ * documents, the CLI and WOPI (CheckFileInfo's FileNameMaxLength is derived from it).
+ */
+export const nameBudget = (folder: string) =>
+  Math.max(0, Math.min(NAME_MAX_BYTES, KEY_MAX_BYTES - utf8Length(folderPrefix(folder))));
+
 /** Maps a bucket key back to folder and name; null for keys the portal does not show. */
 export const parseKey = (key: string): { folder: string; name: string } | null => {
   if (!key.startsWith(env.S3_PREFIX)) return null;
@@ -41,9 +55,11 @@ export const parseKey = (key: string): { folder: string; name: string } | null =
   const slash = relative.lastIndexOf('/');
   const folder = slash >= 0 ? relative.slice(0, slash) : '';
   const name = slash >= 0 ? relative.slice(slash + 1) : relative;
-  const parsed = parseFolder(folder);
+  // Objects other tools wrote may have longer segments than the portal makes (MinIO and S3 allow
+  // them): they are shown, and keep their name until renamed.
+  const parsed = parseFolder(folder, { maxBytes: KEY_MAX_BYTES });
   // Only canonical keys: "/a.docx" or "a//b.docx" would map to another object's key.
-  if ('problem' in parsed || parsed.folder !== folder || nameProblem(name)) return null;
+  if ('problem' in parsed || parsed.folder !== folder || nameProblem(name, { maxBytes: KEY_MAX_BYTES })) return null;
   if (documentKey({ folder, name }) !== key) return null;
 
   return { folder, name };

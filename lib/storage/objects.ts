@@ -109,13 +109,19 @@ export const headObject = async (key: string) => {
   }
 };
 
-/** Server-side copy (single request: objects up to 5 GB, above MAX_UPLOAD_BYTES' ceiling). */
-export const copyObject = async (source: string, destination: string) => {
+/**
+ * Server-side copy (single request: objects up to 5 GB, above MAX_UPLOAD_BYTES' ceiling). The
+ * copy source is URL-encoded as the S3 API specifies (CopyObject, x-amz-copy-source), so keys
+ * with "& # + , = @ $ ; %" and non-ASCII work. `ifMatch`: copy only that version of the
+ * source (x-amz-copy-source-if-match; the store answers 412 otherwise, where it enforces it).
+ */
+export const copyObject = async (source: string, destination: string, { ifMatch }: { ifMatch?: string } = {}) => {
   const result = await getS3().send(
     new CopyObjectCommand({
       Bucket: env.S3_BUCKET,
       Key: destination,
       CopySource: `${env.S3_BUCKET}/${encodeURIComponent(source).replace(/%2F/g, '/')}`,
+      CopySourceIfMatch: ifMatch,
     }),
   );
 

@@ -4,7 +4,7 @@ import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { env, publicUrl } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { effectivePermissions, ROLE_PERMISSIONS, type Permission } from '@/lib/tokens/permissions';
-import { mintAccessToken } from '@/lib/tokens/tokens';
+import { mintAccessToken, type EditorProduct } from '@/lib/tokens/tokens';
 
 export type IssuedToken = { documentId: string; wopiSrc: string; accessToken: string; accessTokenTtl: number };
 
@@ -18,6 +18,7 @@ export const issueAccessToken = async ({
   readonly = false,
   permissions,
   client,
+  editor,
   ttlMs = env.WOPI_TOKEN_TTL_SECONDS * 1000,
 }: {
   documentId: string;
@@ -27,6 +28,8 @@ export const issueAccessToken = async ({
   permissions?: readonly Permission[];
   /** The editor the token is for (its proof keys are then checked on every call). */
   client?: string;
+  /** Which product that editor is (lib/discovery/product.ts): how its requests are read. */
+  editor?: EditorProduct;
   ttlMs?: number;
 }): Promise<IssuedToken> => {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw badRequest('invalid_ttl', 'The token lifetime must be positive.');
@@ -40,6 +43,7 @@ export const issueAccessToken = async ({
     permissions: readonly ? ['read'] : [...effectivePermissions(permissions ?? ROLE_PERMISSIONS[user.role], user.role)],
     ttlMs,
     client,
+    editor,
   });
 
   return {

@@ -8,6 +8,10 @@ export const DEFAULT_TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 const AUDIENCE = 'wopi';
 const ISSUER = 'wopi-portal';
 
+/** The editor products whose wire habits differ (UTF-7 names, headers); see lib/discovery/product.ts. */
+export const EDITOR_PRODUCTS = ['collabora', 'onlyoffice', 'microsoft'] as const;
+export type EditorProduct = (typeof EDITOR_PRODUCTS)[number];
+
 export type AccessTokenClaims = {
   documentId: string;
   userId: string;
@@ -18,6 +22,8 @@ export type AccessTokenClaims = {
   tokenId: string;
   /** The editor (WOPI_CLIENTS name) the token was minted for: its proof keys are checked. */
   client?: string;
+  /** Which product that editor is (from its discovery), when known. */
+  editor?: EditorProduct;
 };
 
 const payloadSchema = z.object({
@@ -27,6 +33,7 @@ const payloadSchema = z.object({
   exp: z.number(),
   jti: z.string().min(1),
   cli: z.string().min(1).optional(),
+  edt: z.enum(EDITOR_PRODUCTS).optional(),
 });
 
 let cachedKey: { secret: string; key: KeyObject } | undefined;
@@ -48,6 +55,7 @@ type MintInput = {
   now?: number;
   notAfter?: number;
   client?: string;
+  editor?: EditorProduct;
 };
 
 /**
@@ -62,12 +70,14 @@ export const mintAccessToken = async ({
   now = Date.now(),
   notAfter,
   client,
+  editor,
 }: MintInput) => {
   const expiresAtSeconds = Math.floor(Math.min(now + ttlMs, notAfter ?? Infinity) / 1000);
   const token = await new SignJWT({
     doc: documentId,
     perm: [...new Set(permissions)],
     ...(client ? { cli: client } : {}),
+    ...(editor ? { edt: editor } : {}),
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
@@ -108,6 +118,7 @@ export const verifyAccessToken = async (
       expiresAt: parsed.data.exp * 1000,
       tokenId: parsed.data.jti,
       client: parsed.data.cli,
+      editor: parsed.data.edt,
     };
   } catch (error) {
     if (error instanceof errors.JOSEError) return null;

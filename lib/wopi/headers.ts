@@ -14,6 +14,11 @@ export const WOPI_HEADERS = {
   requestedName: 'X-WOPI-RequestedName',
   invalidFileNameError: 'X-WOPI-InvalidFileNameError',
   correlationId: 'X-WOPI-CorrelationId',
+  // Logging headers Office for the web sends ([MS-WOPI] 2.2.1); used to tell who is calling.
+  machineName: 'X-WOPI-MachineName',
+  appEndpoint: 'X-WOPI-AppEndpoint',
+  requestingApplication: 'X-WOPI-RequestingApplication',
+  userAgent: 'User-Agent',
   serverError: 'X-WOPI-ServerError',
   proof: 'X-WOPI-Proof',
   proofOld: 'X-WOPI-ProofOld',
@@ -21,6 +26,7 @@ export const WOPI_HEADERS = {
   // Collabora Online (COOL) and its predecessor name (LOOL, also sent by ONLYOFFICE).
   coolTimestamp: 'X-COOL-WOPI-Timestamp',
   loolTimestamp: 'X-LOOL-WOPI-Timestamp',
+  loolServerId: 'X-LOOL-WOPI-ServerId',
   coolIsModifiedByUser: 'X-COOL-WOPI-IsModifiedByUser',
   loolIsModifiedByUser: 'X-LOOL-WOPI-IsModifiedByUser',
   coolIsAutosave: 'X-COOL-WOPI-IsAutosave',

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as savedAs } from '@/app/api/documents/[id]/saved-as/route';
 import { GET } from '@/app/documents/[id]/[mode]/route';
 import { db } from '@/lib/db';
 import { findClient } from '@/lib/discovery/clients';
@@ -99,6 +100,64 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       };
       expect(config.actionUrl).toContain('/view.html');
       expect((await verifyAccessToken(config.accessToken))!.permissions).toEqual(['read']);
+    });
+
+    it('edit page: inline script and style carry the CSP nonce, connect-src only self; the Save As dialog offers what Collabora saves a text document as (Control.Menubar.js: odt, docx, doc, rtf; export pdf, epub)', async () => {
+      const user = await makeUser('editor');
+      const doc = await addDocument(uniqueFolder(), 'Plan.docx', 'x', user.id);
+      const response = await open(doc.id, 'edit', await sessionCookie(user));
+      const csp = response.headers.get('content-security-policy')!;
+      const nonce = /script-src 'nonce-([^']+)'/.exec(csp)![1]!;
+      expect(csp).toContain("connect-src 'self'"); // the page's saved-as look-up, nothing else
+      const html = await response.text();
+      expect(html).toContain(`<script nonce="${nonce}">`);
+      expect(html).toContain(`<style nonce="${nonce}">`);
+      expect(html.match(/<script/g)).toHaveLength(1);
+      expect(html).not.toMatch(/\son[a-z]+=/i); // no inline handlers: the CSP would block them
+      const dialog = /<dialog[^>]*data-testid="save-as-dialog"[\s\S]*?<\/dialog>/.exec(html)![0];
+      expect([...dialog.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])).toEqual([
+        'odt',
+        'docx',
+        'doc',
+        'rtf',
+        'pdf',
+        'epub',
+      ]);
+      const config = JSON.parse(/const config = (\{.*?\});/s.exec(html)![1]!) as Record<string, unknown>;
+      expect(config).toMatchObject({ documentId: doc.id, documentName: 'Plan.docx', mode: 'edit', editor: 'writer' });
+    });
+
+    it('view page: no Save As dialog (viewers cannot write relative)', async () => {
+      const user = await makeUser('viewer');
+      const doc = await addDocument(uniqueFolder(), 'Plan.docx', 'x', null);
+      const html = await (await open(doc.id, 'view', await sessionCookie(user))).text();
+      expect(html).not.toContain('<dialog');
+    });
+
+    it('GET /api/documents/:id/saved-as?name= → {id, name} of the copy in the same folder (the page follows Action_Save_Resp fileName); other folder or unknown name → 404; no session → 401', async () => {
+      const user = await makeUser('editor');
+      const cookie = await sessionCookie(user);
+      const folder = uniqueFolder();
+      const source = await addDocument(folder, 'Plan.docx', 'x', user.id);
+      const copy = await addDocument(folder, 'Plan (copy).odt', 'x', user.id);
+      await addDocument(folder, 'Old Plan (copy).odt', 'x', user.id);
+      await addDocument(uniqueFolder(), 'Elsewhere.odt', 'x', user.id);
+
+      const lookUp = (cookieValue: string | undefined, query = '') =>
+        savedAs(
+          new Request(`http://127.0.0.1/api/documents/${source.id}/saved-as${query}`, {
+            headers: cookieValue ? { cookie: cookieValue } : {},
+          }),
+          { params: Promise.resolve({ id: source.id }) },
+        );
+      const found = await lookUp(cookie, `?name=${encodeURIComponent('Plan (copy).odt')}`);
+      expect(found.status).toBe(200);
+      expect(found.headers.get('cache-control')).toBe('no-store');
+      expect(await found.json()).toEqual({ id: copy.id, name: 'Plan (copy).odt' });
+      expect((await lookUp(cookie, '?name=Elsewhere.odt')).status).toBe(404);
+      expect((await lookUp(cookie, '?name=plan%20(copy).ODT')).status).toBe(404);
+      expect((await lookUp(cookie)).status).toBe(400);
+      expect((await lookUp(undefined, '?name=Plan.docx')).status).toBe(401);
     });
 
     it('an empty document opens with editnew', async () => {

@@ -124,7 +124,7 @@ export type SeedDocument = {
   isHashUnknown?: boolean;
 };
 
-type Row = WopiDocument & { deletedAt: Date | null };
+type Row = WopiDocument & { deletedAt: Date | null; pendingStorageChange?: Buffer };
 
 export type MemoryDocumentStore = DocumentStore & {
   /** The stored row, deleted ones included. */
@@ -134,6 +134,8 @@ export type MemoryDocumentStore = DocumentStore & {
   /** Every visible document. */
   visible: () => WopiDocument[];
   add: (seed: SeedDocument) => WopiDocument;
+  /** Another tool replaces the visible object: seen by the next refresh or commit. */
+  changeInStorage: (id: string, bytes: string | Uint8Array) => void;
 };
 
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -184,7 +186,16 @@ export const createMemoryDocumentStore = (
 
     return contentKey;
   };
-  const toWopi = ({ deletedAt: _deletedAt, ...doc }: Row): WopiDocument => ({ ...doc });
+  const toWopi = ({ deletedAt: _deletedAt, pendingStorageChange: _pending, ...doc }: Row): WopiDocument => ({
+    ...doc,
+  });
+  /** As lib/documents/content.ts adoptStorageChangeLocked: the other tool's bytes become a version. */
+  const adopt = (row: Row, now: Date) => {
+    if (!row.pendingStorageChange) return;
+    replaceContent(row, row.pendingStorageChange, now);
+    row.sha256 = null;
+    row.pendingStorageChange = undefined;
+  };
   const visibleRow = (id: string) => {
     const row = rows.get(id);
 
@@ -213,6 +224,8 @@ export const createMemoryDocumentStore = (
       lastModifiedAt: seed.lastModifiedAt ?? new Date('2031-01-01T00:00:00.000Z'),
       createdById: seed.createdById ?? null,
       contentKey: putBlob(bytes),
+      key: `${seed.folder ? `${seed.folder}/` : ''}${seed.name}`,
+      etag: null,
       deletedAt: null,
     };
     rows.set(row.id, row);
@@ -239,6 +252,16 @@ export const createMemoryDocumentStore = (
       return blobs.get(row.contentKey)!;
     },
     visible: () => [...rows.values()].filter((row) => !row.deletedAt).map(toWopi),
+    changeInStorage: (id, bytes) => {
+      rows.get(id)!.pendingStorageChange = toBuffer(bytes);
+    },
+
+    refresh: (doc) => {
+      const row = visibleRow(doc.id);
+      if (row) adopt(row, row.lastModifiedAt);
+
+      return Promise.resolve(row ? toWopi(row) : null);
+    },
 
     find: (id) => {
       const row = visibleRow(id);
@@ -270,9 +293,20 @@ export const createMemoryDocumentStore = (
       const current = await locks.get({ documentId: row.id, now });
       const isAllowed = lockId === null ? current === '' && row.size === 0 : current === lockId;
       if (!isAllowed) return { ok: false, reason: 'lock', current };
+      adopt(row, now);
       if (ifLastModified !== undefined && row.lastModifiedAt.toISOString() !== ifLastModified) {
         return { ok: false, reason: 'stale', lastModifiedAt: row.lastModifiedAt };
       }
+      const sha256 = sha256Hex(bytes);
+      if (row.sha256 === sha256 && row.size === bytes.byteLength)
+        return {
+          ok: true,
+          version: row.version,
+          lastModifiedAt: row.lastModifiedAt,
+          size: row.size,
+          sha256,
+          isUnchanged: true,
+        };
       replaceContent(row, bytes, now);
 
       return {

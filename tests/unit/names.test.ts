@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NAME_MAX_LENGTH, nameProblem } from '@/lib/names';
+import { NAME_MAX_BYTES, nameProblem } from '@/lib/names';
 
 describe('nameProblem', () => {
   it.each([
@@ -12,13 +12,15 @@ describe('nameProblem', () => {
     ['日本語のファイル.pptx'],
     ['emoji 😀.odt'],
     ['brackets [1] (copy) {x} #1 & 100% + @ ~ $ = !.pdf'],
-    ['a'.repeat(NAME_MAX_LENGTH)],
+    ['a'.repeat(NAME_MAX_BYTES)],
+    ['é'.repeat(116)],
+    ['文'.repeat(77)],
   ])('nameProblem(%j) → null (valid)', (name) => {
     expect(nameProblem(name)).toBeNull();
   });
 
-  it('NAME_MAX_LENGTH is 255', () => {
-    expect(NAME_MAX_LENGTH).toBe(255);
+  it('NAME_MAX_BYTES is 233 (255-byte file names minus s3rver\'s "._S3rver_metadata.json")', () => {
+    expect(NAME_MAX_BYTES).toBe(255 - '._S3rver_metadata.json'.length);
   });
 
   it('nameProblem: "" → empty', () => {
@@ -32,12 +34,18 @@ describe('nameProblem', () => {
     },
   );
 
-  it('nameProblem: 256 characters → longer than 255 characters', () => {
-    expect(nameProblem('a'.repeat(256))).toBe('The name is longer than 255 characters.');
+  it('nameProblem: 234 ASCII characters → too long, in bytes', () => {
+    expect(nameProblem('a'.repeat(234))).toMatch(/^The name is too long: 234 bytes in UTF-8, at most 233 here/);
   });
 
-  it('nameProblem: 255 multibyte characters → valid (limit counts characters, not bytes)', () => {
-    expect(nameProblem('é'.repeat(255))).toBeNull();
+  it('nameProblem: the limit counts UTF-8 bytes (117 × "é" = 234 bytes; 78 × "文" = 234 bytes)', () => {
+    expect(nameProblem('é'.repeat(117))).toMatch(/too long: 234 bytes/);
+    expect(nameProblem('文'.repeat(78))).toMatch(/too long: 234 bytes/);
+  });
+
+  it('nameProblem with a smaller budget (deep folders) → too long past it', () => {
+    expect(nameProblem('a'.repeat(51), { maxBytes: 50 })).toMatch(/at most 50 here/);
+    expect(nameProblem('a'.repeat(50), { maxBytes: 50 })).toBeNull();
   });
 
   it.each([['.'], ['..']])('nameProblem(%j) → cannot be "." or ".."', (name) => {

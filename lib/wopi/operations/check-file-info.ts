@@ -1,12 +1,17 @@
 // CheckFileInfo: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/checkfileinfo
-import { NAME_MAX_LENGTH } from '@/lib/names';
+import { utf8Length } from '@/lib/names';
+import { nameBudget } from '@/lib/storage/keys';
+import { notFound } from '@/lib/wopi/errors';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiOperation } from '@/lib/wopi/types';
 import { hostUrls } from '@/lib/wopi/urls';
 
 /** Properties are the protocol's PascalCase; booleans are JSON booleans; built only here. */
 export const checkFileInfo: WopiOperation = async (ctx) => {
-  const { document: doc, user, permissions, config, ports } = ctx;
+  const { user, permissions, config, ports } = ctx;
+  // What another tool wrote to the bucket since is a new version, reported as such.
+  const doc = await ports.documents.refresh(ctx.document);
+  if (!doc) throw notFound('deleted meanwhile');
   const sha256 = await ports.documents.sha256(doc);
   const isFirstUse = await ports.markTokenUsed({ tokenId: ctx.claims.tokenId, documentId: doc.id, userId: user.id });
   if (isFirstUse) {
@@ -31,7 +36,8 @@ export const checkFileInfo: WopiOperation = async (ctx) => {
     SHA256: Buffer.from(sha256, 'hex').toString('base64'),
     LastModifiedTime: doc.lastModifiedAt.toISOString(),
     FileExtension: doc.extension ? `.${doc.extension}` : '',
-    FileNameMaxLength: NAME_MAX_LENGTH,
+    // Without the extension, as the spec counts it; exact for ASCII names (the rule counts UTF-8 bytes).
+    FileNameMaxLength: nameBudget(doc.folder) - utf8Length(doc.extension ? `.${doc.extension}` : ''),
 
     UserFriendlyName: user.name,
     UserPrincipalName: user.email,

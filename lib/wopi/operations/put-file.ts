@@ -43,7 +43,9 @@ export const putFile: WopiOperation = async (ctx) => {
   const lockId = current === '' ? null : current;
   if (declaredSizeExceeds(request, config.maxUploadBytes)) throw tooLarge();
 
-  const timestamp = editorHeader(request.headers, WOPI_HEADERS.coolTimestamp, WOPI_HEADERS.loolTimestamp);
+  // Collabora sends an empty timestamp after a Save As whose reply had none: that means "not
+  // known", as its own test host reads it (CollaboraOnline/online test/WopiTestServer.hpp, handleWopiUpload).
+  const timestamp = editorHeader(request.headers, WOPI_HEADERS.coolTimestamp, WOPI_HEADERS.loolTimestamp) || null;
   let result;
   try {
     result = await ports.documents.write({
@@ -65,6 +67,8 @@ export const putFile: WopiOperation = async (ctx) => {
   if (!result.ok)
     throw conflict('document changed since the editor loaded it', {}, { COOLStatusCode: COOL_STATUS_DOC_CHANGED });
 
+  if (result.isUnchanged)
+    return jsonResponse({ LastModifiedTime: result.lastModifiedAt.toISOString() }, itemVersionHeader(result.version));
   await ports.audit({
     action: 'wopi.save',
     outcome: 'success',

@@ -1,15 +1,16 @@
 // PutRelativeFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putrelativefile
 import { DocumentGoneError } from '@/lib/documents/document-store';
-import { extensionOf } from '@/lib/storage/keys';
+import { legalizeName, nameProblem } from '@/lib/names';
+import { extensionOf, nameBudget } from '@/lib/storage/keys';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { badRequest, conflict, lockMismatch, notFound, notImplemented, tooLarge } from '@/lib/wopi/errors';
 import { OVERRIDES, WOPI_HEADERS } from '@/lib/wopi/headers';
-import { legalizeName, nameProblem } from '@/lib/wopi/names';
 import { bodyOf, declaredSizeExceeds } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
 import { hostUrls } from '@/lib/wopi/urls';
+import { wopiSenderOf } from '@/lib/wopi/sender';
 import { decodeUtf7Name, encodeUtf7Name } from '@/lib/wopi/utf7';
 
 const MAX_ATTEMPTS = 5;
@@ -23,7 +24,10 @@ const suggestedName = (ctx: WopiContext, suggestion: string) => {
     ? ctx.document.name.slice(0, -(ctx.document.extension.length + 1))
     : ctx.document.name;
 
-  return legalizeName(suggestion.startsWith('.') ? `${base}${suggestion}` : suggestion);
+  return legalizeName(
+    suggestion.startsWith('.') ? `${base}${suggestion}` : suggestion,
+    nameBudget(ctx.document.folder),
+  );
 };
 
 /**
@@ -50,18 +54,22 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
 
   let name: string;
   if (relative !== null) {
-    name = baseName(decodeUtf7Name(relative));
-    const problem = nameProblem(name);
+    name = baseName(decodeUtf7Name(relative, wopiSenderOf(request.headers, ctx.claims.editor)));
+    const budget = nameBudget(source.folder);
+    const problem = nameProblem(name, { maxBytes: budget });
     if (problem)
       throw badRequest(`illegal target name: ${problem}`, {
-        [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(legalizeName(name)),
+        [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(legalizeName(name, budget)),
       });
     // Fail before reading the body when the answer is already known (re-checked at commit).
     const free = await ports.documents.freeName(source.folder, name);
     if (free !== name && !overwrite)
       throw conflict('target exists', { [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(free) });
   } else {
-    name = await ports.documents.freeName(source.folder, suggestedName(ctx, baseName(decodeUtf7Name(suggested!))));
+    name = await ports.documents.freeName(
+      source.folder,
+      suggestedName(ctx, baseName(decodeUtf7Name(suggested!, wopiSenderOf(request.headers, ctx.claims.editor)))),
+    );
   }
 
   let created;
@@ -101,6 +109,9 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
     permissions: claims.permissions,
     notAfter: claims.expiresAt,
     now: now.getTime(),
+    // The caller's editor: its proof keys are checked on the new document's calls too.
+    client: claims.client,
+    editor: claims.editor,
   });
   const urls = hostUrls(config, created);
   await ports.audit({

@@ -2,10 +2,13 @@
 import { DocumentGoneError } from '@/lib/documents/document-store';
 import { badRequest, lockMismatch, notFound } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
-import { nameProblem } from '@/lib/wopi/names';
+import { nameProblem } from '@/lib/names';
+import { nameBudget } from '@/lib/storage/keys';
 import { requirePermission } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiOperation } from '@/lib/wopi/types';
+import { wopiSenderOf } from '@/lib/wopi/sender';
+import { hostUrls } from '@/lib/wopi/urls';
 import { decodeUtf7Name } from '@/lib/wopi/utf7';
 
 /**
@@ -16,12 +19,12 @@ import { decodeUtf7Name } from '@/lib/wopi/utf7';
 export const renameFile: WopiOperation = async (ctx) => {
   requirePermission(ctx, 'write');
   requirePermission(ctx, 'rename');
-  const { request, document: doc, ports, user } = ctx;
+  const { request, document: doc, ports, user, config } = ctx;
   const requested = request.headers.get(WOPI_HEADERS.requestedName);
   if (requested === null) throw badRequest('X-WOPI-RequestedName missing');
-  const name = decodeUtf7Name(requested);
+  const name = decodeUtf7Name(requested, wopiSenderOf(request.headers, ctx.claims.editor));
   const fullName = doc.extension ? `${name}.${doc.extension}` : name;
-  const problem = nameProblem(name) ?? nameProblem(fullName);
+  const problem = nameProblem(name) ?? nameProblem(fullName, { maxBytes: nameBudget(doc.folder) });
   if (problem) throw badRequest(`illegal name: ${problem}`, { [WOPI_HEADERS.invalidFileNameError]: problem });
   const lockId = request.headers.get(WOPI_HEADERS.lock) ?? '';
 
@@ -42,5 +45,10 @@ export const renameFile: WopiOperation = async (ctx) => {
   if (!outcome.ok) throw lockMismatch(outcome.current, 'Locked with another lock');
   const finalName = doc.extension ? outcome.name.slice(0, -(doc.extension.length + 1)) : outcome.name;
 
-  return jsonResponse({ Name: finalName });
+  // Collabora tells its host page (PostMessage File_Rename) only when the reply also carries a
+  // non-empty Url, which it takes as the document's WOPI source (CollaboraOnline/online
+  // browser/src/app/Socket.ts _renameOrSaveAsCallback; wsd/wopi/WopiStorage.cpp
+  // handleUploadToStorageResponse reads Name and Url). The id never changes, so neither does the
+  // Url; no token in it (Collabora strips it and keeps its own).
+  return jsonResponse({ Name: finalName, Url: hostUrls(config, doc).wopiSrc });
 };

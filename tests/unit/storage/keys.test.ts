@@ -81,7 +81,10 @@ describe('parseFolder', () => {
     ['a/b./c', 'Folder "b.": The name must not end with a dot.'],
     ['a\\b', 'Folder "a\\b": The name must not contain "\\\\".'],
     ['x/a\u0000b', 'Folder "a\u0000b": The name must not contain "\\u0000".'],
-    [`a/${'x'.repeat(256)}`, `Folder "${'x'.repeat(256)}": The name is longer than 255 characters.`],
+    [
+      `a/${'x'.repeat(234)}`,
+      `Folder "${'x'.repeat(234)}": The name is too long: 234 bytes in UTF-8, at most 233 here (a Latin letter takes 1 byte, an accented one 2, most other scripts 3).`,
+    ],
   ])('parseFolder(%j) → problem naming the bad segment', (input, problem) => {
     expect(parseFolder(input)).toEqual({ problem });
   });
@@ -174,10 +177,13 @@ describe('keys with S3_PREFIX ""', () => {
     ['name ending with a dot', 'a/b.'],
     ['name with a trailing space', 'a/b.docx '],
     ['folder ".."', '../b.docx'],
-    ['name longer than 255 characters', `${'x'.repeat(256)}.docx`],
     ['33 folders deep', `${deepFolder(33)}/a.docx`],
   ])('parseKey: %s → null', (_label, key) => {
     expect(parseKey(key)).toBeNull();
+  });
+
+  it('parseKey: a 250-byte name another tool wrote (MinIO allows 255) → parsed, so it is listed', () => {
+    expect(parseKey(`a/${'x'.repeat(245)}.docx`)).toEqual({ folder: 'a', name: `${'x'.repeat(245)}.docx` });
   });
 
   it('parseKey: 32 folders deep → parsed', () => {

@@ -235,3 +235,16 @@ describe('mintAccessToken / verifyAccessToken', () => {
     await expect(mint()).rejects.toThrow(/WOPI_TOKEN_SECRET/);
   });
 });
+
+describe('editor product claim', () => {
+  it('a token minted with editor "onlyoffice" verifies with it; one without has none', async () => {
+    const withEditor = await mint({ client: 'docs', editor: 'onlyoffice' });
+    expect(await verifyAccessToken(withEditor.token, NOW)).toMatchObject({ client: 'docs', editor: 'onlyoffice' });
+    expect((await verifyAccessToken((await mint()).token, NOW))?.editor).toBeUndefined();
+  });
+
+  it('an unknown editor product in a signed token → rejected', async () => {
+    const token = await signRaw({ sub: USER, doc: DOC, perm: ['read'], jti: 'j', edt: 'wordperfect' });
+    expect(await verifyAccessToken(token, NOW)).toBeNull();
+  });
+});

@@ -59,7 +59,7 @@ describe('POST /wopi/files/:id/contents PutFile', () => {
   it('Version and LastModifiedTime change after every write, even two writes in the same millisecond', async () => {
     const { putFile, checkFileInfo } = await arrange();
     const seen: { Version: string; LastModifiedTime: string }[] = [await checkFileInfo()];
-    for (const content of ['one', 'two', 'two']) {
+    for (const content of ['one', 'two', 'three']) {
       const response = await putFile(content);
       expect(response.status).toBe(200);
       const info = await checkFileInfo();
@@ -70,6 +70,17 @@ describe('POST /wopi/files/:id/contents PutFile', () => {
     expect(new Set(seen.map((info) => info.Version)).size).toBe(4);
     const times = seen.map((info) => Date.parse(info.LastModifiedTime));
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1]!);
+  });
+
+  it('POST PutFile with the current bytes (Collabora saves on close unchanged) → 200 + current LastModifiedTime and X-WOPI-ItemVersion, no new version', async () => {
+    const { putFile, checkFileInfo } = await arrange();
+    await putFile('same');
+    const before = await checkFileInfo();
+    const again = await putFile('same');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('X-WOPI-ItemVersion')).toBe(before.Version);
+    expect((await again.json()).LastModifiedTime).toBe(before.LastModifiedTime);
+    expect(await checkFileInfo()).toEqual(before);
   });
 
   it('an empty body with the lock → 200 and a 0-byte file', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
-import { nameProblem } from '@/lib/wopi/names';
+import { nameProblem } from '@/lib/names';
 import { decodeUtf7Name } from '@/lib/wopi/utf7';
 import { MAX_UPLOAD_BYTES, makeRuntime, PUBLIC_URL } from '../../support/memory-ports';
 
@@ -145,7 +145,7 @@ describe('POST /wopi/files/:id PUT_RELATIVE (PutRelativeFile)', () => {
       expect(response.status).toBe(409);
       const valid = response.headers.get('X-WOPI-ValidRelativeTarget');
       expect(valid).toBeTruthy();
-      expect(decodeUtf7Name(valid!)).toBe('other (1).docx');
+      expect(decodeUtf7Name(valid!, 'unknown')).toBe('other (1).docx');
       expect(rt.snapshot()).toEqual(before);
     });
 
@@ -155,7 +155,7 @@ describe('POST /wopi/files/:id PUT_RELATIVE (PutRelativeFile)', () => {
       expect(response.status).toBe(409);
       const valid = response.headers.get('X-WOPI-ValidRelativeTarget')!;
       expect(valid).toMatch(/^[\x20-\x7e]+$/);
-      expect(decodeUtf7Name(valid)).toBe('文档 (1).docx');
+      expect(decodeUtf7Name(valid, 'unknown')).toBe('文档 (1).docx');
       expect(rt.documents.bytes(CJK_ID).toString()).toBe('cjk bytes');
     });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeRuntime } from '../../support/memory-ports';
+import { makeRuntime, PUBLIC_URL } from '../../support/memory-ports';
 
 const DOC_ID = 'f1f1f1f1-f1f1-4f1f-8f1f-f1f1f1f1f1f1';
 const OTHER_ID = 'f2f2f2f2-f2f2-4f2f-8f2f-f2f2f2f2f2f2';
@@ -28,11 +28,18 @@ const arrange = async () => {
 };
 
 describe('POST /wopi/files/:id RENAME_FILE (RenameFile)', () => {
+  it('→ 200 {"Name", "Url"}: a non-empty Url (the WOPI source, no token) makes Collabora post File_Rename (CollaboraOnline/online browser/src/app/Socket.ts _renameOrSaveAsCallback)', async () => {
+    const { rename } = await arrange();
+    const body = (await (await rename('Plan B')).json()) as { Url: string };
+    expect(body.Url).toBe(`${PUBLIC_URL}/wopi/files/${DOC_ID}`);
+    expect(body.Url).not.toContain('access_token');
+  });
+
   it('→ 200 {"Name"} without the extension; the id is unchanged and the extension kept', async () => {
     const { rt, token, rename } = await arrange();
     const response = await rename('Final report');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ Name: 'Final report' });
+    expect(await response.json()).toEqual({ Name: 'Final report', Url: `${PUBLIC_URL}/wopi/files/${DOC_ID}` });
     const info = await (await rt.send({ method: 'GET', fileId: DOC_ID, token })).json();
     expect(info.BaseFileName).toBe('Final report.docx');
     expect(rt.documents.row(DOC_ID)!.name).toBe('Final report.docx');
@@ -69,11 +76,23 @@ describe('POST /wopi/files/:id RENAME_FILE (RenameFile)', () => {
     },
   );
 
-  it('a name that makes the full name longer than 255 characters → 400 + X-WOPI-InvalidFileNameError', async () => {
+  it('POST RENAME_FILE with 229 × "a" (+ ".docx" = 234 bytes, FileNameMaxLength is 228) → 400 + X-WOPI-InvalidFileNameError', async () => {
     const { rename } = await arrange();
-    const response = await rename('x'.repeat(251));
+    const response = await rename('x'.repeat(229));
     expect(response.status).toBe(400);
-    expect(response.headers.get('X-WOPI-InvalidFileNameError')).toBeTruthy();
+    expect(response.headers.get('X-WOPI-InvalidFileNameError')).toMatch(/too long: 234 bytes/);
+  });
+
+  it('POST RENAME_FILE with 228 × "a" (exactly FileNameMaxLength) → 200', async () => {
+    const { rename } = await arrange();
+    const response = await rename('x'.repeat(228));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ Name: 'x'.repeat(228) });
+  });
+
+  it('POST RENAME_FILE with 255 × "a" (what FileNameMaxLength used to advertise) → 400, never 5xx', async () => {
+    const { rename } = await arrange();
+    expect((await rename('a'.repeat(255))).status).toBe(400);
   });
 
   it('without X-WOPI-RequestedName → 400', async () => {
@@ -85,20 +104,20 @@ describe('POST /wopi/files/:id RENAME_FILE (RenameFile)', () => {
     const { rt, rename } = await arrange();
     const response = await rename('taken');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ Name: 'taken (1)' });
+    expect(await response.json()).toMatchObject({ Name: 'taken (1)' });
     expect(rt.documents.row(OTHER_ID)!.name).toBe('taken.docx');
   });
 
   it('the current name → 200 with the same name (no suffix)', async () => {
     const { rename } = await arrange();
     const response = await rename('report');
-    expect(await response.json()).toEqual({ Name: 'report' });
+    expect(await response.json()).toMatchObject({ Name: 'report' });
   });
 
   it('a UTF-7 name "R+AOk-sum+AOk-" → Résumé', async () => {
     const { rt, rename } = await arrange();
     const response = await rename('R+AOk-sum+AOk-');
-    expect(await response.json()).toEqual({ Name: 'Résumé' });
+    expect(await response.json()).toMatchObject({ Name: 'Résumé' });
     expect(rt.documents.row(DOC_ID)!.name).toBe('Résumé.docx');
   });
 
@@ -107,7 +126,7 @@ describe('POST /wopi/files/:id RENAME_FILE (RenameFile)', () => {
   it('a UTF-7 name whose run contains "+" ("+T+Fgbw-" = 信息) → 信息', async () => {
     const { rename } = await arrange();
     const response = await rename('+T+Fgbw-');
-    expect(await response.json()).toEqual({ Name: '信息' });
+    expect(await response.json()).toMatchObject({ Name: '信息' });
   });
 
   it('is audited as wopi.rename with from and to', async () => {

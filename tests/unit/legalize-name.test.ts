@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NAME_MAX_LENGTH } from '@/lib/names';
-import { legalizeName, nameProblem } from '@/lib/wopi/names';
+import { legalizeName, NAME_MAX_BYTES, nameProblem, utf8Length } from '@/lib/names';
 
 describe('legalizeName (PutRelativeFile suggested names, X-WOPI-ValidRelativeTarget)', () => {
   it.each([
@@ -25,27 +24,27 @@ describe('legalizeName (PutRelativeFile suggested names, X-WOPI-ValidRelativeTar
   });
 
   it('a legal name is returned unchanged', () => {
-    for (const name of ['a', '.hidden', 'archive.tar.gz', 'x'.repeat(NAME_MAX_LENGTH)]) {
+    for (const name of ['a', '.hidden', 'archive.tar.gz', 'x'.repeat(NAME_MAX_BYTES)]) {
       expect(legalizeName(name)).toBe(name);
     }
   });
 
-  it('a name longer than 255 characters is cut to 255, keeping the extension', () => {
+  it('a name longer than 233 bytes is cut to 233, keeping the extension', () => {
     const name = legalizeName(`${'a'.repeat(300)}.docx`);
-    expect(name).toHaveLength(NAME_MAX_LENGTH);
+    expect(name).toHaveLength(NAME_MAX_BYTES);
     expect(name.endsWith('.docx')).toBe(true);
     expect(nameProblem(name)).toBeNull();
   });
 
   it('a long name whose "extension" is longer than 16 characters is cut without keeping it', () => {
     const name = legalizeName(`${'a'.repeat(250)}.${'b'.repeat(30)}`);
-    expect(name).toHaveLength(NAME_MAX_LENGTH);
+    expect(name).toHaveLength(NAME_MAX_BYTES);
     expect(nameProblem(name)).toBeNull();
   });
 
   it('a cut that lands on spaces trims them', () => {
-    const name = legalizeName(`${'x'.repeat(248)}${' '.repeat(10)}.docx`);
-    expect(name).toBe(`${'x'.repeat(248)}.docx`);
+    const name = legalizeName(`${'x'.repeat(226)}${' '.repeat(10)}.docx`);
+    expect(name).toBe(`${'x'.repeat(226)}.docx`);
   });
 
   it.each([
@@ -66,13 +65,24 @@ describe('legalizeName (PutRelativeFile suggested names, X-WOPI-ValidRelativeTar
 
   // Bug (lib/wopi/names.ts lines 11-14): the cut to 255 characters can end on a dot (the name is
   // then illegal) and can split a surrogate pair (a lone surrogate in a file name and S3 key).
-  it('a 255-character cut that lands on a dot → still a legal name', () => {
-    expect(nameProblem(legalizeName(`${'a'.repeat(254)}.${'b'.repeat(50)}`))).toBeNull();
+  it('a 233-byte cut that lands on a dot → still a legal name', () => {
+    expect(nameProblem(legalizeName(`${'a'.repeat(232)}.${'b'.repeat(50)}`))).toBeNull();
   });
 
   it('a cut through emoji never leaves half a surrogate pair', () => {
     const name = legalizeName(`${'😀'.repeat(200)}.odt`);
     // A lone surrogate does not survive UTF-8 (it becomes U+FFFD).
     expect(Buffer.from(name, 'utf8').toString('utf8')).toBe(name);
+    expect(utf8Length(name)).toBeLessThanOrEqual(NAME_MAX_BYTES);
+  });
+
+  it('80 CJK characters + ".pdf" (244 bytes) → cut to whole characters within 233 bytes, ".pdf" kept', () => {
+    const name = legalizeName(`${'文'.repeat(80)}.pdf`);
+    expect(name).toBe(`${'文'.repeat(76)}.pdf`);
+    expect(utf8Length(name)).toBe(232);
+  });
+
+  it('a smaller budget (a deep folder leaves less of the 1024-byte key) is respected', () => {
+    expect(legalizeName(`${'a'.repeat(100)}.docx`, 50)).toBe(`${'a'.repeat(45)}.docx`);
   });
 });
