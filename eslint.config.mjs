@@ -1,9 +1,31 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import tseslint from 'typescript-eslint';
 
+// Dependencies point one way (../shared/STYLE.md): edges (app, lib/api, lib/server, lib/host-page,
+// scripts) → the WOPI core (lib/wopi) and the domain (lib/documents, lib/tokens, lib/users) →
+// storage, database, config.
+const EDGES = ['@/app/*', '@/lib/api/*', '@/lib/server/*', '@/lib/host-page/*', '@/lib/auth/*', 'next', 'next/*'];
 const layerRules = {
   components: ['@/lib/db', '@/lib/db/*', '@/lib/storage/*', '@/lib/locks/*', '@/lib/embedded/*'],
+  // The WOPI core: ports in, adapters out; it imports without starting Postgres or S3.
+  wopi: [
+    ...EDGES,
+    '@/lib/db',
+    '@/lib/db/*',
+    '@/lib/storage/client',
+    '@/lib/locks/*',
+    '@/lib/embedded/*',
+    '@/lib/documents/*',
+    '!@/lib/documents/browse-params',
+  ],
+  // The domain: no WOPI, session, token or HTTP types; it throws DomainError (lib/errors.ts).
+  documents: [...EDGES, '@/lib/wopi/*', '@/lib/tokens/*'],
+  tokensAndUsers: [...EDGES, '@/lib/wopi/*', '@/lib/documents/*', '!@/lib/documents/queries'],
 };
+const layer = (files, group, message) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] },
+});
 
 export default tseslint.config(
   {
@@ -50,6 +72,21 @@ export default tseslint.config(
       ],
     },
   },
+  layer(
+    ['lib/wopi/**'],
+    layerRules.wopi,
+    'lib/wopi is the framework-free core: reach adapters through lib/wopi/ports.ts.',
+  ),
+  layer(
+    ['lib/documents/**'],
+    layerRules.documents,
+    'lib/documents is the domain: no WOPI, session, token or HTTP code here.',
+  ),
+  layer(
+    ['lib/tokens/**', 'lib/users/**'],
+    layerRules.tokensAndUsers,
+    'lib/tokens and lib/users are domain code: no WOPI, session or HTTP code here.',
+  ),
   {
     // Tests read JSON bodies of many shapes; asserting on them is the check.
     files: ['tests/**'],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, forbidden, unauthorized } from '@/lib/api/errors';
 import { userFromRequest, type SessionUser } from '@/lib/auth/session';
+import { DomainError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -12,9 +13,22 @@ export const jsonError = (error: ApiError) =>
     { status: error.status },
   );
 
-/** Maps a throw to a response: ApiError as it says, anything else a bare 500 with a request id. */
+const STATUS_OF_KIND: Record<DomainError['kind'], number> = {
+  invalid: 400,
+  not_permitted: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+};
+
+/**
+ * Maps a throw to a response: ApiError as it says, a DomainError by its kind (400/403/404/409/
+ * 413 with its code, message and details), anything else a bare 500 with a request id.
+ */
 export const toApiResponse = (error: unknown, request: Request) => {
   if (error instanceof ApiError) return jsonError(error);
+  if (error instanceof DomainError)
+    return jsonError(new ApiError(STATUS_OF_KIND[error.kind], error.code, error.message, error.details));
   const requestId = randomUUID();
   log.error(
     { err: error, requestId, method: request.method, path: new URL(request.url).pathname },

@@ -1,7 +1,7 @@
 import { findClient } from '@/lib/discovery/clients';
 import { verifyProof, type ProofInput } from '@/lib/discovery/proof-keys';
 import { getDiscovery, refreshDiscovery } from '@/lib/discovery/store';
-import type { ProofPort } from '@/lib/wopi/types';
+import type { ProofPort } from '@/lib/wopi/ports';
 
 const REFETCH_FLOOR_MS = 10_000;
 

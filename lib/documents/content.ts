@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { db, type Tx } from '@/lib/db';
 import { ensureFolders } from '@/lib/documents/folders';
-import type { Prisma } from '@/lib/generated/prisma/client';
-import { extensionOf, internalKey } from '@/lib/storage/keys';
+import { Prisma } from '@/lib/generated/prisma/client';
+import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
 import {
   copyObject,
   deleteObject,
@@ -177,6 +177,28 @@ export const adoptStorageChangeLocked = async (tx: Tx, row: LockedDocument, now:
   };
 };
 
+/** Whether another tool replaced the visible object since the portal last wrote or saw it (one HEAD). */
+export const isChangedInStorage = async ({ key, etag }: { key: string; etag: string | null }) => {
+  const head = await headObject(key);
+
+  return !!head?.etag && head.etag !== etag;
+};
+
+/**
+ * The committed content of a visible document — `{ name, contentKey }`, the immutable object
+ * every read path serves (never the visible mirror another tool may be rewriting) — after
+ * adopting a change made in storage as a new version. Null for an unknown or hidden document.
+ */
+export const currentContent = async (id: string) => {
+  const select = { name: true, key: true, etag: true, contentKey: true } as const;
+  const where = { id, deletedAt: null, missingSince: null };
+  const row = await db.document.findFirst({ where, select });
+  if (!row || !(await isChangedInStorage(row))) return row;
+  await adoptStorageChange(id);
+
+  return db.document.findFirst({ where, select });
+};
+
 /**
  * adoptStorageChangeLocked in its own transaction, for readers (CheckFileInfo, GetFile, Download)
  * and reconciliation. False when the document is deleted or unknown.
@@ -277,4 +299,55 @@ export const createDocumentLocked = async (
   });
 
   return created;
+};
+
+export type CommitAtOutcome =
+  | { ok: true; id: string; version: number; replaced: boolean }
+  /** A visible document has that name and `replace` was false (or one was created meanwhile). */
+  | { ok: false; reason: 'exists' }
+  /** The document there is open in an editor (its WOPI lock). */
+  | { ok: false; reason: 'lock'; current: string };
+
+/**
+ * The one way a staged blob becomes the content at folder/name (uploads, new documents,
+ * PutRelativeFile): a new document, or — when `replace` — a new version of the visible one there
+ * (refused while an editor holds its WOPI lock; a change made in storage is adopted first). A
+ * row whose object had vanished is brought back with its history. One transaction with the row
+ * locked; on a refusal or a throw the blob is discarded, so nothing is left half-done.
+ */
+export const commitBlobAt = async (
+  input: WriteInput & { folder: string; name: string; replace: boolean },
+): Promise<CommitAtOutcome> => {
+  const key = documentKey(input);
+  try {
+    const outcome = await db.$transaction(
+      async (tx): Promise<CommitAtOutcome> => {
+        const row = await lockDocumentRow(tx, { key });
+        if (!row) {
+          const created = await createDocumentLocked(tx, { ...input, key });
+
+          return { ok: true, id: created.id, version: created.version, replaced: false };
+        }
+        const isReplacing = !row.missingSince;
+        if (isReplacing) {
+          if (!input.replace) return { ok: false, reason: 'exists' };
+          const current = await heldLock(tx, row.id, input.now);
+          if (current) return { ok: false, reason: 'lock', current };
+        }
+        const written = await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, input.now), input);
+
+        return { ok: true, id: row.id, version: written.version, replaced: isReplacing };
+      },
+      { timeout: 10 * 60 * 1000, maxWait: 30_000 },
+    );
+    if (!outcome.ok) await discardBlob(input.blobKey);
+
+    return outcome;
+  } catch (error) {
+    await discardBlob(input.blobKey);
+    // Two commits of a new name raced: the loser sees the name taken.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+      return { ok: false, reason: 'exists' };
+    throw error;
+  }
 };

@@ -1,4 +1,4 @@
-import { notFound } from '@/lib/api/errors';
+import { notFoundError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import { lockDocumentRow } from '@/lib/documents/content';
 import { ensureFolders } from '@/lib/documents/folders';
@@ -20,18 +20,18 @@ export const listTrash = () =>
  * meanwhile gets a " (n)" suffix. Returns the restored name.
  */
 export const restoreDocument = async (id: string) => {
-  if (!isUuid(id)) throw notFound(`No deleted document ${id}.`);
+  if (!isUuid(id)) throw notFoundError(`No deleted document ${id}.`);
   const deleted = await db.document.findFirst({
     where: { id, deletedAt: { not: null } },
     select: { folder: true, name: true },
   });
-  if (!deleted) throw notFound(`No deleted document ${id}.`);
+  if (!deleted) throw notFoundError(`No deleted document ${id}.`);
   const name = await freeName(deleted.folder, deleted.name);
 
   return db.$transaction(
     async (tx) => {
       const row = await lockDocumentRow(tx, { id });
-      if (!row?.deletedAt) throw notFound(`No deleted document ${id}.`);
+      if (!row?.deletedAt) throw notFoundError(`No deleted document ${id}.`);
       const key = documentKey({ folder: row.folder, name });
       const { etag } = await copyObject(row.contentKey, key);
       await ensureFolders(row.folder, tx);

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '@/lib/api/errors';
+import { conflictError, notFoundError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import { adoptStorageChangeLocked, heldLock, lockDocumentRow, replaceContentLocked } from '@/lib/documents/content';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
@@ -9,7 +9,7 @@ export const listVersions = async (documentId: string) => {
     !isUuid(documentId) ||
     !(await db.document.findFirst({ where: { id: documentId, ...VISIBLE }, select: { id: true } }))
   ) {
-    throw notFound(`No document ${documentId}.`);
+    throw notFoundError(`No document ${documentId}.`);
   }
 
   return db.documentVersion.findMany({
@@ -40,17 +40,17 @@ export const restoreVersion = async ({
   version: number;
   userId: string | null;
 }) => {
-  if (!isUuid(documentId)) throw notFound(`No document ${documentId}.`);
+  if (!isUuid(documentId)) throw notFoundError(`No document ${documentId}.`);
 
   return db.$transaction(
     async (tx) => {
       const row = await lockDocumentRow(tx, { id: documentId });
-      if (!row || row.deletedAt || row.missingSince) throw notFound(`No document ${documentId}.`);
+      if (!row || row.deletedAt || row.missingSince) throw notFoundError(`No document ${documentId}.`);
       const old = await tx.documentVersion.findUnique({ where: { documentId_version: { documentId, version } } });
-      if (!old) throw notFound(`Document ${documentId} has no version ${version}.`);
+      if (!old) throw notFoundError(`Document ${documentId} has no version ${version}.`);
       const now = new Date();
       if (await heldLock(tx, documentId, now))
-        throw conflict('locked', 'The document is open for editing; try again when it is closed.');
+        throw conflictError('locked', 'The document is open for editing; try again when it is closed.');
       const written = await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, now), {
         blobKey: old.key,
         stored: { size: Number(old.size), sha256: old.sha256 ?? '', etag: undefined },

@@ -1,23 +1,11 @@
 import type { Readable } from 'node:stream';
-import { badRequest, conflict, payloadTooLarge } from '@/lib/api/errors';
+import { conflictError, invalidInput, tooLargeError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import type { ConflictMode } from '@/lib/documents/types';
-import { Prisma } from '@/lib/generated/prisma/client';
-import {
-  adoptStorageChangeLocked,
-  createDocumentLocked,
-  discardBlob,
-  heldLock,
-  lockDocumentRow,
-  replaceContentLocked,
-  stageContent,
-} from '@/lib/documents/content';
+import { commitBlobAt, stageContent } from '@/lib/documents/content';
 import { fitName } from '@/lib/names';
 import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameBudget, nameProblem, parseFolder } from '@/lib/storage/keys';
-import { ObjectTooLargeError, type StoredObject } from '@/lib/storage/objects';
-
-// Copies inside a commit are server-side, but a large object on a slow S3 takes a while.
-const COMMIT_TIMEOUT_MS = 10 * 60 * 1000;
+import { ObjectTooLargeError } from '@/lib/storage/objects';
 
 export type UploadInput = {
   folder: string;
@@ -44,13 +32,13 @@ export type UploadResult = {
 /** Validates and normalises a folder + name pair, throwing a 400 that says what is wrong. */
 export const validateTarget = ({ folder, name }: { folder: string; name: string }) => {
   const parsed = parseFolder(folder);
-  if ('problem' in parsed) throw badRequest('invalid_folder', parsed.problem);
+  if ('problem' in parsed) throw invalidInput('invalid_folder', parsed.problem);
   const problem = nameProblem(name, { maxBytes: nameBudget(parsed.folder) });
-  if (problem) throw badRequest('invalid_name', problem);
+  if (problem) throw invalidInput('invalid_name', problem);
   if (parsed.folder === '' && name === INTERNAL_FOLDER)
-    throw badRequest('invalid_name', `"${INTERNAL_FOLDER}" is reserved.`);
+    throw invalidInput('invalid_name', `"${INTERNAL_FOLDER}" is reserved.`);
   const key = documentKey({ folder: parsed.folder, name });
-  if (isKeyTooLong(key)) throw badRequest('invalid_name', 'The folder and name together are too long.');
+  if (isKeyTooLong(key)) throw invalidInput('invalid_name', 'The folder and name together are too long.');
 
   return { folder: parsed.folder, name, key };
 };
@@ -75,7 +63,7 @@ export const freeName = async (folder: string, name: string) => {
     });
     if (!existing) return candidate;
   }
-  throw conflict('name_conflict', `Too many documents named like "${name}".`);
+  throw conflictError('name_conflict', `Too many documents named like "${name}".`);
 };
 
 /** Before sending any bytes: would this name be refused, or clash with a document? */
@@ -101,7 +89,7 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
   const current = await existingAt(target.key);
   if (current && !current.missingSince) {
     if (input.onConflict === 'fail') {
-      throw conflict('name_conflict', `A document named "${name}" already exists in this folder.`, {
+      throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`, {
         suggestion: await freeName(target.folder, name),
       });
     }
@@ -118,66 +106,28 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
       signal: input.signal,
     });
   } catch (error) {
-    if (error instanceof ObjectTooLargeError) throw payloadTooLarge(error.limit);
+    if (error instanceof ObjectTooLargeError) throw tooLargeError(error.limit);
     throw error;
   }
-  try {
-    return await commitUpload({
-      folder: target.folder,
-      name,
-      ...staged,
-      userId: input.userId,
-      allowReplace: input.onConflict !== 'fail',
-    });
-  } catch (error) {
-    await discardBlob(staged.blobKey);
-    throw error;
-  }
-};
+  const outcome = await commitBlobAt({
+    folder: target.folder,
+    name,
+    ...staged,
+    userId: input.userId,
+    now: new Date(),
+    replace: input.onConflict !== 'fail',
+  });
+  if (!outcome.ok && outcome.reason === 'lock')
+    throw conflictError('locked', `"${name}" is open for editing; try again when it is closed.`);
+  if (!outcome.ok) throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`);
 
-type CommitInput = {
-  folder: string;
-  name: string;
-  blobKey: string;
-  stored: StoredObject;
-  userId: string | null;
-  allowReplace: boolean;
-};
-
-const commitUpload = async (input: CommitInput): Promise<UploadResult> => {
-  const key = documentKey(input);
-  const now = new Date();
-  try {
-    return await db.$transaction(
-      async (tx) => {
-        const row = await lockDocumentRow(tx, { key });
-        const result = { name: input.name, folder: input.folder, size: input.stored.size, sha256: input.stored.sha256 };
-        if (!row) {
-          const created = await createDocumentLocked(tx, { ...input, key, now });
-
-          return { ...result, id: created.id, version: created.version, replaced: false };
-        }
-        // A row whose object had vanished is brought back by the upload, history intact.
-        const isReplacing = !row.missingSince;
-        if (isReplacing && !input.allowReplace) {
-          throw conflict('name_conflict', `A document named "${input.name}" already exists in this folder.`);
-        }
-        if (isReplacing && (await heldLock(tx, row.id, now))) {
-          throw conflict('locked', `"${input.name}" is open for editing; try again when it is closed.`);
-        }
-        // A row whose object vanished has no visible bytes to adopt.
-        const current = isReplacing ? await adoptStorageChangeLocked(tx, row, now) : row;
-        const written = await replaceContentLocked(tx, current, { ...input, now });
-
-        return { ...result, id: row.id, version: written.version, replaced: isReplacing };
-      },
-      { timeout: COMMIT_TIMEOUT_MS, maxWait: 30_000 },
-    );
-  } catch (error) {
-    // Two uploads of a new name raced; the loser learns about it like any other conflict.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw conflict('name_conflict', `A document named "${input.name}" was just created in this folder.`);
-    }
-    throw error;
-  }
+  return {
+    id: outcome.id,
+    name,
+    folder: target.folder,
+    size: staged.stored.size,
+    sha256: staged.stored.sha256,
+    version: outcome.version,
+    replaced: outcome.replaced,
+  };
 };

@@ -8,7 +8,7 @@ import { browseHref } from '@/lib/documents/browse-params';
 import { getDocument, isUuid } from '@/lib/documents/queries';
 import { publicUrl } from '@/lib/env';
 import { escapeHtml, renderHostPage, renderMessagePage } from '@/lib/host-page/render';
-import { ROLE_PERMISSIONS } from '@/lib/tokens/permissions';
+import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
 import { issueAccessToken } from '@/lib/tokens/issue';
 
 const htmlResponse = (html: string, status: number, nonce: string, frameOrigins: string[] = []) =>

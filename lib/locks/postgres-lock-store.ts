@@ -1,5 +1,5 @@
 import { sql } from '@/lib/db';
-import { LOCK_TTL_MS, type LockAudit, type LockOutcome, type LockStore } from '@/lib/locks/lock-store';
+import { LOCK_TTL_MS, type LockAudit, type LockOutcome, type LockStore } from '@/lib/wopi/ports';
 
 const expiryFrom = (now: Date) => new Date(now.getTime() + LOCK_TTL_MS);
 

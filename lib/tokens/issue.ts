@@ -1,9 +1,10 @@
-import { badRequest, notFound } from '@/lib/api/errors';
+import { invalidInput, notFoundError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { env, publicUrl } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
-import { effectivePermissions, ROLE_PERMISSIONS, type Permission } from '@/lib/tokens/permissions';
+import type { Permission } from '@/lib/tokens/permissions';
+import { effectivePermissions, ROLE_PERMISSIONS } from '@/lib/users/permissions';
 import { mintAccessToken, type EditorProduct } from '@/lib/tokens/tokens';
 
 export type IssuedToken = { documentId: string; wopiSrc: string; accessToken: string; accessTokenTtl: number };
@@ -32,11 +33,11 @@ export const issueAccessToken = async ({
   editor?: EditorProduct;
   ttlMs?: number;
 }): Promise<IssuedToken> => {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw badRequest('invalid_ttl', 'The token lifetime must be positive.');
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw invalidInput('invalid_ttl', 'The token lifetime must be positive.');
   const doc = isUuid(documentId)
     ? await db.document.findFirst({ where: { id: documentId, ...VISIBLE }, select: { id: true } })
     : null;
-  if (!doc) throw notFound(`No document ${documentId}.`);
+  if (!doc) throw notFoundError(`No document ${documentId}.`);
   const { token, expiresAt } = await mintAccessToken({
     documentId: doc.id,
     userId: user.id,

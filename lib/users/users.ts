@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
 import { z } from 'zod';
-import { badRequest, conflict } from '@/lib/api/errors';
+import { conflictError, invalidInput } from '@/lib/errors';
 import { db } from '@/lib/db';
 import { Prisma, type Role } from '@/lib/generated/prisma/client';
 
@@ -22,7 +22,7 @@ const publicSelect = { id: true, email: true, name: true, role: true, createdAt:
 
 export const createUser = async (input: NewUser): Promise<PublicUser> => {
   const parsed = newUserSchema.safeParse(input);
-  if (!parsed.success) throw badRequest('invalid_user', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInput('invalid_user', parsed.error.issues.map((issue) => issue.message).join(' '));
   const { email, name, password, role } = parsed.data;
   try {
     return await db.user.create({
@@ -31,7 +31,7 @@ export const createUser = async (input: NewUser): Promise<PublicUser> => {
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw conflict('user_exists', `A user with email ${email} already exists.`);
+      throw conflictError('user_exists', `A user with email ${email} already exists.`);
     }
     throw error;
   }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { effectivePermissions } from '@/lib/tokens/permissions';
+import { effectivePermissions } from '@/lib/users/permissions';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { invalidToken, notFound, proofFailed } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import { toWopiResponse } from '@/lib/wopi/response';
-import type { WopiConfig, WopiContext, WopiOperation, WopiPorts } from '@/lib/wopi/types';
+import type { WopiPorts } from '@/lib/wopi/ports';
+import type { WopiConfig, WopiContext, WopiOperation } from '@/lib/wopi/types';
 
 type Logger = Parameters<typeof toWopiResponse>[1]['log'];
 export type WopiRuntime = { ports: WopiPorts; config: WopiConfig; log: Logger };

@@ -1,4 +1,4 @@
-import { LOCK_ID_MAX_LENGTH } from '@/lib/locks/lock-store';
+import { LOCK_ID_MAX_LENGTH } from '@/lib/wopi/ports';
 import type { Permission } from '@/lib/tokens/permissions';
 import { badRequest, invalidToken } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';

@@ -1,4 +1,12 @@
+import { DomainError } from '@/lib/errors';
 import { WopiError } from '@/lib/wopi/errors';
+
+/** A domain refusal in WOPI's terms (the message stays internal, as for every WopiError). */
+const wopiErrorOf = (error: DomainError) => {
+  const status = { invalid: 400, not_permitted: 401, not_found: 404, conflict: 409, too_large: 413 }[error.kind];
+
+  return new WopiError(status, `${error.code}: ${error.message}`);
+};
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
 
 /** An empty-bodied WOPI response (WOPI clients ignore bodies unless the operation defines one). */
@@ -18,11 +26,12 @@ type Logger = {
 };
 
 /**
- * A WopiError becomes its status and headers (with its JSON body when it has one, else empty);
- * anything else is logged with a request id and becomes a bare 500. Internal messages, stack
+ * A WopiError becomes its status and headers (with its JSON body when it has one, else empty); a
+ * DomainError its kind's status (400, 401, 404, 409, 413); anything else is logged with a request id and becomes a bare 500. Internal messages, stack
  * traces and storage or database errors never reach the client.
  */
-export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger; requestId: string }) => {
+export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger; requestId: string }): Response => {
+  if (error instanceof DomainError) return toWopiResponse(wopiErrorOf(error), { log, requestId });
   if (error instanceof WopiError) {
     if (error.status >= 500 && error.status !== 501)
       log.error({ requestId, status: error.status, reason: error.message }, 'WOPI request failed');

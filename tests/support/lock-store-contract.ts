@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCK_ID_MAX_LENGTH, LOCK_TTL_MS, type LockStore } from '@/lib/locks/lock-store';
+import { LOCK_ID_MAX_LENGTH, LOCK_TTL_MS, type LockStore } from '@/lib/wopi/ports';
 
 const T0 = new Date('2031-03-04T05:06:07.089Z');
 const MINUTE = 60 * 1000;

@@ -1,16 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AuditInput } from '@/lib/audit/audit';
-import { DocumentGoneError, type DocumentStore, type WopiDocument } from '@/lib/documents/document-store';
+import { DocumentGoneError, type DocumentStore, type WopiDocument } from '@/lib/wopi/ports';
 import { setRuntimeEnv } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
-import { LOCK_TTL_MS, type LockAudit, type LockOutcome, type LockStore } from '@/lib/locks/lock-store';
+import { LOCK_TTL_MS, type LockAudit, type LockOutcome, type LockStore } from '@/lib/wopi/ports';
 import type { Permission } from '@/lib/tokens/permissions';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { dispatchContentsOverride, dispatchFileOverride } from '@/lib/wopi/dispatch';
 import { checkFileInfo } from '@/lib/wopi/operations/check-file-info';
 import { getFile } from '@/lib/wopi/operations/get-file';
-import type { UserPort, WopiOperation, WopiUser } from '@/lib/wopi/types';
+import type { UserPort, WopiUser } from '@/lib/wopi/ports';
+import type { WopiOperation } from '@/lib/wopi/types';
 
 /**
  * In-memory ports for tests of the WOPI layer: no database, no S3, a clock the test moves.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
 import { createPortalListener } from '@/lib/server/portal-listener';
 import type { Permission } from '@/lib/tokens/permissions';
-import { mintAccessToken } from '@/lib/tokens/tokens';
+import { type EditorProduct, mintAccessToken } from '@/lib/tokens/tokens';
 
 type CallOptions = {
   token: string;
@@ -67,11 +67,13 @@ export const wopi = {
     call(`/wopi/files/${fileId}`, 'POST', { ...options, headers: { 'X-WOPI-Override': override, ...options.headers } }),
 };
 
+/** `editor`: the product the token is minted for (its UTF-7 rules apply to names it sends). */
 export const tokenFor = async (
   documentId: string,
   userId: string,
   permissions: Permission[] = ['read', 'write', 'rename', 'delete', 'create'],
   client?: string,
-) => (await mintAccessToken({ documentId, userId, permissions, client })).token;
+  editor?: EditorProduct,
+) => (await mintAccessToken({ documentId, userId, permissions, client, editor })).token;
 
 export const bytesOf = async (response: Response) => Buffer.from(await response.arrayBuffer());

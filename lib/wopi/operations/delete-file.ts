@@ -1,5 +1,5 @@
 // DeleteFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/deletefile
-import { DocumentGoneError } from '@/lib/documents/document-store';
+import { DocumentGoneError } from '@/lib/wopi/ports';
 import { lockMismatch, notFound } from '@/lib/wopi/errors';
 import { requirePermission } from '@/lib/wopi/request';
 import { emptyResponse } from '@/lib/wopi/response';

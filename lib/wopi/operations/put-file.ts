@@ -1,5 +1,5 @@
 // PutFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putfile
-import { DocumentGoneError } from '@/lib/documents/document-store';
+import { DocumentGoneError } from '@/lib/wopi/ports';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { conflict, lockMismatch, notFound, tooLarge } from '@/lib/wopi/errors';
 import { editorHeader, WOPI_HEADERS } from '@/lib/wopi/headers';

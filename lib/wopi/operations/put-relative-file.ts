@@ -1,5 +1,5 @@
 // PutRelativeFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putrelativefile
-import { DocumentGoneError } from '@/lib/documents/document-store';
+import { DocumentGoneError } from '@/lib/wopi/ports';
 import { legalizeName, nameProblem } from '@/lib/names';
 import { extensionOf, nameBudget } from '@/lib/storage/keys';
 import { ObjectTooLargeError } from '@/lib/storage/objects';

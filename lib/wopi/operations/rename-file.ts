@@ -1,5 +1,5 @@
 // RenameFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/renamefile
-import { DocumentGoneError } from '@/lib/documents/document-store';
+import { DocumentGoneError } from '@/lib/wopi/ports';
 import { badRequest, lockMismatch, notFound } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import { nameProblem } from '@/lib/names';

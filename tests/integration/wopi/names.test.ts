@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { downloadDocument } from '@/lib/documents/download';
+import { downloadDocument } from '@/lib/api/documents/download';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { restoreDocument } from '@/lib/documents/trash';
 import { listVersions } from '@/lib/documents/versions';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { downloadDocument } from '@/lib/documents/download';
+import { downloadDocument } from '@/lib/api/documents/download';
 import { documentKey } from '@/lib/storage/keys';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';

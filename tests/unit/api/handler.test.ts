@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, badRequest, conflict, notFound, payloadTooLarge, unauthorized } from '@/lib/api/errors';
+import { conflictError, invalidInput, notFoundError, notPermittedError, tooLargeError } from '@/lib/errors';
 import { setRuntimeEnv } from '@/lib/env';
 
 // lib/log creates its pino logger on import: silence it before handler.ts pulls it in.
@@ -46,6 +47,18 @@ describe('jsonError', () => {
 });
 
 describe('toApiResponse', () => {
+  it.each([
+    [invalidInput('invalid_name', 'The name is empty.'), 400, 'invalid_name'],
+    [notPermittedError('Viewers cannot.'), 403, 'forbidden'],
+    [notFoundError('No document x.'), 404, 'not_found'],
+    [conflictError('name_conflict', 'Taken.', { suggestion: 'a (1).docx' }), 409, 'name_conflict'],
+    [tooLargeError(1024), 413, 'too_large'],
+  ] as const)('DomainError %o → %i with its code, message and details', async (error, status, code) => {
+    const response = toApiResponse(error, request());
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: { code, message: error.message, ...(error.details ?? {}) } });
+  });
+
   it('ApiError → its status and JSON body', async () => {
     const response = toApiResponse(badRequest('invalid_folder', 'Folder "a:b": bad.', { field: 'folder' }), request());
     expect(response.status).toBe(400);

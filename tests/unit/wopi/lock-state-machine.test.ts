@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCK_ID_MAX_LENGTH } from '@/lib/locks/lock-store';
+import { LOCK_ID_MAX_LENGTH } from '@/lib/wopi/ports';
 import { makeRuntime } from '../../support/memory-ports';
 
 const MINUTE = 60 * 1000;

@@ -1,5 +1,5 @@
 import { withAdmin } from '@/lib/api/handler';
-import { checkUploadFromRequest, uploadDocumentFromRequest } from '@/lib/documents/upload-request';
+import { checkUploadFromRequest, uploadDocumentFromRequest } from '@/lib/api/documents/upload-request';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

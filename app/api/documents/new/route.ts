@@ -1,5 +1,5 @@
 import { withUser } from '@/lib/api/handler';
-import { createBlankDocument } from '@/lib/documents/new-document';
+import { createBlankDocument } from '@/lib/api/documents/new-document';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { withUser } from '@/lib/api/handler';
-import { downloadDocument } from '@/lib/documents/download';
+import { downloadDocument } from '@/lib/api/documents/download';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -7,7 +7,7 @@ import { chooseEditor } from '@/lib/discovery/editors';
 import { uploadDocument } from '@/lib/documents/write';
 import { env, publicUrl } from '@/lib/env';
 import { BLANK_KINDS, makeBlank, type BlankKind } from '@/lib/samples/generate';
-import { ROLE_PERMISSIONS } from '@/lib/tokens/permissions';
+import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
 
 const DEFAULT_NAMES: Record<BlankKind, string> = {
   docx: 'New document',

@@ -3,22 +3,22 @@ import { db, sql } from '@/lib/db';
 import {
   adoptStorageChange,
   adoptStorageChangeLocked,
-  createDocumentLocked,
+  commitBlobAt,
   discardBlob,
+  isChangedInStorage,
   heldLock,
   lockDocumentRow,
   replaceContentLocked,
   stageContent,
   type LockedDocument,
 } from '@/lib/documents/content';
-import { DocumentGoneError, type DocumentStore, type WopiDocument } from '@/lib/documents/document-store';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { freeName } from '@/lib/documents/write';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { log } from '@/lib/log';
-import type { WopiUser } from '@/lib/wopi/types';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
-import { copyObject, deleteObject, getObjectStream, headObject } from '@/lib/storage/objects';
+import { copyObject, deleteObject, getObjectStream } from '@/lib/storage/objects';
+import { DocumentGoneError, type DocumentStore, type WopiDocument, type WopiUser } from '@/lib/wopi/ports';
 
 const TX_OPTIONS = { timeout: 10 * 60 * 1000, maxWait: 30_000 };
 
@@ -60,8 +60,7 @@ export const wopiDocumentStore: DocumentStore = {
   find,
 
   refresh: async (doc) => {
-    const head = await headObject(doc.key);
-    if (!head?.etag || head.etag === doc.etag) return doc;
+    if (!(await isChangedInStorage(doc))) return doc;
     await adoptStorageChange(doc.id);
 
     return find(doc.id);
@@ -120,53 +119,13 @@ export const wopiDocumentStore: DocumentStore = {
   },
 
   createRelative: async ({ source, name, body, maxBytes, overwrite, userId, now }) => {
-    const key = documentKey({ folder: source.folder, name });
     const { blobKey, stored } = await stageContent({ body, maxBytes });
-    try {
-      const outcome = await db.$transaction(async (tx) => {
-        const row = await lockDocumentRow(tx, { key });
-        if (isVisible(row)) {
-          if (!overwrite) return { ok: false as const, reason: 'exists' as const };
-          const current = await heldLock(tx, row.id, now);
-          if (current) return { ok: false as const, reason: 'lock' as const, current };
-        }
-        if (row) {
-          await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, now), {
-            blobKey,
-            stored,
-            userId,
-            now,
-          });
+    const outcome = await commitBlobAt({ folder: source.folder, name, blobKey, stored, userId, now, replace: overwrite });
+    if (!outcome.ok) return outcome;
+    const doc = await find(outcome.id);
+    if (!doc) throw new DocumentGoneError();
 
-          return { ok: true as const, id: row.id };
-        }
-        const created = await createDocumentLocked(tx, {
-          folder: source.folder,
-          name,
-          key,
-          blobKey,
-          stored,
-          userId,
-          now,
-        });
-
-        return { ok: true as const, id: created.id };
-      }, TX_OPTIONS);
-      if (!outcome.ok) {
-        await discardBlob(blobKey);
-
-        return outcome;
-      }
-      const doc = await find(outcome.id);
-      if (!doc) throw new DocumentGoneError();
-
-      return { ok: true, doc };
-    } catch (error) {
-      await discardBlob(blobKey);
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
-        return { ok: false, reason: 'exists' };
-      throw error;
-    }
+    return { ok: true, doc };
   },
 
   freeName,

@@ -1,6 +1,6 @@
 import { notFound } from '@/lib/api/errors';
+import { currentContent } from '@/lib/documents/content';
 import { isUuid } from '@/lib/documents/queries';
-import { wopiDocumentStore } from '@/lib/documents/wopi-store';
 import { getObjectStream, isNotFound } from '@/lib/storage/objects';
 
 const contentDisposition = (name: string) => {
@@ -11,10 +11,7 @@ const contentDisposition = (name: string) => {
 
 export const downloadDocument = async (id: string) => {
   if (!isUuid(id)) throw notFound('No such document.');
-  // The committed immutable content (never the visible mirror, which another tool may be
-  // rewriting), after adopting any change made in the bucket as a new version.
-  const found = await wopiDocumentStore.find(id);
-  const doc = found && (await wopiDocumentStore.refresh(found));
+  const doc = await currentContent(id);
   if (!doc) throw notFound('No such document.');
   try {
     const object = await getObjectStream(doc.contentKey);

@@ -1,6 +1,6 @@
 import { db, sql } from '@/lib/db';
 import { isUuid } from '@/lib/documents/queries';
-import type { UserPort } from '@/lib/wopi/types';
+import type { UserPort } from '@/lib/wopi/ports';
 
 export const prismaUserPort: UserPort = {
   get: async (id) =>
