@@ -80,6 +80,7 @@ const buildEnv = () =>
         .positive()
         .default(2 * 1024 ** 3),
       RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
+      STORAGE_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
     },
     client: {},
     experimental__runtimeEnv: {},

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { db, type Tx } from '@/lib/db';
+import { env } from '@/lib/env';
 import { ensureFolders } from '@/lib/documents/folders';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
@@ -177,11 +178,31 @@ export const adoptStorageChangeLocked = async (tx: Tx, row: LockedDocument, now:
   };
 };
 
-/** Whether another tool replaced the visible object since the portal last wrote or saw it (one HEAD). */
-export const isChangedInStorage = async ({ key, etag }: { key: string; etag: string | null }) => {
-  const head = await headObject(key);
+/** Documents this process found unchanged in storage: id → when, and the row's ETag then. */
+const recentChecks = new Map<string, { at: number; etag: string | null }>();
+const RECENT_CHECKS_MAX = 10_000;
 
-  return !!head?.etag && head.etag !== etag;
+/**
+ * Whether another tool replaced the visible object since the portal last wrote or saw it (one
+ * HEAD). With `maxAgeMs`, a document found unchanged less than that long ago is not asked about
+ * again while its row's ETag is the same (readers; commits always ask).
+ */
+export const isChangedInStorage = async (
+  doc: { id: string; key: string; etag: string | null },
+  { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
+) => {
+  const now = Date.now();
+  const recent = recentChecks.get(doc.id);
+  if (maxAgeMs > 0 && recent && recent.etag === doc.etag && now - recent.at < maxAgeMs) return false;
+  const head = await headObject(doc.key);
+  const isChanged = !!head?.etag && head.etag !== doc.etag;
+  recentChecks.delete(doc.id);
+  if (!isChanged) {
+    recentChecks.set(doc.id, { at: now, etag: doc.etag });
+    if (recentChecks.size > RECENT_CHECKS_MAX) recentChecks.delete(recentChecks.keys().next().value!);
+  }
+
+  return isChanged;
 };
 
 /**
@@ -190,10 +211,10 @@ export const isChangedInStorage = async ({ key, etag }: { key: string; etag: str
  * adopting a change made in storage as a new version. Null for an unknown or hidden document.
  */
 export const currentContent = async (id: string) => {
-  const select = { name: true, key: true, etag: true, contentKey: true } as const;
+  const select = { id: true, name: true, key: true, etag: true, contentKey: true } as const;
   const where = { id, deletedAt: null, missingSince: null };
   const row = await db.document.findFirst({ where, select });
-  if (!row || !(await isChangedInStorage(row))) return row;
+  if (!row || !(await isChangedInStorage(row, { maxAgeMs: env.STORAGE_CHECK_INTERVAL_MS }))) return row;
   await adoptStorageChange(id);
 
   return db.document.findFirst({ where, select });

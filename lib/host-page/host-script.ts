@@ -89,12 +89,15 @@ export const hostPageScript = (config: HostScriptConfig) => `
     for (const link of document.querySelectorAll('a[data-editor-link]')) link.href = documentPath(id, config.mode, link.dataset.editorLink);
   };
 
-  // Save As finished in the editor: follow it to the copy (same folder, name unique there).
+  // Save As finished in the editor: follow it to the copy (same folder, name unique there). With
+  // no name, the server answers with this user's Save As of this document in the last minutes.
+  let loads = 0;
   const followCopy = async (fileName) => {
     const from = current.id;
-    showName(fileName);
+    if (fileName) showName(fileName);
     try {
-      const response = await fetch('/api/documents/' + encodeURIComponent(from) + '/saved-as?name=' + encodeURIComponent(fileName), {
+      const query = fileName ? '?name=' + encodeURIComponent(fileName) : '';
+      const response = await fetch('/api/documents/' + encodeURIComponent(from) + '/saved-as' + query, {
         headers: { accept: 'application/json' },
         credentials: 'same-origin',
         cache: 'no-store',
@@ -146,6 +149,9 @@ export const hostPageScript = (config: HostScriptConfig) => `
       case 'App_LoadingStatus':
         send('Host_PostmessageReady');
         document.body.dataset.editorStatus = 'loaded';
+        // Loaded again: after a Save As from Collabora's name field the frame now edits the copy
+        // and says nothing else (Control.DocumentNameInput.js → map.saveAs without Notify).
+        if (++loads > 1) void followCopy(null);
         break;
       case 'UI_Close':
         location.href = config.closeUrl;

@@ -15,6 +15,7 @@ import {
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { freeName } from '@/lib/documents/write';
 import { Prisma } from '@/lib/generated/prisma/client';
+import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
 import { copyObject, deleteObject, getObjectStream } from '@/lib/storage/objects';
@@ -60,7 +61,7 @@ export const wopiDocumentStore: DocumentStore = {
   find,
 
   refresh: async (doc) => {
-    if (!(await isChangedInStorage(doc))) return doc;
+    if (!(await isChangedInStorage(doc, { maxAgeMs: env.STORAGE_CHECK_INTERVAL_MS }))) return doc;
     await adoptStorageChange(doc.id);
 
     return find(doc.id);

@@ -200,3 +200,24 @@ test('PostMessage unknown or look-alike messages, and UI_SaveAs from another ori
   await expect(page).toHaveURL(new RegExp(`/documents/${id}/edit$`));
   await expectNoReload(page, navigations);
 });
+
+test("Save As from Collabora's name field (Control.DocumentNameInput.js documentNameConfirm → map.saveAs without Notify): no message but App_LoadingStatus again → URL and title follow the copy, nothing reloads", async ({
+  page,
+}) => {
+  const folder = uniqueName('e2e-namefield');
+  const id = await uploadDocument(page.request, folder, 'Minutes.docx', 'minutes');
+  const { frame, editorFrame, navigations } = await openEditor(page, id, 'Minutes.docx');
+
+  // The editor saves as .odt itself (a real signed PutRelativeFile) and tells the page nothing...
+  await editorFrame.evaluate("saveAs('Minutes.odt', false)");
+  await expect(frame.getByTestId('fake-file-name')).not.toHaveText('Minutes.docx');
+  const copyName = await frame.getByTestId('fake-file-name').textContent();
+  await page.waitForTimeout(300);
+  await expect(page).toHaveURL(new RegExp(`/documents/${id}/edit$`));
+  // ...until it has loaded the copy (Collabora reconnects to the new WOPISrc and reports loading).
+  await postFromEditor(editorFrame, 'App_LoadingStatus', { Status: 'Document_Loaded' });
+  await expect(page).not.toHaveURL(new RegExp(`/documents/${id}/edit$`));
+  await expect(page).toHaveURL(/\/documents\/[0-9a-f-]{36}\/edit$/);
+  await expect(page.getByTestId('document-title')).toHaveText(copyName!);
+  await expectNoReload(page, navigations);
+});

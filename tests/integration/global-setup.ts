@@ -36,6 +36,7 @@ export default async function setup(project: TestProject) {
     AUTH_SECRET: 'integration-test-auth-secret-0123456789abcdef',
     WOPI_TOKEN_SECRET: 'integration-test-wopi-secret-0123456789abcdef',
     RECONCILE_INTERVAL_SECONDS: '0',
+    STORAGE_CHECK_INTERVAL_MS: '0',
     MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
     ...services.overrides,
   };

@@ -9,6 +9,7 @@ import { env, setRuntimeEnv } from '@/lib/env';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { addDocument, uniqueFolder } from '../support/documents';
 import { makeUser, sessionCookie } from '../support/session';
+import { tokenFor, wopi } from '../support/wopi';
 
 let server: Server;
 let discoveryUrl: string;
@@ -156,8 +157,31 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       expect(await found.json()).toEqual({ id: copy.id, name: 'Plan (copy).odt' });
       expect((await lookUp(cookie, '?name=Elsewhere.odt')).status).toBe(404);
       expect((await lookUp(cookie, '?name=plan%20(copy).ODT')).status).toBe(404);
-      expect((await lookUp(cookie)).status).toBe(400);
+      // Without ?name=: no Save As of it by this user lately → 404.
+      expect((await lookUp(cookie)).status).toBe(404);
       expect((await lookUp(undefined, '?name=Plan.docx')).status).toBe(401);
+    });
+
+    it("GET /api/documents/:id/saved-as (no name) after the editor's PUT_RELATIVE → that copy, for its user only (Collabora name-field Save As, Control.DocumentNameInput.js)", async () => {
+      const user = await makeUser('editor');
+      const other = await makeUser('editor');
+      const source = await addDocument(uniqueFolder(), 'Budget.xlsx', 'x', user.id);
+      const saved = await wopi.override(source.id, 'PUT_RELATIVE', {
+        token: await tokenFor(source.id, user.id),
+        headers: { 'X-WOPI-SuggestedTarget': '.ods', 'User-Agent': 'COOLWSD HTTP Agent 24.04' },
+        body: 'ods bytes',
+      });
+      expect(saved.status).toBe(200);
+      const { Name } = (await saved.json()) as { Name: string };
+      const lookUp = async (cookieValue: string) =>
+        savedAs(
+          new Request(`http://127.0.0.1/api/documents/${source.id}/saved-as`, { headers: { cookie: cookieValue } }),
+          { params: Promise.resolve({ id: source.id }) },
+        );
+      const found = await lookUp(await sessionCookie(user));
+      expect(found.status).toBe(200);
+      expect(await found.json()).toMatchObject({ name: Name });
+      expect((await lookUp(await sessionCookie(other))).status).toBe(404);
     });
 
     it('an empty document opens with editnew', async () => {

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import utf7 from 'utf7';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { downloadDocument } from '@/lib/api/documents/download';
@@ -9,9 +11,9 @@ import { env } from '@/lib/env';
 import { documentKey } from '@/lib/storage/keys';
 import { headObject } from '@/lib/storage/objects';
 import { encodeUtf7Name } from '@/lib/wopi/utf7';
-import { Readable } from 'node:stream';
 import { putExternalObject, uniqueFolder } from '../../support/documents';
 import { makeUser } from '../../support/session';
+import { encodeLikeGlibc } from '../../support/utf7-editors';
 import { bytesOf, tokenFor, wopi } from '../../support/wopi';
 
 // Every legal name through every operation, for documents the portal made and for objects
@@ -193,4 +195,55 @@ describe('one name-length rule (UTF-8 bytes per key segment), never a 5xx or a h
     const { checkHealth } = await import('@/lib/health');
     expect(await checkHealth()).toMatchObject({ healthy: true });
   });
+});
+
+describe('the name table round-trips in each editor’s UTF-7 through PUT_RELATIVE (both modes), RENAME_FILE and BaseFileName', () => {
+  const EDITORS = [
+    // Collabora: glibc iconv (CollaboraOnline/online wsd/wopi/WopiStorage.cpp, common/CharacterConverter.hpp).
+    { editor: 'collabora', encode: encodeLikeGlibc, headers: { 'User-Agent': 'COOLWSD HTTP Agent 24.04.9' } },
+    // ONLYOFFICE: npm utf7.encode (ONLYOFFICE/server DocService/sources/wopiClient.js).
+    { editor: 'onlyoffice', encode: (name: string) => utf7.encode(name), headers: { 'User-Agent': 'Node.js/6.13' } },
+  ] as const;
+
+  for (const { editor, encode, headers } of EDITORS) {
+    for (const name of NAMES) {
+      it(`${editor}: "${name}" → PUT_RELATIVE relative and suggested, RENAME_FILE → exact names`, async () => {
+        const user = await makeUser('editor');
+        const folder = uniqueFolder(`utf7-${editor}`);
+        const source = await uploadDocument({
+          folder,
+          name: 'Source.docx',
+          body: Readable.from([Buffer.from('source')]),
+          userId: user.id,
+          onConflict: 'fail',
+          maxBytes: env.MAX_UPLOAD_BYTES,
+        });
+        const token = await tokenFor(source.id, user.id, undefined, editor, editor);
+        const relative = await wopi.override(source.id, 'PUT_RELATIVE', {
+          token,
+          headers: { ...headers, 'X-WOPI-RelativeTarget': encode(name) },
+          body: 'relative',
+        });
+        expect(relative.status).toBe(200);
+        expect(((await relative.json()) as { Name: string }).Name).toBe(name);
+        const suggestedName = `s ${name}`;
+        const suggested = await wopi.override(source.id, 'PUT_RELATIVE', {
+          token,
+          headers: { ...headers, 'X-WOPI-SuggestedTarget': encode(suggestedName) },
+          body: 'suggested',
+        });
+        expect(suggested.status).toBe(200);
+        expect(((await suggested.json()) as { Name: string }).Name).toBe(suggestedName);
+        const base = `r ${name.replace(/\.docx$/, '')}`;
+        const renamed = await wopi.override(source.id, 'RENAME_FILE', {
+          token,
+          headers: { ...headers, 'X-WOPI-RequestedName': encode(base) },
+        });
+        expect(renamed.status).toBe(200);
+        expect(((await renamed.json()) as { Name: string }).Name).toBe(base);
+        const info = (await (await wopi.checkFileInfo(source.id, { token })).json()) as { BaseFileName: string };
+        expect(info.BaseFileName).toBe(`${base}.docx`);
+      });
+    }
+  }
 });

@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { downloadDocument } from '@/lib/api/documents/download';
+import { setRuntimeEnv } from '@/lib/env';
 import { documentKey } from '@/lib/storage/keys';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
@@ -88,6 +89,34 @@ describe('changes made in storage', () => {
     const first = await info();
     expect(await info()).toEqual(first);
     expect(await versions()).toHaveLength(1);
+  });
+});
+
+describe('STORAGE_CHECK_INTERVAL_MS: reads trust a recent HEAD, saves never do', () => {
+  afterEach(() => setRuntimeEnv({ STORAGE_CHECK_INTERVAL_MS: '0' }));
+
+  it('within the interval CheckFileInfo serves its last look; PutFile under the lock still keeps the other tool’s bytes as a version; after it, CheckFileInfo sees the change', async () => {
+    setRuntimeEnv({ STORAGE_CHECK_INTERVAL_MS: '60000' });
+    const before = await info();
+    await putExternalObject(documentKey({ folder, name: 'Budget.xlsx' }), 'changed in the bucket');
+    expect(await info()).toEqual(before);
+
+    await wopi.override(docId, 'LOCK', { token, headers: lock });
+    const stale = await wopi.putFile(docId, {
+      token,
+      headers: { ...lock, 'X-COOL-WOPI-Timestamp': before.LastModifiedTime as string },
+      body: 'editor bytes',
+    });
+    expect(stale.status).toBe(409);
+    expect((await versions()).map((v) => v.details)).toEqual([null, { via: 'storage' }]);
+
+    const other = await addDocument(folder, 'Other.xlsx', 'other', userId);
+    const otherToken = await tokenFor(other.id, userId);
+    const otherBefore = await (await wopi.checkFileInfo(other.id, { token: otherToken })).json();
+    await putExternalObject(documentKey({ folder, name: 'Other.xlsx' }), 'other changed');
+    setRuntimeEnv({ STORAGE_CHECK_INTERVAL_MS: '0' });
+    const otherAfter = await (await wopi.checkFileInfo(other.id, { token: otherToken })).json();
+    expect(otherAfter.Version).not.toBe(otherBefore.Version);
   });
 });
 
