@@ -1,19 +1,23 @@
 /**
  * `npm run test:validator`: Microsoft's WOPI validator test cases (WopiCore) against a fresh
- * portal, through the runner in ../shared/wopi-validator (or WOPI_VALIDATOR_DIR). Pass 1 uses a
+ * portal, through the runner in WOPI_VALIDATOR_DIR (default ../shared/wopi-validator). Pass 1 uses a
  * full editor token; pass 2 a token without "create" (UserCanNotWriteRelative), which is the
  * only way to run the PutRelativeFileUnsupported group. A skip counts as a failure unless its
- * prerequisite is a feature the README lists as not supported. Writes the summed counts to
- * .data/test-results/validator.json for `npm test`.
+ * prerequisite is a feature the README lists as not supported. Without a validator the tier is
+ * skipped with one line, or fails when WOPI_VALIDATOR_REQUIRED=1 (CI). Writes the summed counts
+ * to .data/test-results/validator.json for `npm test`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { refuseRemoteServices, ROOT, runNode, startPortal, type Portal } from './lib/portal';
 
 const say = (line: string) => process.stdout.write(`[validator] ${line}\n`);
-const VALIDATOR_DIR = path.resolve(process.env.WOPI_VALIDATOR_DIR ?? path.join(ROOT, '..', 'shared', 'wopi-validator'));
+const VALIDATOR_DIR = path.resolve(process.env.WOPI_VALIDATOR_DIR || path.join(ROOT, '..', 'shared', 'wopi-validator'));
+const IS_REQUIRED = ['1', 'true'].includes((process.env.WOPI_VALIDATOR_REQUIRED ?? '').trim().toLowerCase());
+/** What the validator folder must hold: the runner and Microsoft's test cases it reads beside itself. */
+const VALIDATOR_FILES = ['run.mjs', 'TestCases.xml'];
 const RESULTS = path.join(ROOT, '.data', 'test-results');
 
 /** Prerequisites of features this host does not offer (README, "Supported WOPI operations"). */
@@ -28,9 +32,11 @@ const UNSUPPORTED_FEATURES: Record<string, string> = {
 
 type Result = { group: string; name: string; status: 'pass' | 'fail' | 'skip'; reason?: string; failedPrereq?: string };
 type Report = { summary: { passed: number; failed: number; skipped: number }; gateFailed: boolean; results: Result[] };
-type Counts = { passed: number; failed: number; skipped: number };
+/** `skipReason`: the whole tier was skipped on purpose (`npm test` shows it instead of failing the tier). */
+type Counts = { passed: number; failed: number; skipped: number; skipReason?: string };
 
 const runPass = async (
+  validatorDir: string,
   portal: Portal,
   pass: { label: string; permissions?: string; groups?: string[]; allowedPrereqs: Set<string> },
 ) => {
@@ -51,8 +57,10 @@ const runPass = async (
     ),
   ) as { wopiSrc: string; accessToken: string };
   const reportFile = path.join(RESULTS, `validator-${pass.label}.json`);
+  // A report left by an earlier run must never stand in for this one.
+  await rm(reportFile, { force: true });
   const args = [
-    path.join(VALIDATOR_DIR, 'run.mjs'),
+    path.join(validatorDir, 'run.mjs'),
     '--wopisrc',
     token.wopiSrc,
     '--token',
@@ -73,9 +81,21 @@ const runPass = async (
       .map((line) => `  ${line}`)
       .join('\n'),
   );
-  const report = JSON.parse(await readFile(reportFile, 'utf8')) as Report;
+  const report = await readFile(reportFile, 'utf8').then(
+    (text) => JSON.parse(text) as Report,
+    () => null,
+  );
+  if (!report) {
+    say(`  Pass "${pass.label}" failed: the runner wrote no report to ${reportFile}.`);
+
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
 
   const counts: Counts = { passed: report.summary.passed, failed: report.summary.failed, skipped: 0 };
+  if (report.summary.passed + report.summary.failed === 0) {
+    say(`  Pass "${pass.label}" failed: the runner ran no test case.`);
+    counts.failed++;
+  }
   if (report.gateFailed) counts.failed++;
   for (const result of report.results.filter((r) => r.status === 'skip')) {
     if (result.failedPrereq && pass.allowedPrereqs.has(result.failedPrereq)) counts.skipped++;
@@ -88,12 +108,31 @@ const runPass = async (
   return counts;
 };
 
+/**
+ * The validator folder with symlinks resolved: the runner starts only when the path it is given
+ * equals its own real path (its main-module check), so a symlinked ../shared would run nothing.
+ */
+const findValidator = async (): Promise<string | null> => {
+  const dir = await realpath(VALIDATOR_DIR).catch(() => null);
+
+  return dir && VALIDATOR_FILES.every((file) => existsSync(path.join(dir, file))) ? dir : null;
+};
+
 const main = async () => {
   await mkdir(RESULTS, { recursive: true });
   const summaryFile = path.join(RESULTS, 'validator.json');
-  if (!existsSync(path.join(VALIDATOR_DIR, 'run.mjs'))) {
-    say(`No validator at ${VALIDATOR_DIR} (set WOPI_VALIDATOR_DIR); skipping this tier.`);
-    await writeFile(summaryFile, JSON.stringify({ passed: 0, failed: 0, skipped: 1 }));
+  const validatorDir = await findValidator();
+  if (!validatorDir) {
+    const missing = `no Microsoft WOPI validator at ${VALIDATOR_DIR}; set WOPI_VALIDATOR_DIR to a folder with ${VALIDATOR_FILES.join(' and ')}`;
+    if (IS_REQUIRED) {
+      say(`validator tier failed: WOPI_VALIDATOR_REQUIRED=1 but ${missing}`);
+      await writeFile(summaryFile, JSON.stringify({ passed: 0, failed: 1, skipped: 0 } satisfies Counts));
+
+      return 1;
+    }
+    say(`validator tier skipped: ${missing}`);
+    const skipped: Counts = { passed: 0, failed: 0, skipped: 1, skipReason: missing };
+    await writeFile(summaryFile, JSON.stringify(skipped));
 
     return 0;
   }
@@ -102,11 +141,11 @@ const main = async () => {
   const portal = await startPortal({ label: 'validator', log: say, env: { LOG_LEVEL: 'error' } });
   try {
     const allowed = new Set(Object.keys(UNSUPPORTED_FEATURES));
-    const full = await runPass(portal, {
+    const full = await runPass(validatorDir, portal, {
       label: 'editor',
       allowedPrereqs: new Set([...allowed, 'UserCanNotWriteRelativePrereq']),
     });
-    const noCreate = await runPass(portal, {
+    const noCreate = await runPass(validatorDir, portal, {
       label: 'no-create',
       permissions: 'read,write,rename,delete',
       groups: ['PutRelativeFileUnsupported'],

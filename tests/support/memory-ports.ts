@@ -287,7 +287,7 @@ export const createMemoryDocumentStore = (
       return Promise.resolve(sha256);
     },
 
-    write: async ({ doc, body, maxBytes, lockId, now, ifLastModified }) => {
+    write: async ({ doc, body, maxBytes, lockId, now, ifLastModified, isIdenticalSkipped }) => {
       const bytes = await readBody(body, maxBytes);
       const row = visibleRow(doc.id);
       if (!row) throw new DocumentGoneError();
@@ -299,7 +299,7 @@ export const createMemoryDocumentStore = (
         return { ok: false, reason: 'stale', lastModifiedAt: row.lastModifiedAt };
       }
       const sha256 = sha256Hex(bytes);
-      if (row.sha256 === sha256 && row.size === bytes.byteLength)
+      if (isIdenticalSkipped && row.sha256 === sha256 && row.size === bytes.byteLength)
         return {
           ok: true,
           version: row.version,

@@ -3,6 +3,7 @@ import { DocumentGoneError } from '@/lib/wopi/ports';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { conflict, lockMismatch, notFound, tooLarge } from '@/lib/wopi/errors';
 import { editorHeader, WOPI_HEADERS } from '@/lib/wopi/headers';
+import { wopiSenderOf } from '@/lib/wopi/sender';
 import { bodyOf, declaredSizeExceeds, itemVersionHeader, requirePermission } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
@@ -56,6 +57,11 @@ export const putFile: WopiOperation = async (ctx) => {
       userId: user.id,
       now,
       ifLastModified: timestamp ?? undefined,
+      // Collabora saves on close even when nothing changed (every open added a version with the
+      // same bytes); its saves and ONLYOFFICE's then change nothing. Microsoft's validator
+      // requires a new X-WOPI-ItemVersion after every PutFile (files.PutFileReturnsDifferentVersion),
+      // so its saves always make one.
+      isIdenticalSkipped: ['collabora', 'onlyoffice'].includes(wopiSenderOf(request.headers, ctx.claims.editor)),
       details: saveDetails(ctx),
     });
   } catch (error) {

@@ -72,15 +72,25 @@ describe('POST /wopi/files/:id/contents PutFile', () => {
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1]!);
   });
 
-  it('POST PutFile with the current bytes (Collabora saves on close unchanged) → 200 + current LastModifiedTime and X-WOPI-ItemVersion, no new version', async () => {
+  it('POST PutFile with the current bytes from Collabora (User-Agent COOLWSD HTTP Agent; saves on close unchanged) → 200 + current LastModifiedTime and X-WOPI-ItemVersion, no new version', async () => {
     const { putFile, checkFileInfo } = await arrange();
-    await putFile('same');
+    const collabora = { 'User-Agent': 'COOLWSD HTTP Agent 24.04.9', 'X-COOL-WOPI-IsExitSave': 'true' };
+    await putFile('same', collabora);
     const before = await checkFileInfo();
-    const again = await putFile('same');
+    const again = await putFile('same', collabora);
     expect(again.status).toBe(200);
     expect(again.headers.get('X-WOPI-ItemVersion')).toBe(before.Version);
     expect((await again.json()).LastModifiedTime).toBe(before.LastModifiedTime);
     expect(await checkFileInfo()).toEqual(before);
+  });
+
+  it('POST PutFile with the current bytes from Microsoft (no editor headers) → a new X-WOPI-ItemVersion (validator files.PutFileReturnsDifferentVersion)', async () => {
+    const { putFile, checkFileInfo } = await arrange();
+    await putFile('same');
+    const before = await checkFileInfo();
+    const again = await putFile('same', { 'X-WOPI-CorrelationId': 'c1' });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('X-WOPI-ItemVersion')).not.toBe(before.Version);
   });
 
   it('an empty body with the lock → 200 and a 0-byte file', async () => {
