@@ -129,7 +129,12 @@ export const STORAGE_CHANGE_DETAILS = { via: 'storage' } as const;
  * `details.via = "storage"`, with a new Version and LastModifiedTime — so nothing the portal
  * writes next can overwrite them unseen. Returns the row as it now is. One HEAD when unchanged.
  */
-export const adoptStorageChangeLocked = async (tx: Tx, row: LockedDocument, now: Date): Promise<LockedDocument> => {
+export const adoptStorageChangeLocked = async (
+  tx: Tx,
+  row: LockedDocument,
+  now: Date,
+  attempt = 1,
+): Promise<LockedDocument> => {
   const head = await headObject(row.key);
   // Gone from the bucket: reconciliation marks it missing; reads keep serving the committed blob.
   if (!head?.etag || head.etag === row.etag) return row;
@@ -137,8 +142,10 @@ export const adoptStorageChangeLocked = async (tx: Tx, row: LockedDocument, now:
   try {
     await copyObject(row.key, blobKey, { ifMatch: head.etag });
   } catch (error) {
-    // Replaced again (or removed) while we looked: the next read or commit adopts the newer one.
-    if (isNotFound(error) || isPreconditionFailed(error)) return row;
+    // Replaced again (or removed) while we looked: look again, so a commit never overwrites
+    // bytes it has not kept; a key rewritten without pause fails the commit (retried by the caller).
+    if ((isNotFound(error) || isPreconditionFailed(error)) && attempt < 3)
+      return adoptStorageChangeLocked(tx, row, now, attempt + 1);
     throw error;
   }
   const copied = await headObject(blobKey);
@@ -147,26 +154,7 @@ export const adoptStorageChangeLocked = async (tx: Tx, row: LockedDocument, now:
   const version = row.version + 1;
   const lastModifiedAt = nextModifiedAt(row.lastModifiedAt, now);
   const size = BigInt(copied?.size ?? head.size);
-  await tx.document.update({
-    where: { id: row.id },
-    data: {
-      contentKey: blobKey,
-      size,
-      sha256: null,
-      etag: head.etag,
-      version,
-      lastModifiedAt,
-      lastSeenAt: now,
-      lastModifiedById: null,
-      missingSince: null,
-    },
-  });
-  await tx.documentVersion.create({
-    data: { documentId: row.id, version, key: blobKey, size, sha256: null, details: STORAGE_CHANGE_DETAILS },
-  });
-
-  return {
-    ...row,
+  const changed = {
     contentKey: blobKey,
     size,
     sha256: null,
@@ -176,6 +164,12 @@ export const adoptStorageChangeLocked = async (tx: Tx, row: LockedDocument, now:
     lastModifiedById: null,
     missingSince: null,
   };
+  await tx.document.update({ where: { id: row.id }, data: { ...changed, lastSeenAt: now } });
+  await tx.documentVersion.create({
+    data: { documentId: row.id, version, key: blobKey, size, sha256: null, details: STORAGE_CHANGE_DETAILS },
+  });
+
+  return { ...row, ...changed };
 };
 
 /** Documents this process found unchanged in storage: id → when, and the row's ETag then. */

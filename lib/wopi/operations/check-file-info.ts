@@ -36,8 +36,12 @@ export const checkFileInfo: WopiOperation = async (ctx) => {
     SHA256: Buffer.from(sha256, 'hex').toString('base64'),
     LastModifiedTime: doc.lastModifiedAt.toISOString(),
     FileExtension: doc.extension ? `.${doc.extension}` : '',
-    // Without the extension, as the spec counts it; exact for ASCII names (the rule counts UTF-8 bytes).
-    FileNameMaxLength: nameBudget(doc.folder) - utf8Length(doc.extension ? `.${doc.extension}` : ''),
+    // Without the extension, as the spec counts it, and in characters (UTF-16 units), as editors
+    // count it: ONLYOFFICE cuts a rename to name.substring(0, FileNameMaxLength) (ONLYOFFICE/server
+    // DocService/sources/wopiClient.js renameFile). The rule counts UTF-8 bytes, and a UTF-16 unit
+    // takes at most 3, so any name this long fits (76 for ".docx" at the root; ASCII names may
+    // be up to 228).
+    FileNameMaxLength: Math.floor((nameBudget(doc.folder) - utf8Length(doc.extension ? `.${doc.extension}` : '')) / 3),
 
     UserFriendlyName: user.name,
     UserPrincipalName: user.email,

@@ -132,18 +132,23 @@ describe('one name-length rule (UTF-8 bytes per key segment), never a 5xx or a h
     return { folder, id: doc.id, token };
   };
 
-  it('GET CheckFileInfo → FileNameMaxLength is what RENAME_FILE accepts (228 for ".docx": 233 bytes − 5)', async () => {
+  it('GET CheckFileInfo → FileNameMaxLength (76 for ".docx": (233 bytes − 5) / 3) characters of any script fit in RENAME_FILE; more than 228 bytes → 400 + X-WOPI-InvalidFileNameError', async () => {
     const { id, token } = await setup();
     const { FileNameMaxLength } = (await (await wopi.checkFileInfo(id, { token })).json()) as {
       FileNameMaxLength: number;
     };
-    expect(FileNameMaxLength).toBe(233 - '.docx'.length);
-    const fits = await wopi.override(id, 'RENAME_FILE', {
-      token,
-      headers: { 'X-WOPI-RequestedName': 'a'.repeat(FileNameMaxLength) },
-    });
-    expect(fits.status).toBe(200);
-    for (const length of [FileNameMaxLength + 1, 240, 255]) {
+    expect(FileNameMaxLength).toBe(Math.floor((233 - '.docx'.length) / 3));
+    for (const char of ['a', 'é', '文', '€']) {
+      const fits = await wopi.override(id, 'RENAME_FILE', {
+        token,
+        headers: { 'X-WOPI-RequestedName': encodeUtf7Name(char.repeat(FileNameMaxLength)) },
+      });
+      expect(fits.status).toBe(200);
+    }
+    expect(
+      (await wopi.override(id, 'RENAME_FILE', { token, headers: { 'X-WOPI-RequestedName': 'a'.repeat(228) } })).status,
+    ).toBe(200);
+    for (const length of [229, 240, 255]) {
       const tooLong = await wopi.override(id, 'RENAME_FILE', {
         token,
         headers: { 'X-WOPI-RequestedName': 'b'.repeat(length) },

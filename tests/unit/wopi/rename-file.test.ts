@@ -76,14 +76,14 @@ describe('POST /wopi/files/:id RENAME_FILE (RenameFile)', () => {
     },
   );
 
-  it('POST RENAME_FILE with 229 × "a" (+ ".docx" = 234 bytes, FileNameMaxLength is 228) → 400 + X-WOPI-InvalidFileNameError', async () => {
+  it('POST RENAME_FILE with 229 × "a" (+ ".docx" = 234 bytes) → 400 + X-WOPI-InvalidFileNameError', async () => {
     const { rename } = await arrange();
     const response = await rename('x'.repeat(229));
     expect(response.status).toBe(400);
     expect(response.headers.get('X-WOPI-InvalidFileNameError')).toMatch(/too long: 234 bytes/);
   });
 
-  it('POST RENAME_FILE with 228 × "a" (exactly FileNameMaxLength) → 200', async () => {
+  it('POST RENAME_FILE with 228 × "a" (+ ".docx" = 233 bytes, the most there is) → 200', async () => {
     const { rename } = await arrange();
     const response = await rename('x'.repeat(228));
     expect(response.status).toBe(200);
