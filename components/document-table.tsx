@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { FileIcon, FolderIcon } from '@/components/file-icon';
+import { visibleName } from '@/lib/names';
 import { browseHref, type BrowseParams } from '@/lib/documents/browse-params';
 import type { DocumentSummary, SortField } from '@/lib/documents/types';
 import { formatBytes } from '@/lib/format';
@@ -58,7 +59,7 @@ export const DocumentTable = ({ listing, params, canEdit }: Props) => {
                 <td>
                   <Link href={browseHref({ folder: folder.path })} className="name-cell">
                     <FolderIcon />
-                    {folder.name}
+                    {visibleName(folder.name)}
                   </Link>
                 </td>
                 <td colSpan={5} className="muted">
@@ -73,10 +74,10 @@ export const DocumentTable = ({ listing, params, canEdit }: Props) => {
               <a
                 href={`/documents/${doc.id}/${canEdit ? 'edit' : 'view'}`}
                 className="name-cell"
-                title={`${canEdit ? 'Edit' : 'View'} ${doc.name}`}
+                title={`${canEdit ? 'Edit' : 'View'} ${visibleName(doc.name)}`}
               >
                 <FileIcon extension={doc.extension} />
-                {doc.name}
+                {visibleName(doc.name)}
               </a>
             </td>
             <td>{formatBytes(doc.size)}</td>
@@ -86,7 +87,11 @@ export const DocumentTable = ({ listing, params, canEdit }: Props) => {
             <td>{doc.lastModifiedBy ?? <span className="muted">outside the portal</span>}</td>
             <td data-testid="document-version">v{doc.version}</td>
             <td>
-              <a href={`/api/documents/${doc.id}/content`} title={`Download ${doc.name}`} data-testid="download-link">
+              <a
+                href={`/api/documents/${doc.id}/content`}
+                title={`Download ${visibleName(doc.name)}`}
+                data-testid="download-link"
+              >
                 Download
               </a>
             </td>

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { browseHref } from '@/lib/documents/browse-params';
+import { visibleName } from '@/lib/names';
 
 type Props = { crumbs: { name: string; path: string }[] };
 
@@ -9,9 +10,9 @@ export const FolderBreadcrumbs = ({ crumbs }: Props) => (
       {crumbs.map((crumb, index) => (
         <li key={crumb.path}>
           {index === crumbs.length - 1 ? (
-            <span aria-current="page">{crumb.name}</span>
+            <span aria-current="page">{visibleName(crumb.name)}</span>
           ) : (
-            <Link href={browseHref({ folder: crumb.path })}>{crumb.name}</Link>
+            <Link href={browseHref({ folder: crumb.path })}>{visibleName(crumb.name)}</Link>
           )}
         </li>
       ))}

@@ -13,6 +13,46 @@ export const NAME_MAX_BYTES = 233;
 // Characters Office, SharePoint and Windows refuse in file names, plus control characters.
 export const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f"*:<>?/\\|]/;
 
+/**
+ * Characters that make a name look like another (Trojan Source, CVE-2021-42574): C1 controls,
+ * text-direction embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069,
+ * U+200E/U+200F, U+061C), and invisible format characters (zero-width space, word joiner, BOM,
+ * soft hyphen, tag characters…: Unicode category Cf). Zero-width (non-)joiners U+200C/U+200D are
+ * allowed between two visible characters, where Persian, Indic scripts and emoji sequences need
+ * them; U+FFFD means the name was not valid text where it came from (a lone surrogate, bad UTF-8).
+ */
+const DECEPTIVE = /[\p{Cc}\p{Cf}\p{Cs}\uFFFD]/gu;
+const isJoinerAllowed = (name: string, index: number, char: string) =>
+  (char === '\u200c' || char === '\u200d') &&
+  index > 0 &&
+  index < name.length - 1 &&
+  !/\s/u.test(name[index - 1]!) &&
+  !/\s/u.test(name[index + 1]!);
+
+/** The first deceptive character of `name` (see DECEPTIVE) with its index, or null. */
+const findDeceptive = (name: string) => {
+  for (const match of name.matchAll(DECEPTIVE)) {
+    if (!isJoinerAllowed(name, match.index, match[0])) return match[0];
+  }
+
+  return null;
+};
+
+/** "U+202E" for a character (lone surrogates included). */
+export const codePointLabel = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * `name` with every deceptive character shown as "⟨U+202E⟩", for listing names other tools put in
+ * the bucket: a reader sees what the name really is, never the trick it would play.
+ */
+export const visibleName = (name: string) =>
+  name.replace(DECEPTIVE, (char, index: number) =>
+    isJoinerAllowed(name, index, char) ? char : `⟨${codePointLabel(char)}⟩`,
+  );
+
+/** Names are stored in Unicode NFC, so "é" typed or pasted either way is one name. */
+export const normalizeName = (name: string) => (name.isWellFormed() ? name.normalize('NFC') : name);
+
 const encoder = new TextEncoder();
 
 /** Bytes `text` takes in UTF-8 (what storage counts). */
@@ -21,14 +61,22 @@ export const utf8Length = (text: string) => encoder.encode(text).length;
 /**
  * Why `name` cannot be a file or folder name, or null when it can. `maxBytes` (UTF-8) defaults
  * to NAME_MAX_BYTES; callers pass less where the folder path leaves less of S3's 1024-byte key.
+ * `isForeign`: a name another tool put in the bucket, checked for what the portal cannot
+ * represent only (deceptive characters are shown, not refused).
  */
-export const nameProblem = (name: string, { maxBytes = NAME_MAX_BYTES } = {}): string | null => {
+export const nameProblem = (name: string, { maxBytes = NAME_MAX_BYTES, isForeign = false } = {}): string | null => {
   if (name.length === 0) return 'The name is empty.';
   if (name.trim() !== name) return 'The name must not start or end with a space.';
   if (name === '.' || name === '..') return 'The name cannot be "." or "..".';
   if (name.endsWith('.')) return 'The name must not end with a dot.';
   const bad = FORBIDDEN_NAME_CHARS.exec(name);
   if (bad) return `The name must not contain ${JSON.stringify(bad[0])}.`;
+  // Names other tools already wrote are listed (with such characters made visible: visibleName).
+  const deceptive = isForeign ? null : findDeceptive(name);
+  if (deceptive === '\uFFFD' || (deceptive && /\p{Cs}/u.test(deceptive)))
+    return `The name is not valid text (${codePointLabel(deceptive)}: a broken character where it came from).`;
+  if (deceptive)
+    return `The name must not contain the invisible or text-direction character ${codePointLabel(deceptive)}: it can make a name look like another.`;
   const bytes = utf8Length(name);
   if (bytes > maxBytes)
     return `The name is too long: ${bytes} bytes in UTF-8, at most ${maxBytes} here (a Latin letter takes 1 byte, an accented one 2, most other scripts 3).`;
@@ -67,7 +115,11 @@ export const fitName = (name: string, maxBytes: number) => {
 
 /** Turns a requested name into a legal one: forbidden characters → "_", trimmed, shortened (keeping the extension). */
 export const legalizeName = (requested: string, maxBytes = NAME_MAX_BYTES) => {
-  let name = stripEnds(requested.replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '_'));
+  const replaced = normalizeName(requested).replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '_');
+  const visible = replaced.replace(DECEPTIVE, (char, index: number) =>
+    isJoinerAllowed(replaced, index, char) ? char : '',
+  );
+  let name = stripEnds(visible);
   if (name === '') name = 'Document';
   name = stripEnds(fitName(name, maxBytes));
 

@@ -72,7 +72,7 @@ const syncSubfolders = async (folder: string, prefixes: string[]) => {
   const paths: string[] = [];
   for (const prefix of prefixes) {
     const relative = prefix.slice(env.S3_PREFIX.length).replace(/\/$/, '');
-    const parsed = parseFolder(relative);
+    const parsed = parseFolder(relative, { isForeign: true });
     if ('folder' in parsed && parsed.folder === relative && prefix.startsWith(base)) paths.push(relative);
   }
   if (paths.length > 0) {

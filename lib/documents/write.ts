@@ -3,7 +3,7 @@ import { conflictError, invalidInput, tooLargeError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import type { ConflictMode } from '@/lib/documents/types';
 import { commitBlobAt, stageContent } from '@/lib/documents/content';
-import { fitName } from '@/lib/names';
+import { fitName, normalizeName } from '@/lib/names';
 import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameBudget, nameProblem, parseFolder } from '@/lib/storage/keys';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
 
@@ -30,8 +30,9 @@ export type UploadResult = {
 };
 
 /** Validates and normalises a folder + name pair, throwing a 400 that says what is wrong. */
-export const validateTarget = ({ folder, name }: { folder: string; name: string }) => {
-  const parsed = parseFolder(folder);
+export const validateTarget = (target: { folder: string; name: string }) => {
+  const name = normalizeName(target.name);
+  const parsed = parseFolder(normalizeName(target.folder));
   if ('problem' in parsed) throw invalidInput('invalid_folder', parsed.problem);
   const problem = nameProblem(name, { maxBytes: nameBudget(parsed.folder) });
   if (problem) throw invalidInput('invalid_name', problem);

@@ -1,4 +1,5 @@
 /** HTML of the editor host page and its error pages: plain strings, every value escaped. */
+import { visibleName } from '@/lib/names';
 import { hostPageScript } from '@/lib/host-page/host-script';
 import { saveAsFormats } from '@/lib/host-page/save-as-formats';
 import { FORBIDDEN_NAME_CHARS } from '@/lib/names';
@@ -95,7 +96,7 @@ export const renderHostPage = (input: HostPageInput) => {
     .join(' ');
   const body = `<header>
   <a href="${escapeHtml(input.closeUrl)}" data-testid="back-to-folder">← Documents</a>
-  <span class="title" id="doc-title" data-testid="document-title">${escapeHtml(input.documentName)}</span>
+  <span class="title" id="doc-title" data-testid="document-title">${escapeHtml(visibleName(input.documentName))}</span>
   <span data-testid="editor-name">${escapeHtml(input.editor)} · ${input.mode === 'edit' ? 'editing' : 'viewing'}</span>
   ${switcher}
 </header>
@@ -114,7 +115,7 @@ ${input.mode === 'edit' ? saveAsDialog(input.documentExtension) : ''}`;
     forbiddenNameChars: FORBIDDEN_NAME_CHARS.source,
   });
 
-  return shell({ title: input.documentName, nonce: input.nonce, body, script });
+  return shell({ title: visibleName(input.documentName), nonce: input.nonce, body, script });
 };
 
 /** A plain explanation page (no editor, no document, discovery failing, …). */

@@ -13,13 +13,13 @@ const FOLDER_MAX_DEPTH = 32;
  */
 export const parseFolder = (
   input: string,
-  { maxBytes = NAME_MAX_BYTES } = {},
+  { maxBytes = NAME_MAX_BYTES, isForeign = false } = {},
 ): { folder: string } | { problem: string } => {
   const segments = input.split('/').filter((segment) => segment.length > 0);
   if (segments.length > FOLDER_MAX_DEPTH) return { problem: `Folders can be at most ${FOLDER_MAX_DEPTH} deep.` };
   if (segments[0] === INTERNAL_FOLDER) return { problem: `"${INTERNAL_FOLDER}" is reserved.` };
   for (const segment of segments) {
-    const problem = nameProblem(segment, { maxBytes });
+    const problem = nameProblem(segment, { maxBytes, isForeign });
     if (problem) return { problem: `Folder "${segment}": ${problem}` };
   }
 
@@ -57,9 +57,14 @@ export const parseKey = (key: string): { folder: string; name: string } | null =
   const name = slash >= 0 ? relative.slice(slash + 1) : relative;
   // Objects other tools wrote may have longer segments than the portal makes (MinIO and S3 allow
   // them): they are shown, and keep their name until renamed.
-  const parsed = parseFolder(folder, { maxBytes: KEY_MAX_BYTES });
+  const parsed = parseFolder(folder, { maxBytes: KEY_MAX_BYTES, isForeign: true });
   // Only canonical keys: "/a.docx" or "a//b.docx" would map to another object's key.
-  if ('problem' in parsed || parsed.folder !== folder || nameProblem(name, { maxBytes: KEY_MAX_BYTES })) return null;
+  if (
+    'problem' in parsed ||
+    parsed.folder !== folder ||
+    nameProblem(name, { maxBytes: KEY_MAX_BYTES, isForeign: true })
+  )
+    return null;
   if (documentKey({ folder, name }) !== key) return null;
 
   return { folder, name };

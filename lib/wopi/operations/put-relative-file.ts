@@ -1,6 +1,6 @@
 // PutRelativeFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putrelativefile
 import { DocumentGoneError } from '@/lib/wopi/ports';
-import { legalizeName, nameProblem } from '@/lib/names';
+import { legalizeName, nameProblem, normalizeName } from '@/lib/names';
 import { extensionOf, nameBudget } from '@/lib/storage/keys';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { mintAccessToken } from '@/lib/tokens/tokens';
@@ -54,7 +54,7 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
 
   let name: string;
   if (relative !== null) {
-    name = baseName(decodeUtf7Name(relative, wopiSenderOf(request.headers, ctx.claims.editor)));
+    name = normalizeName(baseName(decodeUtf7Name(relative, wopiSenderOf(request.headers, ctx.claims.editor))));
     const budget = nameBudget(source.folder);
     const problem = nameProblem(name, { maxBytes: budget });
     if (problem)

@@ -2,7 +2,7 @@
 import { DocumentGoneError } from '@/lib/wopi/ports';
 import { badRequest, lockMismatch, notFound } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
-import { nameProblem } from '@/lib/names';
+import { nameProblem, normalizeName } from '@/lib/names';
 import { nameBudget } from '@/lib/storage/keys';
 import { requirePermission } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
@@ -22,7 +22,7 @@ export const renameFile: WopiOperation = async (ctx) => {
   const { request, document: doc, ports, user, config } = ctx;
   const requested = request.headers.get(WOPI_HEADERS.requestedName);
   if (requested === null) throw badRequest('X-WOPI-RequestedName missing');
-  const name = decodeUtf7Name(requested, wopiSenderOf(request.headers, ctx.claims.editor));
+  const name = normalizeName(decodeUtf7Name(requested, wopiSenderOf(request.headers, ctx.claims.editor)));
   const fullName = doc.extension ? `${name}.${doc.extension}` : name;
   const problem = nameProblem(name) ?? nameProblem(fullName, { maxBytes: nameBudget(doc.folder) });
   if (problem) throw badRequest(`illegal name: ${problem}`, { [WOPI_HEADERS.invalidFileNameError]: problem });
