@@ -1,5 +1,5 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { env } from '@/lib/env';
 import { PERMISSIONS, type Permission } from '@/lib/tokens/permissions';
@@ -91,37 +91,53 @@ export const mintAccessToken = async ({
   return { token, expiresAt: expiresAtSeconds * 1000 };
 };
 
+/** The JOSE header jose writes for our tokens ({"alg":"HS256"}), base64url: the only one we accept. */
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+
+const parseJson = (segment: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+};
+
+const claimsSchema = payloadSchema.extend({
+  aud: z.union([z.literal(AUDIENCE), z.array(z.string()).refine((list) => list.includes(AUDIENCE))]),
+  iss: z.literal(ISSUER),
+  nbf: z.number().optional(),
+});
+
 /**
- * The claims of a valid token, or null for a missing, malformed, tampered (jose compares the
- * signature in constant time) or expired one.
+ * The claims of a valid token, or null for a missing, malformed, tampered or expired one (RFC
+ * 7519 / RFC 7515 HS256, as `mintAccessToken` writes them with jose). Verified on every WOPI
+ * request, so it is synchronous work: one HMAC-SHA256 with the cached key (node:crypto), the
+ * signature compared in constant time (`timingSafeEqual`) against its canonical base64url form
+ * (non-canonical encodings are refused), then exp/nbf (no clock tolerance), aud, iss and our
+ * claims. Only the header `{"alg":"HS256"}` is accepted (no "none", no other algorithm).
  */
 export const verifyAccessToken = async (
   token: string | null | undefined,
   now = Date.now(),
 ): Promise<AccessTokenClaims | null> => {
   if (!token || token.length > 4096) return null;
-  try {
-    const { payload } = await jwtVerify(token, key(), {
-      algorithms: ['HS256'],
-      audience: AUDIENCE,
-      issuer: ISSUER,
-      currentDate: new Date(now),
-      clockTolerance: 0,
-    });
-    const parsed = payloadSchema.safeParse(payload);
-    if (!parsed.success) return null;
+  const [header, payload, signature, extra] = token.split('.');
+  if (header !== HEADER || !payload || !signature || extra !== undefined) return null;
+  const expected = Buffer.from(createHmac('sha256', key()).update(`${header}.${payload}`).digest('base64url'));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const parsed = claimsSchema.safeParse(parseJson(payload));
+  if (!parsed.success) return null;
+  const seconds = now / 1000;
+  if (parsed.data.exp <= seconds || (parsed.data.nbf !== undefined && parsed.data.nbf > seconds)) return null;
 
-    return {
-      documentId: parsed.data.doc,
-      userId: parsed.data.sub,
-      permissions: parsed.data.perm,
-      expiresAt: parsed.data.exp * 1000,
-      tokenId: parsed.data.jti,
-      client: parsed.data.cli,
-      editor: parsed.data.edt,
-    };
-  } catch (error) {
-    if (error instanceof errors.JOSEError) return null;
-    throw error;
-  }
+  return {
+    documentId: parsed.data.doc,
+    userId: parsed.data.sub,
+    permissions: parsed.data.perm,
+    expiresAt: parsed.data.exp * 1000,
+    tokenId: parsed.data.jti,
+    client: parsed.data.cli,
+    editor: parsed.data.edt,
+  };
 };

@@ -248,3 +248,33 @@ describe('editor product claim', () => {
     expect(await verifyAccessToken(token, NOW)).toBeNull();
   });
 });
+
+describe('verification on node:crypto (sync HMAC-SHA256, constant-time compare)', () => {
+  it('a token our secret signed with another header ({"alg":"HS256","typ":"JWT"}) → null: only what mintAccessToken writes', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { token } = await mint();
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const payload = segments(token)[1];
+    const signature = createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url');
+    expect(await verifyAccessToken(`${header}.${payload}.${signature}`, NOW)).toBeNull();
+  });
+
+  it('a token with a fourth segment → null', async () => {
+    const { token } = await mint();
+    expect(await verifyAccessToken(`${token}.x`, NOW)).toBeNull();
+  });
+
+  it('nbf in the future → null until then', async () => {
+    const token = await new SignJWT({ doc: DOC, perm: ['read'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(USER)
+      .setAudience('wopi')
+      .setIssuer('wopi-portal')
+      .setJti('j')
+      .setNotBefore(Math.floor((NOW + HOUR) / 1000))
+      .setExpirationTime(Math.floor((NOW + 2 * HOUR) / 1000))
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await verifyAccessToken(token, NOW)).toBeNull();
+    expect(await verifyAccessToken(token, NOW + HOUR + 1000)).toMatchObject({ documentId: DOC });
+  });
+});
