@@ -1,30 +1,35 @@
 /**
  * `npm run bench [-- options]`: throughput, latency and memory of the WOPI endpoints, each next
- * to a baseline measured in the same run (GET /api/live, direct S3), with the ratios and the
- * targets met or missed. A measurement, not a test: exits 0 when a target is missed, 1 only
- * when the bench itself could not run. Progress goes to stderr, the markdown report to stdout,
+ * to its floor (scripts/bench/floor-server.ts: bare node:http doing the same job, in its own
+ * process) and the older baselines (GET /api/live, direct S3), all measured in the same run,
+ * with the ratios and the targets met or missed. A measurement, not a test: exits 0 when a
+ * target is missed, 1 only when the bench itself could not run. Progress goes to stderr, the markdown report to stdout,
  * the same as JSON to .data/bench/bench-<timestamp>.json.
  *
  * By default it starts its own portal (throwaway DATA_DIR, embedded Postgres + s3rver, free
  * ports) and removes it afterwards; `--url http://127.0.0.1:PORT --data-dir DIR` measures a
  * running one instead (loopback only).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClient, createLoad } from './bench/load';
+import { startFloor, type Floor } from './bench/floor';
+import { createClient, createLoad, type Scenario } from './bench/load';
 import { attachPortal, benchDocument, isLoopback, ROOT, startPortal, type Portal } from './bench/portal';
-import { addCpu, cpuMeter, findListenerPid, rssOf, type CpuUse } from './bench/procfs';
+import { addCpu, cpuMeter, findListenerPid, rssOf, sampleRss, type CpuUse } from './bench/procfs';
 import { codeRevision, machineInfo, renderMarkdown, writeJson, type LoadRow, type Report } from './bench/report';
 import {
   checkFileInfoScenario,
   createSiblings,
+  fetchCheckFileInfo,
   liveScenario,
   lockCycleScenario,
   lockRequest,
   measureMemory,
   measureTransfers,
+  SCENARIO,
 } from './bench/scenarios';
 import { createBenchS3, type BenchS3 } from './bench/s3';
 import { evaluateTargets } from './bench/targets';
@@ -123,6 +128,7 @@ const main = async (): Promise<number> => {
         },
       );
   let s3: BenchS3 | undefined;
+  let floor: Floor | undefined;
   const unlockAtEnd: (() => Promise<unknown>)[] = [];
   const report: Report = {
     date,
@@ -158,13 +164,49 @@ const main = async (): Promise<number> => {
     ];
     const lockFiles = await createSiblings(lockTemplate, portal.baseUrl, settings.connections);
 
-    const roots = { web: pid, postgres: runtime.postgresPid, s3: runtime.s3Pid, bench: process.pid };
-    const scenarios = [liveScenario(portal.baseUrl), checkFileInfoScenario(cfi), lockCycleScenario(lockFiles)];
+    const s3Endpoint = runtime.s3Endpoint;
+    const hasS3 = !!s3Endpoint && isLoopback(s3Endpoint);
+    const s3Credentials = { bucket: args.bucket, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    const floorKeyPrefix = `bench/floor-${randomUUID()}/`;
+    try {
+      floor = await startFloor({
+        checkFileInfo: await fetchCheckFileInfo(cfi),
+        ...(hasS3 ? { s3: { endpoint: s3Endpoint, keyPrefix: floorKeyPrefix, ...s3Credentials } } : {}),
+      });
+      say(`Floor server pid ${floor.pid} on ${floor.baseUrl}.`);
+    } catch (error) {
+      // Without floors the older baselines still stand; the floor targets show as not measured.
+      if (signal.aborted) throw error;
+      const why = `Floor server failed to start: ${error instanceof Error ? error.message : String(error)}`;
+      say(why);
+      report.notes.push(why);
+    }
+
+    const roots = {
+      web: pid,
+      floor: floor?.pid,
+      postgres: runtime.postgresPid,
+      s3: runtime.s3Pid,
+      bench: process.pid,
+    };
+    // Each floor scenario runs just before the portal's of the same job, slice after slice.
+    type Entry = { scenario: Scenario; server: 'web' | 'floor'; floorScenario?: string };
+    const onFloor = floor?.fileOf;
+    const candidates: (Entry | undefined)[] = [
+      { scenario: liveScenario(portal.baseUrl), server: 'web', floorScenario: SCENARIO.floorCheckFileInfo },
+      onFloor && { scenario: checkFileInfoScenario(onFloor(cfi), SCENARIO.floorCheckFileInfo), server: 'floor' },
+      { scenario: checkFileInfoScenario(cfi), server: 'web', floorScenario: SCENARIO.floorCheckFileInfo },
+      onFloor && { scenario: lockCycleScenario(lockFiles.map(onFloor), SCENARIO.floorLockCycle), server: 'floor' },
+      { scenario: lockCycleScenario(lockFiles), server: 'web', floorScenario: SCENARIO.floorLockCycle },
+    ];
+    const scenarios = candidates.filter((entry): entry is Entry => !!entry);
+    const serverPid = { web: pid, floor: floor?.pid ?? pid };
     for (const connections of [1, settings.connections]) {
-      const loads = scenarios.map((scenario) => ({
-        scenario,
-        load: createLoad(scenario, connections),
+      const loads = scenarios.map((entry) => ({
+        ...entry,
+        load: createLoad(entry.scenario, connections),
         cpu: undefined as CpuUse | undefined,
+        rssPeak: 0,
       }));
       try {
         for (const { load } of loads) await load.warmup(settings.warmupS * 1000);
@@ -173,17 +215,30 @@ const main = async (): Promise<number> => {
           for (const entry of loads) {
             signal.throwIfAborted();
             const meter = cpuMeter(roots);
+            const rss = sampleRss(serverPid[entry.server]);
             meter.begin();
             await entry.load.measure((settings.durationS * 1000) / settings.slices);
             meter.end();
+            entry.rssPeak = Math.max(entry.rssPeak, rss.stop().peak);
             entry.cpu = addCpu(entry.cpu, meter.result());
           }
         }
       } finally {
         for (const { load } of loads) load.close();
       }
-      for (const { scenario, load, cpu } of loads) {
-        const row: LoadRow = { ...load.result(), cpu };
+      const rows: LoadRow[] = loads.map(({ load, cpu, server, rssPeak, floorScenario }) => ({
+        ...load.result(),
+        cpu,
+        server,
+        serverRssPeak: rssPeak,
+        ...(floorScenario ? { floorScenario } : {}),
+      }));
+      for (const row of rows) {
+        const floorRow = rows.find((other) => other.scenario === row.floorScenario);
+        if (floorRow) row.floorRatio = row.iterationsPerSecond / floorRow.iterationsPerSecond;
+      }
+      for (const [index, row] of rows.entries()) {
+        const scenario = loads[index]!.scenario;
         say(
           `${scenario.name} × ${connections}: ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, ` +
             `p99 ${row.p99.toFixed(2)} ms, ${row.errors} errors${row.firstError ? ` (${row.firstError})` : ''}`,
@@ -199,23 +254,20 @@ const main = async (): Promise<number> => {
           'scenario (column "other procs"): those figures are disturbed; compare ratios, or rerun on a quiet machine.',
       );
 
-    const s3Endpoint = runtime.s3Endpoint;
-    if (!s3Endpoint || !isLoopback(s3Endpoint)) {
+    if (!hasS3) {
       report.notes.push('No embedded S3 endpoint in runtime.json (or not loopback): transfers and memory skipped.');
     } else {
-      s3 = createBenchS3({
-        endpoint: s3Endpoint,
-        bucket: args.bucket,
-        accessKeyId: 'S3RVER',
-        secretAccessKey: 'S3RVER',
-      });
+      s3 = createBenchS3({ endpoint: s3Endpoint, ...s3Credentials });
+      const floorTransfer = onFloor?.(transfer);
+      if (floorTransfer) s3.track(`${floorKeyPrefix}${floorTransfer.documentId}`);
       const lockId = `bench-transfer-${process.pid}`;
-      const lockOnce = async (override: 'LOCK' | 'UNLOCK') => {
+      const lockOnce = async (file: typeof transfer, override: 'LOCK' | 'UNLOCK') => {
         const client = createClient();
-        await lockRequest(client, transfer, override, lockId).finally(() => client.close());
+        await lockRequest(client, file, override, lockId).finally(() => client.close());
       };
-      await lockOnce('LOCK');
-      unlockAtEnd.push(() => lockOnce('UNLOCK'));
+      await lockOnce(transfer, 'LOCK');
+      unlockAtEnd.push(() => lockOnce(transfer, 'UNLOCK'));
+      if (floorTransfer) await lockOnce(floorTransfer, 'LOCK');
       const common = { file: transfer, lockId, s3, signal, log: say };
       // A failed phase is reported (its targets show as not measured); the figures so far still count.
       const attempt = async (what: string, phase: () => Promise<void>) => {
@@ -230,6 +282,8 @@ const main = async (): Promise<number> => {
       await attempt('Transfers', async () => {
         report.transfers = await measureTransfers({
           ...common,
+          floor: floorTransfer,
+          roots,
           sizes: [
             { size: MiB, reps: settings.smallReps },
             { size: settings.largeMib * MiB, reps: settings.reps },
@@ -244,6 +298,7 @@ const main = async (): Promise<number> => {
   } finally {
     for (const unlock of unlockAtEnd) await unlock().catch((error: unknown) => say(`unlock failed: ${String(error)}`));
     closeTransferAgent();
+    await floor?.stop();
     await s3?.cleanup();
     await rm(scratch, { recursive: true, force: true });
     await portal.stop();

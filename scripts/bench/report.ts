@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LoadResult } from './load';
 import type { CpuUse } from './procfs';
-import type { Transfer } from './transfer';
+import type { Run } from './scenarios';
 
 export type Machine = {
   nproc: number;
@@ -41,16 +41,32 @@ export const codeRevision = (root: string) => {
   }
 };
 
-export type LoadRow = LoadResult & { cpu?: CpuUse };
+export type LoadRow = LoadResult & {
+  cpu?: CpuUse;
+  /** The process that served the scenario: the portal's web server or the floor server. */
+  server?: 'web' | 'floor';
+  /** That process's highest VmRSS sampled while the scenario was measured. */
+  serverRssPeak?: number;
+  /** The floor scenario of the same job, and iterations per second ÷ its (same connections). */
+  floorScenario?: string;
+  floorRatio?: number;
+};
 
 export type TransferRow = {
   operation: 'GetFile' | 'PutFile';
   size: number;
-  runs: Transfer[];
-  baselineRuns: Transfer[];
+  runs: Run[];
+  /** Direct S3 (lib-storage Upload, GetObject) from the bench process. */
+  baselineRuns: Run[];
   mibPerSecond: number;
   baselineMibPerSecond: number;
   ratio: number;
+  /** Through the floor server (node:http → one streamed PutObject / GetObject). */
+  floorRuns?: Run[];
+  floorMibPerSecond?: number;
+  floorRatio?: number;
+  /** CPU per process tree, summed over the runs of each side. */
+  cpu?: { wopi?: CpuUse; floor?: CpuUse; direct?: CpuUse };
 };
 
 export type Memory = {
@@ -76,6 +92,8 @@ export type Target = {
   limit: string;
   /** null: reported without a target. */
   pass: boolean | null;
+  /** A target from before the floors (kept so the history stays comparable). */
+  isPrevious?: boolean;
 };
 
 export type Report = {
@@ -112,6 +130,14 @@ const cpuPerRequest = (row: LoadRow, name: string) => {
   const seconds = row.cpu?.[name];
 
   return seconds === undefined || row.requests === 0 ? 'n/a' : fmt((seconds * 1000) / row.requests, 2);
+};
+
+/** CPU ms per MiB moved of process tree `name` over `runs` (summed in `cpu`). */
+const cpuPerMib = (cpu: CpuUse | undefined, runs: Run[] | undefined, name: string) => {
+  const seconds = cpu?.[name];
+  const bytes = (runs ?? []).reduce((sum, run) => sum + run.bytes, 0);
+
+  return seconds === undefined || bytes === 0 ? 'n/a' : fmt((seconds * 1000) / (bytes / MiB), 1);
 };
 
 export const renderMarkdown = (report: Report) => {
@@ -157,11 +183,14 @@ export const renderMarkdown = (report: Report) => {
         'conn',
         'req/s',
         'iter/s',
+        '÷ floor',
         'p50 ms',
         'p99 ms',
         'max ms',
         'errors',
+        'server RSS',
         'CPU ms/req: web',
+        'floor',
         'postgres',
         's3',
         'bench',
@@ -172,11 +201,14 @@ export const renderMarkdown = (report: Report) => {
         String(r.connections),
         fmt(r.requestsPerSecond, 0),
         fmt(r.iterationsPerSecond, 0),
+        r.floorRatio === undefined ? '—' : ratio(r.floorRatio),
         fmt(r.p50, 2),
         fmt(r.p99, 2),
         fmt(r.max, 1),
         String(r.errors),
+        r.serverRssPeak === undefined ? 'n/a' : `${r.server} ${mib(r.serverRssPeak)}`,
         cpuPerRequest(r, 'web'),
+        cpuPerRequest(r, 'floor'),
         cpuPerRequest(r, 'postgres'),
         cpuPerRequest(r, 's3'),
         cpuPerRequest(r, 'bench'),
@@ -186,27 +218,64 @@ export const renderMarkdown = (report: Report) => {
     '',
   );
   lines.push(
-    'CPU ms/req: CPU time of each process tree during the measured phase divided by requests; ' +
-      '"other procs" is the rest of the machine (not the portal, not the bench).',
+    '÷ floor: iterations per second over those of the floor server doing the same job at the same connections ' +
+      '(`/api/live` over the constant-JSON floor: what Next.js costs). Server RSS: peak VmRSS of the process serving ' +
+      'the scenario while it was measured. CPU ms/req: CPU time (utime + stime) of each process tree during the ' +
+      'measured slices divided by requests; "bench" is the load generator, "other procs" the rest of the machine.',
     '',
   );
 
   if (report.transfers.length) {
-    lines.push('### Transfers (sequential, one connection, median of the runs)', '');
+    lines.push('### Transfers (sequential, one connection, median of the runs; sides take turns going first)', '');
+    const runList = (runs: Run[] | undefined) => (runs ?? []).map((r) => fmt(r.mibPerSecond, 0)).join(', ') || 'n/a';
     lines.push(
       table(
-        ['operation', 'size', 'MiB/s', 'baseline', 'baseline MiB/s', 'ratio', 'runs (MiB/s)', 'baseline runs'],
+        [
+          'operation',
+          'size',
+          'MiB/s',
+          'floor MiB/s',
+          '÷ floor',
+          'direct S3 MiB/s',
+          '÷ direct',
+          'CPU ms/MiB: web',
+          'floor',
+          's3 (WOPI / floor / direct)',
+          'bench (WOPI / floor / direct)',
+          'runs MiB/s: WOPI',
+          'floor',
+          'direct',
+        ],
         report.transfers.map((t) => [
           t.operation,
           sizeLabel(t.size),
           fmt(t.mibPerSecond),
-          t.operation === 'GetFile' ? 'S3 GetObject' : 'S3 Upload (5 MiB parts × 2)',
+          t.floorMibPerSecond === undefined ? 'n/a' : fmt(t.floorMibPerSecond),
+          t.floorRatio === undefined ? 'n/a' : ratio(t.floorRatio),
           fmt(t.baselineMibPerSecond),
           ratio(t.ratio),
-          t.runs.map((r) => fmt(r.mibPerSecond, 0)).join(', '),
-          t.baselineRuns.map((r) => fmt(r.mibPerSecond, 0)).join(', '),
+          cpuPerMib(t.cpu?.wopi, t.runs, 'web'),
+          cpuPerMib(t.cpu?.floor, t.floorRuns, 'floor'),
+          [
+            cpuPerMib(t.cpu?.wopi, t.runs, 's3'),
+            cpuPerMib(t.cpu?.floor, t.floorRuns, 's3'),
+            cpuPerMib(t.cpu?.direct, t.baselineRuns, 's3'),
+          ].join(' / '),
+          [
+            cpuPerMib(t.cpu?.wopi, t.runs, 'bench'),
+            cpuPerMib(t.cpu?.floor, t.floorRuns, 'bench'),
+            cpuPerMib(t.cpu?.direct, t.baselineRuns, 'bench'),
+          ].join(' / '),
+          runList(t.runs),
+          runList(t.floorRuns),
+          runList(t.baselineRuns),
         ]),
       ),
+      '',
+    );
+    lines.push(
+      'floor: the floor server streaming through one PutObject / GetObject to the same S3 server. direct S3: the bench ' +
+        'itself, PUT with lib-storage Upload (5 MiB parts × 2 in flight, as the portal) and GetObject.',
       '',
     );
   }
@@ -219,10 +288,10 @@ export const renderMarkdown = (report: Report) => {
         [
           'after start',
           'idle after warm-up',
-          '1 GiB PutFile peak',
+          `${sizeLabel(mem.size)} PutFile peak`,
           'peak − idle',
           'kernel VmHWM',
-          '1 GiB GetFile peak',
+          `${sizeLabel(mem.size)} GetFile peak`,
           'PutFile / GetFile MiB/s',
         ],
         [
@@ -249,12 +318,23 @@ export const renderMarkdown = (report: Report) => {
   }
   for (const note of report.notes) lines.push(`- ${note}`);
   if (report.notes.length) lines.push('');
-  const targets = report.targets.filter((t) => t.pass !== null);
-  const missed = targets.filter((t) => t.pass === false);
+  const summary = (label: string, targets: Target[]) => {
+    const missed = targets.filter((t) => t.pass === false);
+
+    return missed.length
+      ? `**${label}: ${missed.length} of ${targets.length} missed:** ${missed.map((t) => t.name).join('; ')}.`
+      : `${label}: all ${targets.length} met.`;
+  };
+  const judged = report.targets.filter((t) => t.pass !== null);
   lines.push(
-    missed.length
-      ? `**Missed targets (${missed.length} of ${targets.length}):** ${missed.map((t) => t.name).join('; ')}.`
-      : `All ${targets.length} targets met.`,
+    `${summary(
+      'Targets',
+      judged.filter((t) => !t.isPrevious),
+    )} ` +
+      summary(
+        'Previous targets',
+        judged.filter((t) => t.isPrevious),
+      ),
   );
 
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 /**
  * The direct-S3 baseline: the same bytes PUT with lib-storage's Upload (5 MiB parts, 2 in
  * flight, as lib/storage/objects.ts does) and read back with GetObject, against the portal's
- * own bucket, under `bench/`. Every key written is deleted by cleanup().
+ * own bucket, under `bench/`. Every key written (or tracked: the floor server's) is deleted by cleanup().
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -14,6 +14,8 @@ const PART_SIZE = 5 * MiB;
 export type BenchS3 = {
   put: (key: string, size: number, signal?: AbortSignal) => Promise<Transfer>;
   get: (key: string, signal?: AbortSignal) => Promise<Transfer>;
+  /** Deletes `key` at cleanup too (written by someone else, e.g. the floor server). */
+  track: (key: string) => void;
   cleanup: () => Promise<void>;
 };
 
@@ -73,6 +75,7 @@ export const createBenchS3 = (options: {
 
       return { bytes, seconds, mibPerSecond: bytes / MiB / seconds, sha256: hash.digest('hex'), status: 200 };
     },
+    track: (key) => void written.add(key),
     cleanup: async () => {
       for (const key of written) {
         await client.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: key })).catch(() => undefined);

@@ -1,35 +1,55 @@
 /**
  * What the bench measures: request scenarios (the /api/live baseline, CheckFileInfo,
- * LOCK+UNLOCK cycles), GetFile/PutFile next to direct S3, and the web server's memory during a
- * large PutFile with a byte-exact round trip.
+ * LOCK+UNLOCK cycles, the last two also against the floor server), GetFile/PutFile next to the
+ * floor and direct S3, and the web server's memory during a large PutFile with a byte-exact
+ * round trip.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, expectStatus, type Client, type Scenario } from './load';
 import type { WopiFile } from './portal';
-import { peakRssOf, resetPeakRss, sampleRss } from './procfs';
+import { addCpu, cpuMeter, peakRssOf, resetPeakRss, sampleRss, type CpuUse } from './procfs';
 import type { Memory, TransferRow } from './report';
 import type { BenchS3 } from './s3';
 import { getFile, MiB, putFile, type Transfer } from './transfer';
+
+/** Scenario names (the report and the targets find rows by them). */
+export const SCENARIO = {
+  live: 'GET /api/live (baseline)',
+  checkFileInfo: 'CheckFileInfo',
+  lockCycle: 'LOCK+UNLOCK cycle',
+  floorCheckFileInfo: 'floor: CheckFileInfo (constant JSON)',
+  floorLockCycle: 'floor: LOCK+UNLOCK cycle (in-memory)',
+} as const;
 
 const withToken = (file: WopiFile, suffix = '') =>
   `${file.wopiSrc}${suffix}?access_token=${encodeURIComponent(file.accessToken)}`;
 
 export const liveScenario = (baseUrl: string): Scenario => ({
-  name: 'GET /api/live (baseline)',
+  name: SCENARIO.live,
   requestsPerIteration: 1,
   iterate: async (client) => {
     expectStatus(await client.request('GET', `${baseUrl}/api/live`), 200, '/api/live');
   },
 });
 
-export const checkFileInfoScenario = (file: WopiFile): Scenario => ({
-  name: 'CheckFileInfo',
+export const checkFileInfoScenario = (file: WopiFile, name: string = SCENARIO.checkFileInfo): Scenario => ({
+  name,
   requestsPerIteration: 1,
   iterate: async (client) => {
     expectStatus(await client.request('GET', withToken(file)), 200, 'CheckFileInfo');
   },
 });
+
+/** The portal's CheckFileInfo body for `file`: the floor server answers with it, byte for byte. */
+export const fetchCheckFileInfo = async (file: WopiFile) => {
+  const client = createClient();
+  try {
+    return expectStatus(await client.request('GET', withToken(file)), 200, 'CheckFileInfo').body.toString('utf8');
+  } finally {
+    client.close();
+  }
+};
 
 export const lockRequest = async (client: Client, file: WopiFile, override: 'LOCK' | 'UNLOCK', lockId: string) =>
   expectStatus(
@@ -39,8 +59,8 @@ export const lockRequest = async (client: Client, file: WopiFile, override: 'LOC
   );
 
 /** Worker i locks and unlocks its own document (one lock per document, as editors do). */
-export const lockCycleScenario = (files: WopiFile[]): Scenario => ({
-  name: 'LOCK+UNLOCK cycle',
+export const lockCycleScenario = (files: WopiFile[], name: string = SCENARIO.lockCycle): Scenario => ({
+  name,
   requestsPerIteration: 2,
   iterate: async (client, index) => {
     const file = files[index % files.length]!;
@@ -91,9 +111,21 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-const row = (operation: TransferRow['operation'], size: number, runs: Transfer[], baselineRuns: Transfer[]) => {
+export type Side = 'wopi' | 'floor' | 'direct';
+/** One transfer and the CPU each process tree used during it. */
+export type Run = Transfer & { cpu?: CpuUse };
+type Round = { put: Partial<Record<Side, Run>>; get: Partial<Record<Side, Run>> };
+
+const row = (operation: TransferRow['operation'], size: number, rounds: Round[]): TransferRow => {
+  const runsOf = (side: Side) =>
+    rounds.map((r) => (operation === 'PutFile' ? r.put : r.get)[side]).filter((run): run is Run => !!run);
+  const runs = runsOf('wopi');
+  const baselineRuns = runsOf('direct');
+  const floorRuns = runsOf('floor');
   const mibPerSecond = median(runs.map((r) => r.mibPerSecond));
   const baselineMibPerSecond = median(baselineRuns.map((r) => r.mibPerSecond));
+  const floorMibPerSecond = floorRuns.length ? median(floorRuns.map((r) => r.mibPerSecond)) : undefined;
+  const cpuOf = (list: Run[]) => list.reduce<CpuUse | undefined>((sum, r) => addCpu(sum, r.cpu), undefined);
 
   return {
     operation,
@@ -103,6 +135,10 @@ const row = (operation: TransferRow['operation'], size: number, runs: Transfer[]
     mibPerSecond,
     baselineMibPerSecond,
     ratio: mibPerSecond / baselineMibPerSecond,
+    ...(floorMibPerSecond === undefined
+      ? {}
+      : { floorRuns, floorMibPerSecond, floorRatio: mibPerSecond / floorMibPerSecond }),
+    cpu: { wopi: cpuOf(runs), floor: cpuOf(floorRuns), direct: cpuOf(baselineRuns) },
   };
 };
 
@@ -119,51 +155,73 @@ type TransferOptions = {
   log: (line: string) => void;
 };
 
-/**
- * For each size, `reps` rounds of: S3 PUT, PutFile, S3 GET, GetFile (baseline and subject
- * alternate, so drift hits both), after one 1 MiB round as warm-up. Every body is checked.
- */
-export const measureTransfers = async (options: TransferOptions & { sizes: { size: number; reps: number }[] }) => {
-  const { file, lockId, s3, signal } = options;
-  const round = async (key: string, size: number) => {
-    const s3Put = await s3.put(key, size, signal);
-    const put = await putFile({ wopiSrc: file.wopiSrc, token: file.accessToken, lockId, size, signal });
-    const s3Get = await s3.get(key, signal);
-    const get = await getFile({ wopiSrc: file.wopiSrc, token: file.accessToken, signal });
-    sameHash('S3 GET', s3Put, s3Get);
-    sameHash('GetFile', put, get);
-    sameHash('PutFile vs S3 PUT', s3Put, put);
+/** `items` starting at index `by` (mod length): who goes first changes from round to round. */
+const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]!);
 
-    return { s3Put, put, s3Get, get };
+/**
+ * For each size, `reps` rounds of: PUT by each side (direct S3, the floor server when given,
+ * PutFile), then GET by each (S3 GetObject, floor, GetFile), the order rotating from round to
+ * round so drift and the page cache favour no side; after one 1 MiB round as warm-up. Every body
+ * is checked; with `roots`, each transfer's CPU per process tree is read too.
+ */
+export const measureTransfers = async (
+  options: TransferOptions & {
+    sizes: { size: number; reps: number }[];
+    /** The floor server's copy of the file (locked with `lockId`, like `file`). */
+    floor?: WopiFile;
+    roots?: Record<string, number | undefined>;
+  },
+) => {
+  const { file, lockId, s3, signal, floor, roots } = options;
+  const metered = async (run: () => Promise<Transfer>): Promise<Run> => {
+    if (!roots) return run();
+    const meter = cpuMeter(roots);
+    meter.begin();
+    const transfer = await run();
+    meter.end();
+
+    return { ...transfer, cpu: meter.result() };
   };
-  await round(`bench/${randomUUID()}-warmup.bin`, MiB);
+  const wopi = { wopiSrc: file.wopiSrc, token: file.accessToken, signal };
+  const onFloor = floor && { wopiSrc: floor.wopiSrc, token: floor.accessToken, signal };
+  const round = async (key: string, size: number, turn: number): Promise<Round> => {
+    const puts: [Side, () => Promise<Transfer>][] = [
+      ['direct', () => s3.put(key, size, signal)],
+      ...(onFloor ? [['floor', () => putFile({ ...onFloor, lockId, size })] as [Side, () => Promise<Transfer>]] : []),
+      ['wopi', () => putFile({ ...wopi, lockId, size })],
+    ];
+    const gets: [Side, () => Promise<Transfer>][] = [
+      ['direct', () => s3.get(key, signal)],
+      ...(onFloor ? [['floor', () => getFile(onFloor)] as [Side, () => Promise<Transfer>]] : []),
+      ['wopi', () => getFile(wopi)],
+    ];
+    const result: Round = { put: {}, get: {} };
+    for (const [side, run] of rotate(puts, turn)) result.put[side] = await metered(run);
+    for (const [side, run] of rotate(gets, turn)) result.get[side] = await metered(run);
+    const sent = result.put.direct!;
+    for (const side of ['wopi', 'floor'] as const)
+      if (result.put[side]) sameHash(`${side} PUT vs S3 PUT`, sent, result.put[side]);
+    for (const side of ['direct', 'wopi', 'floor'] as const)
+      if (result.get[side]) sameHash(`${side} GET`, sent, result.get[side]);
+
+    return result;
+  };
+  await round(`bench/${randomUUID()}-warmup.bin`, MiB, 0);
   const rows: TransferRow[] = [];
+  const figure = (run: Run | undefined) => (run ? run.mibPerSecond.toFixed(0) : '-');
   for (const { size, reps } of options.sizes) {
     const key = `bench/${randomUUID()}.bin`;
-    const rounds = [];
+    const rounds: Round[] = [];
     for (let rep = 0; rep < reps; rep++) {
       signal.throwIfAborted();
-      rounds.push(await round(key, size));
-      const last = rounds[rounds.length - 1]!;
+      const last = await round(key, size, rep);
+      rounds.push(last);
       options.log(
-        `${size / MiB} MiB round ${rep + 1}/${reps}: S3 PUT ${last.s3Put.mibPerSecond.toFixed(0)}, PutFile ${last.put.mibPerSecond.toFixed(0)}, ` +
-          `S3 GET ${last.s3Get.mibPerSecond.toFixed(0)}, GetFile ${last.get.mibPerSecond.toFixed(0)} MiB/s`,
+        `${size / MiB} MiB round ${rep + 1}/${reps} (MiB/s): PUT S3 ${figure(last.put.direct)}, floor ${figure(last.put.floor)}, ` +
+          `PutFile ${figure(last.put.wopi)}; GET S3 ${figure(last.get.direct)}, floor ${figure(last.get.floor)}, GetFile ${figure(last.get.wopi)}`,
       );
     }
-    rows.push(
-      row(
-        'PutFile',
-        size,
-        rounds.map((r) => r.put),
-        rounds.map((r) => r.s3Put),
-      ),
-      row(
-        'GetFile',
-        size,
-        rounds.map((r) => r.get),
-        rounds.map((r) => r.s3Get),
-      ),
-    );
+    rows.push(row('PutFile', size, rounds), row('GetFile', size, rounds));
   }
 
   return rows;
