@@ -116,10 +116,12 @@ const claimsSchema = payloadSchema.extend({
  * (non-canonical encodings are refused), then exp/nbf (no clock tolerance), aud, iss and our
  * claims. Only the header `{"alg":"HS256"}` is accepted (no "none", no other algorithm).
  */
-export const verifyAccessToken = async (
+export const verifyAccessToken = (
   token: string | null | undefined,
   now = Date.now(),
-): Promise<AccessTokenClaims | null> => {
+): Promise<AccessTokenClaims | null> => Promise.resolve(verifyNow(token, now));
+
+const verifyNow = (token: string | null | undefined, now: number): AccessTokenClaims | null => {
   if (!token || token.length > 4096) return null;
   const [header, payload, signature, extra] = token.split('.');
   if (header !== HEADER || !payload || !signature || extra !== undefined) return null;
