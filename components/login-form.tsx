@@ -2,11 +2,19 @@
 
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 
 const fieldValue = (form: FormData, name: string) => {
   const value = form.get(name);
 
   return typeof value === 'string' ? value : '';
+};
+
+/** next-auth's error code as a sentence; the rate limit's own message is shown as it is. */
+const errorMessage = (error: string | null | undefined) => {
+  if (!error || error === 'CredentialsSignin') return 'Wrong email or password.';
+
+  return error.startsWith('Too many attempts') ? error : 'Sign-in failed; try again.';
 };
 
 export const LoginForm = ({ returnTo }: { returnTo: string }) => {
@@ -25,13 +33,11 @@ export const LoginForm = ({ returnTo }: { returnTo: string }) => {
     });
     setIsPending(false);
     if (!result || result.error) {
-      setError(
-        result?.error === 'CredentialsSignin' || !result ? 'Wrong email or password.' : 'Sign-in failed; try again.',
-      );
+      setError(errorMessage(result?.error));
 
       return;
     }
-    window.location.assign(returnTo);
+    window.location.assign(safeCallbackPath(returnTo));
   };
 
   return (

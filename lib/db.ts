@@ -2,32 +2,92 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { poolConfigFromUrl } from '@/lib/db/pg-adapter';
 import { env } from '@/lib/env';
+import { asDatabaseUnavailable } from '@/lib/errors';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 const POOL_SIZE = 10;
+/** The client-side timer backs up the server's statement_timeout; it fires only when the server stopped answering. */
+const QUERY_TIMEOUT_MARGIN_MS = 1000;
 
 const globalForDb = globalThis as unknown as { wopiDb?: PrismaClient; wopiPool?: pg.Pool };
+
+type Callback = (error: Error | null, result?: unknown) => void;
+
+/**
+ * pg's query_timeout rejects the query but leaves it active on the connection, so whatever is
+ * queued behind it (Prisma's ROLLBACK, the next borrower) would wait another full timeout.
+ * Ending the connection instead fails the queue at once, and the pool drops the client (a
+ * stalled server must never keep a dead connection in the pool).
+ */
+const endOnReadTimeout = (client: pg.PoolClient) => {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const onError = (error: unknown) => {
+    if (error instanceof Error && error.message === 'Query read timeout') client.end().catch(() => {});
+  };
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const last = args.at(-1);
+    if (typeof last === 'function') {
+      args[args.length - 1] = (error: Error | null, result?: unknown) => {
+        if (error) onError(error);
+        (last as Callback)(error, result);
+      };
+
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) result.catch(onError);
+
+    return result;
+  };
+};
+
+/** A connection handed back inside a transaction (its ROLLBACK failed) is closed, never reused. */
+const dropIfInTransaction = (error: Error | undefined, client: pg.PoolClient) => {
+  const status = (client as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
+  if (!error && (status === 'T' || status === 'E')) client.end().catch(() => {});
+};
 
 /**
  * One connection pool per process, shared by Prisma and the WOPI hot path: the per-request
  * WOPI statements (context lookup, lock changes, audit) run as plain parameterised SQL, because
  * Prisma's query compiler costs more CPU than the queries themselves.
+ *
+ * Every wait is bounded: connecting (or waiting for a free connection) by DB_CONNECT_TIMEOUT_MS,
+ * each statement by DB_QUERY_TIMEOUT_MS on the server (statement_timeout, which keeps the
+ * connection) and one second later on the client (a stalled or unreachable server). Broken
+ * connections leave the pool, so it recovers by itself when Postgres is back.
  */
 export const getPool = (): pg.Pool => {
   if (globalForDb.wopiPool) return globalForDb.wopiPool;
   const url = env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start` (embedded Postgres) or set it.');
-  globalForDb.wopiPool = new pg.Pool({ ...poolConfigFromUrl(url), max: POOL_SIZE });
+  const pool = new pg.Pool({
+    ...poolConfigFromUrl(url),
+    max: POOL_SIZE,
+    connectionTimeoutMillis: env.DB_CONNECT_TIMEOUT_MS,
+    statement_timeout: env.DB_QUERY_TIMEOUT_MS,
+    query_timeout: env.DB_QUERY_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+    keepAlive: true,
+  });
+  pool.on('connect', endOnReadTimeout);
+  pool.on('release', dropIfInTransaction);
+  // An idle connection whose server went away: the pool drops it; nothing to do but not crash.
+  pool.on('error', () => {});
+  globalForDb.wopiPool = pool;
 
-  return globalForDb.wopiPool;
+  return pool;
 };
 
 /** One Prisma client per process (kept on globalThis so dev reloads do not leak pools). */
 export const getDb = (): PrismaClient =>
-  (globalForDb.wopiDb ??= new PrismaClient({ adapter: new PrismaPg(getPool()) }));
+  (globalForDb.wopiDb ??= new PrismaClient({
+    adapter: new PrismaPg(getPool()),
+    // Starting a transaction waits for a pooled connection, which is itself bounded.
+    transactionOptions: { maxWait: env.DB_CONNECT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS },
+  }));
 
 /** Lazily connected client: importing this module opens nothing. */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
@@ -41,10 +101,16 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
 
 /**
  * A parameterised statement on the shared pool. Hot statements pass a `name`: Postgres then
- * parses and plans them once per connection (a prepared statement), not on every call.
+ * parses and plans them once per connection (a prepared statement), not on every call. A
+ * database that is down, stalled or refusing throws DependencyUnavailableError (→ 503).
  */
-export const sql = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = [], name?: string) =>
-  getPool().query<Row>(name ? { name, text, values } : { text, values });
+export const sql = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = [], name?: string) => {
+  try {
+    return await getPool().query<Row>(name ? { name, text, values } : { text, values });
+  } catch (error) {
+    throw asDatabaseUnavailable(error) ?? error;
+  }
+};
 
 export const disconnectDb = async () => {
   const { wopiDb, wopiPool } = globalForDb;

@@ -23,6 +23,9 @@ const buildEnv = () =>
       HOST: z.string().default('127.0.0.1'),
       PORT: port.default(3000),
       PUBLIC_URL: z.url().optional(),
+      // Reverse proxies in front of the server: the client address is the TRUST_PROXY-th entry
+      // from the right of X-Forwarded-For (0: the socket's address; X-Forwarded-For is ignored).
+      TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
       DATA_DIR: z.string().default('.data'),
 
       DATABASE_URL: z
@@ -30,6 +33,8 @@ const buildEnv = () =>
         .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
         .optional(),
       EMBEDDED_PG_PORT: port.default(54329),
+      DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+      DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
 
       S3_ENDPOINT: z.url().optional(),
       EMBEDDED_S3_PORT: port.default(54330),
@@ -41,6 +46,7 @@ const buildEnv = () =>
       S3_ACCESS_KEY_ID: z.string().optional(),
       S3_SECRET_ACCESS_KEY: z.string().optional(),
       S3_FORCE_PATH_STYLE: booleanString.default(true),
+      S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
       S3_PREFIX: z
         .string()
         .regex(/^([^/].*\/)?$/, 'must be empty or end with "/" (and not start with "/")')
@@ -81,6 +87,16 @@ const buildEnv = () =>
         .default(2 * 1024 ** 3),
       RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
       STORAGE_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+      // Maintenance (lib/documents/janitor.ts).
+      JANITOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+      // Must exceed the longest upload plus its commit (10 min): younger unreferenced blobs may be in flight.
+      STAGING_GRACE_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(600, 'must be at least 600 (the commit timeout)')
+        .default(86_400),
+      TRASH_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+      VERSIONS_KEEP: z.coerce.number().int().min(0).default(0),
     },
     client: {},
     experimental__runtimeEnv: {},

@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   documents trash
   documents restore <id>
   discovery status | discovery refresh
+  maintenance run [--dry-run]
   token --document ID --user EMAIL [--readonly | --permissions read,write,rename,delete,create] [--ttl-hours H]
 
 Output is JSON. Configuration comes from the environment (see .env.example).`;
@@ -46,6 +47,7 @@ const options = {
   readonly: { type: 'boolean' },
   permissions: { type: 'string' },
   'ttl-hours': { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -161,6 +163,12 @@ const run = async ({ values, positionals }: Args) => {
     }
     case 'documents reconcile':
       return print(await reconcileFolder(values.folder ?? '', { force: true }));
+    case 'maintenance run': {
+      // One janitor run now (README "Maintenance"); skipped when another instance is running one.
+      const { runJanitor } = await import('@/lib/documents/janitor');
+
+      return print(await runJanitor({ dryRun: values['dry-run'] ?? false }));
+    }
     default:
       throw new UsageError(group ? `Unknown command: ${positionals.join(' ')}` : 'No command given.');
   }

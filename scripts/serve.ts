@@ -4,12 +4,19 @@
  */
 import { loadEnv } from '@/lib/env';
 import { serve } from '@/lib/server/serve';
+import { startJanitor } from '@/lib/documents/janitor';
 
 const env = loadEnv();
 const dev = process.argv.includes('--dev');
 // npm start runs this from the project directory (also when bundled into .next by the build).
 const server = await serve({ dir: process.cwd(), hostname: env.HOST, port: env.PORT, dev });
 process.stdout.write(`Listening on http://${env.HOST}:${env.PORT}\n`);
-const stop = () => server.close(() => process.exit(0));
+// Maintenance in the background once listening: the start-up mirror repair, then a run every
+// JANITOR_INTERVAL_SECONDS (one instance at a time; README "Maintenance").
+const janitor = startJanitor();
+const stop = () => {
+  void janitor.stop();
+  server.close(() => process.exit(0));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

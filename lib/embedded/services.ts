@@ -20,8 +20,11 @@ export type RuntimeInfo = {
 export type Services = {
   /** Variables to hand to setRuntimeEnv and to child processes. */
   overrides: Record<string, string>;
+  /** The embedded servers; the pids change when the supervisor restarts one. */
   embedded: { postgresPid?: number; s3Pid?: number; databaseUrl?: string; s3Endpoint?: string };
   attachedTo?: RuntimeInfo;
+  /** From now on an exit of an embedded server is expected (shutting down): nothing is restarted or logged. */
+  quiesce: () => void;
   stop: () => Promise<void>;
 };
 
@@ -53,6 +56,12 @@ export const writeRuntime = async (dataDir: string, info: RuntimeInfo) => {
   await writeFile(runtimeFile(dataDir), JSON.stringify(info, null, 2), { mode: 0o600 });
 };
 
+/** Updates our own runtime record (a restarted server's pid); another owner's is left alone. */
+const updateRuntime = async (dataDir: string, patch: Partial<RuntimeInfo>) => {
+  const current = await readRuntime(dataDir);
+  if (current?.ownerPid === process.pid) await writeRuntime(dataDir, { ...current, ...patch });
+};
+
 export const clearRuntime = async (dataDir: string) => {
   const current = await readRuntime(dataDir);
   if (!current || current.ownerPid === process.pid) await rm(runtimeFile(dataDir), { force: true });
@@ -79,9 +88,8 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
   const overrides: Record<string, string> = {};
   const needPostgres = !env.DATABASE_URL;
   const needS3 = !env.S3_ENDPOINT;
-  const stops: (() => Promise<void>)[] = [];
   const embedded: Services['embedded'] = {};
-  if (!needPostgres && !needS3) return { overrides, embedded, stop: async () => {} };
+  if (!needPostgres && !needS3) return { overrides, embedded, quiesce: () => {}, stop: async () => {} };
 
   const owner = await readRuntime(dataDir);
   if (owner) {
@@ -92,10 +100,11 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
     if (needPostgres && owner.databaseUrl) overrides.DATABASE_URL = owner.databaseUrl;
     if (needS3 && owner.s3Endpoint) Object.assign(overrides, s3Overrides(owner.s3Endpoint));
 
-    return { overrides, embedded, attachedTo: owner, stop: async () => {} };
+    return { overrides, embedded, attachedTo: owner, quiesce: () => {}, stop: async () => {} };
   }
 
   const secrets = await loadOrCreateSecrets(dataDir);
+  const supervisors: Supervisor[] = [];
   try {
     if (needPostgres) {
       const postgres = await startEmbeddedPostgres({
@@ -107,28 +116,47 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
         log: verbose ? (line) => log?.(`[postgres] ${line}`) : undefined,
         notice: log,
       });
-      stops.push(postgres.stop);
       overrides.DATABASE_URL = postgres.url;
       embedded.postgresPid = postgres.pid;
       embedded.databaseUrl = postgres.url;
+      supervisors.push(
+        supervise({
+          name: 'Embedded Postgres',
+          child: postgres,
+          restart: async (handle) => {
+            await handle.restart();
+
+            return handle;
+          },
+          log,
+          onRestart: (handle) => {
+            embedded.postgresPid = handle.pid;
+            void updateRuntime(dataDir, { postgresPid: handle.pid }).catch(() => {});
+          },
+        }),
+      );
     }
     if (needS3) {
-      const s3 = await startEmbeddedS3({
-        dataDir: path.join(dataDir, 's3'),
-        port: env.EMBEDDED_S3_PORT,
-        bucket: env.S3_BUCKET,
-        onUnexpectedExit: (code) =>
-          log?.(
-            `Embedded S3 server exited unexpectedly (code ${code}); storage is unavailable until the portal restarts.`,
-          ),
-      });
-      stops.push(s3.stop);
+      const s3Options = { dataDir: path.join(dataDir, 's3'), port: env.EMBEDDED_S3_PORT, bucket: env.S3_BUCKET };
+      const s3 = await startEmbeddedS3(s3Options);
       Object.assign(overrides, s3Overrides(s3.endpoint));
       embedded.s3Pid = s3.pid;
       embedded.s3Endpoint = s3.endpoint;
+      supervisors.push(
+        supervise({
+          name: 'Embedded S3 server',
+          child: s3,
+          restart: () => startEmbeddedS3(s3Options),
+          log,
+          onRestart: (handle) => {
+            embedded.s3Pid = handle.pid;
+            void updateRuntime(dataDir, { s3Pid: handle.pid }).catch(() => {});
+          },
+        }),
+      );
     }
   } catch (error) {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
+    for (const supervisor of [...supervisors].reverse()) await supervisor.stop().catch(() => {});
     throw error;
   }
   await writeRuntime(dataDir, { ownerPid: process.pid, kind, startedAt: new Date().toISOString(), ...embedded });
@@ -136,10 +164,122 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
   return {
     overrides,
     embedded,
+    quiesce: () => {
+      for (const supervisor of supervisors) supervisor.quiesce();
+    },
     stop: async () => {
-      for (const stop of stops.reverse())
-        await stop().catch((error: unknown) => log?.(`stop failed: ${String(error)}`));
+      for (const supervisor of supervisors) supervisor.quiesce();
+      for (const supervisor of [...supervisors].reverse())
+        await supervisor.stop().catch((error: unknown) => log?.(`stop failed: ${String(error)}`));
       await clearRuntime(dataDir);
+    },
+  };
+};
+
+/** A child server the supervisor can watch and stop. */
+export type SupervisedChild = {
+  pid: number | undefined;
+  stop: () => Promise<void>;
+  /** Registers a listener for an exit that no stop() asked for. */
+  onUnexpectedExit: (listener: (how: string) => void) => void;
+};
+
+export type Supervisor = {
+  /** From now on an exit is expected: nothing is restarted or logged. */
+  quiesce: () => void;
+  stop: () => Promise<void>;
+};
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
+
+/**
+ * Restarts `child` whenever it exits unexpectedly: after 1 s, then 2 s, 4 s… (capped at
+ * `maxDelayMs`) while restarts fail or it keeps dying; back to 1 s once it has stayed up for
+ * `stableAfterMs`.
+ * One line per restart attempt; nothing at all once quiesced or stopped (a normal shutdown,
+ * where Ctrl-C may reach the child before us, is not a failure).
+ */
+export const supervise = <C extends SupervisedChild>({
+  name,
+  child,
+  restart,
+  log,
+  onRestart,
+  initialDelayMs = 1000,
+  maxDelayMs = 30_000,
+  stableAfterMs = 60_000,
+}: {
+  name: string;
+  child: C;
+  /** Starts it again: the same handle (restarted in place) or a new one. */
+  restart: (previous: C) => Promise<C>;
+  log?: (line: string) => void;
+  onRestart?: (child: C) => void;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  stableAfterMs?: number;
+}): Supervisor => {
+  let current = child;
+  let isQuiet = false;
+  let attempts = 0; // restart attempts since the child last stayed up for stableAfterMs
+  let upSince = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+  const delayAfter = (attempt: number) => Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs);
+
+  const attempt = async (how: string, exitedAt: number) => {
+    if (isQuiet) return;
+    try {
+      const next = await restart(current);
+      if (isQuiet) {
+        await next.stop();
+
+        return;
+      }
+      if (next !== current) watch(next);
+      current = next;
+      upSince = Date.now();
+      log?.(
+        `${name} exited unexpectedly (${how}); restarted it after ${seconds(upSince - exitedAt)} (pid ${next.pid}).`,
+      );
+      onRestart?.(next);
+    } catch (error) {
+      if (isQuiet) return;
+      attempts += 1;
+      const delay = delayAfter(attempts);
+      log?.(
+        `${name} exited unexpectedly (${how}); restarting it failed (${firstLine(error)}); next try in ${seconds(delay)}.`,
+      );
+      schedule(how, exitedAt, delay);
+    }
+  };
+  const schedule = (how: string, exitedAt: number, delay: number) => {
+    timer = setTimeout(() => {
+      restarting = attempt(how, exitedAt);
+    }, delay);
+    timer.unref();
+  };
+  const onExit = (how: string) => {
+    if (isQuiet) return;
+    const exitedAt = Date.now();
+    if (exitedAt - upSince >= stableAfterMs) attempts = 0;
+    attempts += 1;
+    schedule(how, exitedAt, delayAfter(attempts));
+  };
+  const watch = (target: C) => target.onUnexpectedExit(onExit);
+  watch(current);
+
+  return {
+    quiesce: () => {
+      isQuiet = true;
+      clearTimeout(timer);
+    },
+    stop: async () => {
+      isQuiet = true;
+      clearTimeout(timer);
+      await restarting;
+      await current.stop();
     },
   };
 };

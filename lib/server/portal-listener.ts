@@ -1,4 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { env, publicUrl } from '@/lib/env';
+import {
+  addMissingHeaders,
+  hasMalformedEscape,
+  newNonce,
+  pageCsp,
+  securityHeaders,
+  setPortalRequestHeaders,
+} from '@/lib/server/security-headers';
 import { defaultWopiRuntime } from '@/lib/server/wopi-runtime';
 import { createWopiListener } from '@/lib/server/wopi-http';
 import { isWopiPath } from '@/lib/wopi/routes';
@@ -13,10 +22,33 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export const createPortalListener = ({ origin, other }: { origin: string; other: Listener }): Listener => {
   const wopi = createWopiListener({ runtime: defaultWopiRuntime, origin });
+  const portal = portalListener(other);
 
   return (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0]!;
     if (isWopiPath(pathname)) wopi(req, res);
-    else other(req, res);
+    else portal(req, res, pathname);
   };
+};
+
+/**
+ * Everything but /wopi: security headers on every answer (lib/server/security-headers.ts), a
+ * fresh CSP nonce and the client address handed to Next.js, and a malformed percent escape in
+ * the path answered 400 here (Next.js answered it with a 500).
+ */
+const portalListener = (other: Listener) => (req: IncomingMessage, res: ServerResponse, pathname: string) => {
+  const isHttps = publicUrl().startsWith('https:');
+  const isDev = env.NODE_ENV === 'development';
+  const nonce = newNonce();
+  addMissingHeaders(res, securityHeaders({ pathname, nonce, isDev, isHttps }));
+  if (hasMalformedEscape(pathname)) {
+    req.resume();
+    res
+      .writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+      .end('Bad Request\n');
+
+    return;
+  }
+  setPortalRequestHeaders(req, { csp: pageCsp({ nonce, isDev, isHttps }), trustProxy: env.TRUST_PROXY });
+  other(req, res);
 };

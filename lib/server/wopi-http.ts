@@ -18,6 +18,31 @@ const operationName = (req: IncomingMessage, route: Extract<WopiRouteMatch, { ki
   return value ?? '-';
 };
 
+/** Unread request bodies up to this size are read and dropped, keeping the connection; larger ones close it. */
+const DRAIN_MAX_BYTES = 1024 * 1024;
+
+/**
+ * What to do with a body the operation did not read (a 409 before PutFile's body, a 413, a 501):
+ * editors keep connections alive, and an unread body would stall the next request on it. Never
+ * cancel the web stream over it (that crashes Node 20: nodejs/node#54205).
+ */
+const leftoverBody = (req: IncomingMessage): 'none' | 'drain' | 'close' => {
+  if (req.complete || req.readableEnded) return 'none';
+  const declared = Number(req.headers['content-length'] ?? NaN);
+
+  return Number.isFinite(declared) && declared <= DRAIN_MAX_BYTES ? 'drain' : 'close';
+};
+
+const discardBody = (req: IncomingMessage, leftover: 'none' | 'drain' | 'close') => {
+  if (leftover === 'none' || req.complete) return;
+  // Readable.toWeb's listener would queue the rest into a stream nobody reads: drop it instead.
+  req.removeAllListeners('data');
+  req.on('data', () => {});
+  req.on('error', () => {});
+  if (leftover === 'drain') req.resume();
+  else req.socket?.destroy();
+};
+
 const refuse = (res: ServerResponse, status: number, headers: Record<string, string> = {}) => {
   res.writeHead(status, { ...WOPI_RESPONSE_HEADERS, 'Content-Length': '0', ...headers }).end();
 };
@@ -75,7 +100,14 @@ export const createWopiListener =
       return;
     }
     void handleWopi(route.operation, request, route.fileId, current, trace)
-      .then((response) => sendWebResponse(res, response, WOPI_RESPONSE_HEADERS))
+      .then((response) => {
+        const leftover = leftoverBody(req);
+
+        return sendWebResponse(res, response, {
+          ...WOPI_RESPONSE_HEADERS,
+          ...(leftover === 'close' ? { Connection: 'close' } : {}),
+        }).finally(() => discardBody(req, leftover));
+      })
       .then(
         (bytesOut) => logLine({ operation, status: res.statusCode, bytesOut }),
         (error: unknown) => {

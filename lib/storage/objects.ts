@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -79,7 +82,11 @@ export const putObjectStream = async (options: PutOptions): Promise<StoredObject
     return { size, sha256: hash.digest('hex'), etag: result.ETag };
   } catch (error) {
     source.destroy();
-    throw toError(meter.errored ?? sourceError ?? error);
+    // The body over the limit, or the client's body failing, explain it; otherwise the storage
+    // error does (lib-storage leaves an AbortError on the meter when it stops reading, which
+    // would hide a storage timeout that should answer 503).
+    const tooLarge = meter.errored instanceof ObjectTooLargeError ? meter.errored : undefined;
+    throw toError(tooLarge ?? sourceError ?? error);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
@@ -154,6 +161,64 @@ export const listPage = async (options: { prefix: string; delimiter?: string; co
   const prefixes = (result.CommonPrefixes ?? []).map((item) => item.Prefix!).filter(Boolean);
 
   return { objects, prefixes, next: result.IsTruncated ? result.NextContinuationToken : undefined };
+};
+
+/**
+ * Deletes up to 1000 keys per DeleteObjects request; returns the keys the store could not delete
+ * (a key that does not exist counts as deleted, as in S3).
+ */
+export const deleteObjects = async (keys: string[]) => {
+  const failed: { key: string; message: string }[] = [];
+  for (let start = 0; start < keys.length; start += 1000) {
+    const batch = keys.slice(start, start + 1000);
+    const result = await getS3().send(
+      new DeleteObjectsCommand({
+        Bucket: env.S3_BUCKET,
+        Delete: { Objects: batch.map((key) => ({ Key: key })), Quiet: true },
+      }),
+    );
+    for (const error of result.Errors ?? []) {
+      if (error.Key) failed.push({ key: error.Key, message: error.Message ?? error.Code ?? 'not deleted' });
+    }
+  }
+
+  return failed;
+};
+
+export type MultipartUpload = { key: string; uploadId: string; initiated: Date | undefined };
+
+/** One page (≤1000) of the multipart uploads started under `prefix` and neither completed nor aborted. */
+export const listMultipartUploadsPage = async (options: {
+  prefix: string;
+  keyMarker?: string;
+  uploadIdMarker?: string;
+}) => {
+  const result = await getS3().send(
+    new ListMultipartUploadsCommand({
+      Bucket: env.S3_BUCKET,
+      Prefix: options.prefix,
+      KeyMarker: options.keyMarker,
+      UploadIdMarker: options.uploadIdMarker,
+      MaxUploads: 1000,
+    }),
+  );
+  const uploads: MultipartUpload[] = (result.Uploads ?? [])
+    .filter((upload) => upload.Key && upload.UploadId)
+    .map((upload) => ({ key: upload.Key!, uploadId: upload.UploadId!, initiated: upload.Initiated }));
+  const next = result.IsTruncated
+    ? { keyMarker: result.NextKeyMarker, uploadIdMarker: result.NextUploadIdMarker }
+    : undefined;
+
+  return { uploads, next };
+};
+
+/** Aborts a multipart upload, removing its parts; one already gone (NoSuchUpload) counts as aborted. */
+export const abortMultipartUpload = async ({ key, uploadId }: { key: string; uploadId: string }) => {
+  try {
+    await getS3().send(new AbortMultipartUploadCommand({ Bucket: env.S3_BUCKET, Key: key, UploadId: uploadId }));
+  } catch (error) {
+    if (!isNotFound(error) && (error as { name?: string }).name !== 'NoSuchUpload') throw error;
+  }
 };
 
 export const checkBucket = async () => {

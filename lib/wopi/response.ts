@@ -1,9 +1,12 @@
-import { DomainError } from '@/lib/errors';
+import { DomainError, RETRY_AFTER_SECONDS, unavailableOf } from '@/lib/errors';
+import { dependencyFailures } from '@/lib/log';
 import { WopiError } from '@/lib/wopi/errors';
 
 /** A domain refusal in WOPI's terms (the message stays internal, as for every WopiError). */
 const wopiErrorOf = (error: DomainError) => {
-  const status = { invalid: 400, not_permitted: 401, not_found: 404, conflict: 409, too_large: 413 }[error.kind];
+  const status = { invalid: 400, not_permitted: 401, not_found: 404, conflict: 409, too_large: 413, unavailable: 503 }[
+    error.kind
+  ];
 
   return new WopiError(status, `${error.code}: ${error.message}`);
 };
@@ -27,10 +30,22 @@ type Logger = {
 
 /**
  * A WopiError becomes its status and headers (with its JSON body when it has one, else empty); a
- * DomainError its kind's status (400, 401, 404, 409, 413); anything else is logged with a request id and becomes a bare 500. Internal messages, stack
- * traces and storage or database errors never reach the client.
+ * DomainError its kind's status (400, 401, 404, 409, 413); Postgres or S3 down, stalled or
+ * refusing (DependencyUnavailableError, or a Prisma connection error) a 503 with Retry-After,
+ * counted in one log line per interval rather than logged per request; anything else is logged
+ * with a request id and becomes a bare 500. Internal messages, stack traces and storage or
+ * database errors never reach the client.
  */
 export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger; requestId: string }): Response => {
+  const unavailable = unavailableOf(error);
+  if (unavailable) {
+    dependencyFailures.note(unavailable.dependency, unavailable.reason);
+
+    return emptyResponse(503, {
+      'Retry-After': String(RETRY_AFTER_SECONDS),
+      [WOPI_HEADERS.serverError]: `${unavailable.dependency} unavailable (request ${requestId})`,
+    });
+  }
   if (error instanceof DomainError) return toWopiResponse(wopiErrorOf(error), { log, requestId });
   if (error instanceof WopiError) {
     if (error.status >= 500 && error.status !== 501)

@@ -5,7 +5,19 @@ import type { WopiOperation } from '@/lib/wopi/types';
 
 export const USER_INFO_MAX_BYTES = 1024;
 
-/** Reads at most `limit` + 1 bytes of a body, so an oversized one is refused without reading it all. */
+/** Reads what is left of a refused body and drops it, in the background. */
+const discardRest = (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+  const pump = (): Promise<void> => reader.read().then(({ done }) => (done ? undefined : pump()));
+  pump().catch(() => {});
+};
+
+/**
+ * Keeps at most `limit` + 1 bytes of a body: an oversized one is refused as soon as that many
+ * arrived. The rest is read and dropped rather than cancelled: cancelling a request body made by
+ * Readable.toWeb while the client still sends makes Node 20 throw "Controller is already
+ * closed" outside any handler (nodejs/node#54205), and a body left unread would stall the
+ * connection. Node's requestTimeout bounds how long a client may keep sending.
+ */
 const readLimited = async (request: Request, limit: number) => {
   if (!request.body) return '';
   const reader = request.body.getReader();
@@ -16,7 +28,7 @@ const readLimited = async (request: Request, limit: number) => {
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await reader.cancel();
+      discardRest(reader);
       throw badRequest(`UserInfo longer than ${limit} bytes`);
     }
     chunks.push(value);

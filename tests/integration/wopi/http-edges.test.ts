@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { makeUser } from '../../support/session';
@@ -106,5 +106,77 @@ describe('WOPI router: paths and methods', () => {
       await raw('POST', `/wopi/files/${docId}?access_token=${token}`, { 'X-WOPI-Override': 'L'.repeat(10000) }),
       501,
     );
+  });
+});
+
+describe('WOPI router: unread bodies on kept-alive connections', () => {
+  const onOneSocket = async (steps: ((agent: Agent) => Promise<Raw>)[]) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const results: Raw[] = [];
+      for (const step of steps) results.push(await step(agent));
+
+      return results;
+    } finally {
+      agent.destroy();
+    }
+  };
+  const send = (agent: Agent, method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
+    wopiServer().then(
+      ({ origin }) =>
+        new Promise<Raw>((resolve, reject) => {
+          const req = httpRequest(
+            `${origin}${path}`,
+            {
+              agent,
+              method,
+              headers: { ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) },
+              timeout: 3000,
+            },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (chunk: string) => (text += chunk));
+              res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+            },
+          );
+          req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 3 s`)));
+          req.on('error', reject);
+          req.end(body);
+        }),
+    );
+
+  it('POST PutFile refused before its 100 KB body is read (409, unlocked) → the next request on the same connection is answered at once', async () => {
+    const [refused, next] = await onOneSocket([
+      (agent) =>
+        send(
+          agent,
+          'POST',
+          `/wopi/files/${docId}/contents?access_token=${token}`,
+          { 'X-WOPI-Override': 'PUT' },
+          Buffer.alloc(100 * 1024, 7),
+        ),
+      (agent) => send(agent, 'GET', `/wopi/files/${docId}?access_token=${token}`, {}),
+    ]);
+    expect(refused!.status).toBe(409);
+    expect(next!.status).toBe(200);
+  });
+
+  it('POST with an unknown override and a 5 MiB body → 501 + Connection: close; the client reconnects and is answered', async () => {
+    const [refused, next] = await onOneSocket([
+      (agent) =>
+        send(
+          agent,
+          'POST',
+          `/wopi/files/${docId}?access_token=${token}`,
+          { 'X-WOPI-Override': 'NOPE' },
+          Buffer.alloc(5 * 1024 * 1024, 7),
+        ).catch((error: Error) => ({ status: 0, headers: {}, body: error.message })),
+      (agent) => send(agent, 'GET', `/wopi/files/${docId}?access_token=${token}`, {}),
+    ]);
+    // Either the 501 arrived, or the socket closed while the client was still sending: both fine.
+    expect([0, 501]).toContain(refused!.status);
+    if (refused!.status === 501) expect(refused!.headers.connection).toBe('close');
+    expect(next!.status).toBe(200);
   });
 });

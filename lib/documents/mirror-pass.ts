@@ -1,0 +1,77 @@
+import { sql } from '@/lib/db';
+import { isMirrorSuspect, settleMirror, type StagedBlobs } from '@/lib/documents/mirror';
+import { env } from '@/lib/env';
+import { log } from '@/lib/log';
+import { internalKey } from '@/lib/storage/keys';
+import { listPage } from '@/lib/storage/objects';
+
+const REPORTED_MAX = 100;
+
+type Row = { id: string; key: string; contentKey: string; etag: string | null; size: string };
+
+export type MirrorPassReport = {
+  checked: number;
+  inSync: number;
+  repaired: number;
+  adopted: number;
+  documents: { id: string; key: string; verdict: string; action: string }[];
+};
+
+/**
+ * Compares every visible document's mirror with its row, folder by folder (ListObjectsV2 with a
+ * delimiter, ≤1000 keys a page, the portal's own .wopi/ area skipped), and settles the ones that
+ * differ under their row lock (lib/documents/mirror.ts): torn or uncommitted → repaired, changed
+ * by another tool → adopted. A mirror that is missing is left to reconciliation.
+ */
+export const repairMirrors = async ({
+  staged,
+  now,
+  dryRun,
+  signal,
+}: {
+  staged: StagedBlobs;
+  now: Date;
+  dryRun: boolean;
+  signal?: AbortSignal;
+}): Promise<MirrorPassReport> => {
+  const report: MirrorPassReport = { checked: 0, inSync: 0, repaired: 0, adopted: 0, documents: [] };
+  const internal = internalKey('');
+  const folders = [env.S3_PREFIX];
+  while (folders.length > 0) {
+    const prefix = folders.pop()!;
+    let token: string | undefined;
+    do {
+      signal?.throwIfAborted();
+      const page = await listPage({ prefix, delimiter: '/', continuationToken: token });
+      folders.push(...page.prefixes.filter((sub) => sub !== internal));
+      const byKey = new Map(page.objects.map((object) => [object.key, object]));
+      const { rows } = await sql<Row>(
+        `SELECT id, key, "contentKey", etag, size::text AS size FROM "Document"
+          WHERE key = ANY($1) AND "deletedAt" IS NULL AND "missingSince" IS NULL`,
+        [[...byKey.keys()]],
+      );
+      for (const row of rows) {
+        report.checked++;
+        const object = byKey.get(row.key)!;
+        if (!isMirrorSuspect({ ...row, size: BigInt(row.size) }, object, staged)) {
+          report.inSync++;
+          continue;
+        }
+        const settled = await settleMirror(row.id, { staged, now, dryRun, via: 'janitor' }).catch((error: unknown) => {
+          log.warn({ err: error, documentId: row.id }, 'mirror not settled');
+
+          return null;
+        });
+        if (!settled) continue;
+        if (settled.verdict === 'torn' || settled.verdict === 'uncommitted') report.repaired++;
+        else if (settled.verdict === 'changed') report.adopted++;
+        else report.inSync++;
+        if (settled.verdict !== 'in-sync' && report.documents.length < REPORTED_MAX)
+          report.documents.push({ id: row.id, key: row.key, verdict: settled.verdict, action: settled.action });
+      }
+      token = page.next;
+    } while (token);
+  }
+
+  return report;
+};
