@@ -27,7 +27,7 @@ const ONLYOFFICE_HEADERS = [
  * Microsoft: Office for the web sends X-WOPI-CorrelationId and the logging headers MachineName,
  * AppEndpoint, RequestingApplication ([MS-WOPI] 2.2.1; "Standard WOPI request and response
  * headers"), which neither Collabora nor ONLYOFFICE sends (ONLYOFFICE's wopiUtils.js leaves
- * CorrelationId as a todo). The WOPI validator says "Microsoft Office WOPI Validator/1.0" for
+ * CorrelationId unimplemented). The WOPI validator says "Microsoft Office WOPI Validator/1.0" for
  * OfficeNativeClient tests only.
  */
 const MICROSOFT_AGENT = /\bMicrosoft Office\b/i;
