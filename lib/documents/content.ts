@@ -24,6 +24,12 @@ import {
 
 const BLOB_FOLDER = 'blobs';
 
+/**
+ * Options for a transaction that commits content: its server-side S3 copies may take a while for
+ * a large object on a slow store (10 min), and it may wait 30 s for a pooled connection.
+ */
+export const COMMIT_TX_OPTIONS = { timeout: 10 * 60 * 1000, maxWait: 30_000 };
+
 export const isBlobKey = (key: string) => key.startsWith(internalKey(BLOB_FOLDER, ''));
 
 type StageInput = {
@@ -219,16 +225,13 @@ export const currentContent = async (id: string) => {
  * and reconciliation. False when the document is deleted or unknown.
  */
 export const adoptStorageChange = (id: string, now = new Date()) =>
-  db.$transaction(
-    async (tx) => {
-      const row = await lockDocumentRow(tx, { id });
-      if (!row || row.deletedAt) return false;
-      await adoptStorageChangeLocked(tx, row, now);
+  db.$transaction(async (tx) => {
+    const row = await lockDocumentRow(tx, { id });
+    if (!row || row.deletedAt) return false;
+    await adoptStorageChangeLocked(tx, row, now);
 
-      return true;
-    },
-    { timeout: 10 * 60 * 1000, maxWait: 30_000 },
-  );
+    return true;
+  }, COMMIT_TX_OPTIONS);
 
 const isPreconditionFailed = (error: unknown) =>
   (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 412;
@@ -335,26 +338,23 @@ export const commitBlobAt = async (
 ): Promise<CommitAtOutcome> => {
   const key = documentKey(input);
   try {
-    const outcome = await db.$transaction(
-      async (tx): Promise<CommitAtOutcome> => {
-        const row = await lockDocumentRow(tx, { key });
-        if (!row) {
-          const created = await createDocumentLocked(tx, { ...input, key });
+    const outcome = await db.$transaction(async (tx): Promise<CommitAtOutcome> => {
+      const row = await lockDocumentRow(tx, { key });
+      if (!row) {
+        const created = await createDocumentLocked(tx, { ...input, key });
 
-          return { ok: true, id: created.id, version: created.version, replaced: false };
-        }
-        const isReplacing = !row.missingSince;
-        if (isReplacing) {
-          if (!input.replace) return { ok: false, reason: 'exists' };
-          const current = await heldLock(tx, row.id, input.now);
-          if (current) return { ok: false, reason: 'lock', current };
-        }
-        const written = await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, input.now), input);
+        return { ok: true, id: created.id, version: created.version, replaced: false };
+      }
+      const isReplacing = !row.missingSince;
+      if (isReplacing) {
+        if (!input.replace) return { ok: false, reason: 'exists' };
+        const current = await heldLock(tx, row.id, input.now);
+        if (current) return { ok: false, reason: 'lock', current };
+      }
+      const written = await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, input.now), input);
 
-        return { ok: true, id: row.id, version: written.version, replaced: isReplacing };
-      },
-      { timeout: 10 * 60 * 1000, maxWait: 30_000 },
-    );
+      return { ok: true, id: row.id, version: written.version, replaced: isReplacing };
+    }, COMMIT_TX_OPTIONS);
     if (!outcome.ok) await discardBlob(input.blobKey);
 
     return outcome;

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { recordAudit } from '@/lib/audit/audit';
 import { db } from '@/lib/db';
-import { adoptStorageChangeLocked, isBlobKey, lockDocumentRow, type LockedDocument } from '@/lib/documents/content';
+import {
+  adoptStorageChangeLocked,
+  COMMIT_TX_OPTIONS,
+  isBlobKey,
+  lockDocumentRow,
+  type LockedDocument,
+} from '@/lib/documents/content';
 import { copyObject, getObjectStream, headObject } from '@/lib/storage/objects';
 
 /**
@@ -127,30 +133,27 @@ export const settleMirror = async (
     via,
   }: { staged?: StagedBlobs; now?: Date; dryRun?: boolean; via: string },
 ): Promise<SettledMirror & { size?: number }> => {
-  const settled = await db.$transaction(
-    async (tx) => {
-      const row = await lockDocumentRow(tx, { id });
-      if (!row || row.deletedAt) return { verdict: 'gone' as const, action: 'none' as const };
-      const head = await headObject(row.key);
-      const verdict: MirrorVerdict = row.missingSince
-        ? head?.etag && head.etag !== row.etag
-          ? 'changed'
-          : 'in-sync'
-        : await classifyMirror(row, head, staged);
-      const isActing = !dryRun && (verdict === 'torn' || verdict === 'uncommitted' || verdict === 'changed');
-      if (!isActing) return { verdict, action: 'none' as const, size: head?.size };
-      if (verdict === 'changed') {
-        await adoptStorageChangeLocked(tx, row, now);
+  const settled = await db.$transaction(async (tx) => {
+    const row = await lockDocumentRow(tx, { id });
+    if (!row || row.deletedAt) return { verdict: 'gone' as const, action: 'none' as const };
+    const head = await headObject(row.key);
+    const verdict: MirrorVerdict = row.missingSince
+      ? head?.etag && head.etag !== row.etag
+        ? 'changed'
+        : 'in-sync'
+      : await classifyMirror(row, head, staged);
+    const isActing = !dryRun && (verdict === 'torn' || verdict === 'uncommitted' || verdict === 'changed');
+    if (!isActing) return { verdict, action: 'none' as const, size: head?.size };
+    if (verdict === 'changed') {
+      await adoptStorageChangeLocked(tx, row, now);
 
-        return { verdict, action: 'adopted' as const, size: head?.size };
-      }
-      const { etag } = await copyObject(row.contentKey, row.key);
-      await tx.document.update({ where: { id }, data: { etag, lastSeenAt: now } });
+      return { verdict, action: 'adopted' as const, size: head?.size };
+    }
+    const { etag } = await copyObject(row.contentKey, row.key);
+    await tx.document.update({ where: { id }, data: { etag, lastSeenAt: now } });
 
-      return { verdict, action: 'repaired' as const, size: head?.size, committedSize: Number(row.size) };
-    },
-    { timeout: 10 * 60 * 1000, maxWait: 30_000 },
-  );
+    return { verdict, action: 'repaired' as const, size: head?.size, committedSize: Number(row.size) };
+  }, COMMIT_TX_OPTIONS);
   if (settled.action === 'repaired') {
     await recordAudit({
       action: 'document.mirror_repaired',

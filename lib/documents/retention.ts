@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit/audit';
 import { db, sql } from '@/lib/db';
 import { unreferencedKeys } from '@/lib/documents/blobs';
-import { lockDocumentRow } from '@/lib/documents/content';
+import { COMMIT_TX_OPTIONS, lockDocumentRow } from '@/lib/documents/content';
 import { env } from '@/lib/env';
 import { deleteObjects } from '@/lib/storage/objects';
 
@@ -15,7 +15,6 @@ import { deleteObjects } from '@/lib/storage/objects';
 
 const BATCH = 100;
 const REPORTED_MAX = 100;
-const TX_OPTIONS = { timeout: 10 * 60 * 1000, maxWait: 30_000 };
 
 /** The documents under S3_PREFIX (trash keys live under it too): a LIKE pattern. */
 const ownKeys = () => `${env.S3_PREFIX.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -75,7 +74,7 @@ const purgeOne = async (id: string, before: Date, dryRun: boolean) => {
     if (!dryRun) await tx.document.delete({ where: { id } });
 
     return { row, doomed, versions: versions.length };
-  }, TX_OPTIONS);
+  }, COMMIT_TX_OPTIONS);
   if (!taken) return null;
   const { row, doomed, versions } = taken;
   const removed = dryRun
@@ -146,7 +145,7 @@ const pruneOne = async (documentId: string, keep: number, dryRun: boolean) => {
       await tx.documentVersion.deleteMany({ where: { id: { in: doomed.map((version) => version.id) } } });
 
     return doomed;
-  }, TX_OPTIONS);
+  }, COMMIT_TX_OPTIONS);
   if (taken.length === 0) return { count: 0, bytes: 0 };
   const removed = dryRun
     ? { objects: taken.length, bytes: taken.reduce((sum, version) => sum + Number(version.size), 0) }

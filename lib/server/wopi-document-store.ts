@@ -3,6 +3,7 @@ import { db, sql } from '@/lib/db';
 import {
   adoptStorageChange,
   adoptStorageChangeLocked,
+  COMMIT_TX_OPTIONS,
   commitBlobAt,
   discardBlob,
   isChangedInStorage,
@@ -20,8 +21,6 @@ import { log } from '@/lib/log';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
 import { copyObject, deleteObject, getObjectStream } from '@/lib/storage/objects';
 import { DocumentGoneError, type DocumentStore, type WopiDocument, type WopiUser } from '@/lib/wopi/ports';
-
-const TX_OPTIONS = { timeout: 10 * 60 * 1000, maxWait: 30_000 };
 
 const select = {
   id: true,
@@ -108,7 +107,7 @@ export const wopiDocumentStore: DocumentStore = {
         const written = await replaceContentLocked(tx, row, { blobKey, stored, userId, now, details });
 
         return { ok: true as const, ...written };
-      }, TX_OPTIONS);
+      }, COMMIT_TX_OPTIONS);
       if (!result.ok) await discardBlob(blobKey);
 
       return result;
@@ -166,7 +165,7 @@ export const wopiDocumentStore: DocumentStore = {
           });
 
           return { ok: true as const, name: finalName, oldKey: row.key };
-        }, TX_OPTIONS);
+        }, COMMIT_TX_OPTIONS);
         if (outcome.ok && outcome.oldKey) await removeAfterCommit(outcome.oldKey);
 
         return outcome.ok ? { ok: true, name: outcome.name } : outcome;
@@ -194,7 +193,7 @@ export const wopiDocumentStore: DocumentStore = {
       });
 
       return { ok: true as const, oldKey: row.key };
-    }, TX_OPTIONS);
+    }, COMMIT_TX_OPTIONS);
     if (!outcome.ok) return outcome;
     await removeAfterCommit(outcome.oldKey);
 
