@@ -112,7 +112,22 @@ export const sql = async <Row extends pg.QueryResultRow>(text: string, values: u
   }
 };
 
+/** Work that must finish on the current connections before they close (registered by its module). */
+const beforeDisconnect = new Set<() => Promise<void>>();
+
+/**
+ * Registers `drain` to be awaited by every `disconnectDb()` before the pool closes (e.g. the
+ * visible-object copies that follow commits, lib/documents/content.ts). Returns an unregister.
+ */
+export const onBeforeDisconnect = (drain: () => Promise<void>) => {
+  beforeDisconnect.add(drain);
+
+  return () => beforeDisconnect.delete(drain);
+};
+
+/** Closes the client and pool, after the registered work in flight has finished. */
 export const disconnectDb = async () => {
+  await Promise.all([...beforeDisconnect].map((drain) => drain().catch(() => {})));
   const { wopiDb, wopiPool } = globalForDb;
   globalForDb.wopiDb = undefined;
   globalForDb.wopiPool = undefined;

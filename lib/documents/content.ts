@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { db, type Tx } from '@/lib/db';
+import { db, onBeforeDisconnect, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
+import { log } from '@/lib/log';
 import { ensureFolders } from '@/lib/documents/folders';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
 import {
   copyObject,
   deleteObject,
+  getObjectStream,
   headObject,
   isNotFound,
   putObjectStream,
@@ -17,9 +19,13 @@ import {
 /**
  * How document bytes change. Every write streams into a new immutable object under
  * `.wopi/blobs/`, then one transaction, with the document row locked, makes it current: the
- * blob becomes `contentKey` (readers stream exactly the bytes the row describes), a copy lands
- * at the visible key for other tools, and the version history gains a row. The previous blob
- * stays as the previous version.
+ * blob becomes `contentKey` (readers stream exactly the bytes the row describes), the version
+ * history gains a row, and `mirrorPendingSince` is set. The previous blob stays as the previous
+ * version. Only AFTER that commit is the blob copied to the visible key for other tools
+ * (`syncMirror`, in the background): a crash anywhere before the commit leaves the visible
+ * object untouched, and one after it leaves the row pending, which the start-up repair and the
+ * janitor complete. While a row is pending, readers never take the visible object for another
+ * tool's change.
  */
 
 const BLOB_FOLDER = 'blobs';
@@ -66,18 +72,21 @@ export type LockedDocument = {
   lastModifiedById: string | null;
   missingSince: Date | null;
   deletedAt: Date | null;
+  mirrorPendingSince: Date | null;
 };
+
+const ROW_COLUMNS = Prisma.raw(
+  'id, key, "contentKey", name, folder, version, size, sha256, etag, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt", "mirrorPendingSince"',
+);
 
 /** SELECT … FOR UPDATE: the row stays locked until the transaction ends (this also blocks new WOPI locks on it). */
 export const lockDocumentRow = async (tx: Tx, where: { id: string } | { key: string }) => {
   const rows =
     'id' in where
-      ? await tx.$queryRaw<LockedDocument[]>`
-          SELECT id, key, "contentKey", name, folder, version, size, sha256, etag, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
-          FROM "Document" WHERE id = ${where.id}::uuid FOR UPDATE`
-      : await tx.$queryRaw<LockedDocument[]>`
-          SELECT id, key, "contentKey", name, folder, version, size, sha256, etag, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt"
-          FROM "Document" WHERE key = ${where.key} FOR UPDATE`;
+      ? await tx.$queryRaw<
+          LockedDocument[]
+        >`SELECT ${ROW_COLUMNS} FROM "Document" WHERE id = ${where.id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<LockedDocument[]>`SELECT ${ROW_COLUMNS} FROM "Document" WHERE key = ${where.key} FOR UPDATE`;
 
   return rows[0] ?? null;
 };
@@ -144,6 +153,9 @@ export const adoptStorageChangeLocked = async (
   const head = await headObject(row.key);
   // Gone from the bucket: reconciliation marks it missing; reads keep serving the committed blob.
   if (!head?.etag || head.etag === row.etag) return row;
+  // Our own copy may be (or have been) under way: only bytes that are neither the old mirror
+  // nor the committed content are another tool's.
+  if (row.mirrorPendingSince && (await judgePendingMirror(row, head)) !== 'foreign') return row;
   const blobKey = internalKey(BLOB_FOLDER, randomUUID());
   try {
     await copyObject(row.key, blobKey, { ifMatch: head.etag });
@@ -169,6 +181,8 @@ export const adoptStorageChangeLocked = async (
     lastModifiedAt,
     lastModifiedById: null,
     missingSince: null,
+    // The visible object is the current content now.
+    mirrorPendingSince: null,
   };
   await tx.document.update({ where: { id: row.id }, data: { ...changed, lastSeenAt: now } });
   await tx.documentVersion.create({
@@ -188,9 +202,12 @@ const RECENT_CHECKS_MAX = 10_000;
  * again while its row's ETag is the same (readers; commits always ask).
  */
 export const isChangedInStorage = async (
-  doc: { id: string; key: string; etag: string | null },
+  doc: { id: string; key: string; etag: string | null; mirrorPendingSince?: Date | null },
   { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
 ) => {
+  // Our copy of the committed content is under way (or was cut short by a crash): the visible
+  // object says nothing about other tools until syncMirror has judged it under the row lock.
+  if (doc.mirrorPendingSince) return false;
   const now = Date.now();
   const recent = recentChecks.get(doc.id);
   if (maxAgeMs > 0 && recent && recent.etag === doc.etag && now - recent.at < maxAgeMs) return false;
@@ -211,7 +228,7 @@ export const isChangedInStorage = async (
  * adopting a change made in storage as a new version. Null for an unknown or hidden document.
  */
 export const currentContent = async (id: string) => {
-  const select = { id: true, name: true, key: true, etag: true, contentKey: true } as const;
+  const select = { id: true, name: true, key: true, etag: true, contentKey: true, mirrorPendingSince: true } as const;
   const where = { id, deletedAt: null, missingSince: null };
   const row = await db.document.findFirst({ where, select });
   if (!row || !(await isChangedInStorage(row, { maxAgeMs: env.STORAGE_CHECK_INTERVAL_MS }))) return row;
@@ -233,6 +250,149 @@ export const adoptStorageChange = (id: string, now = new Date()) =>
     return true;
   }, COMMIT_TX_OPTIONS);
 
+/** Hex SHA-256 of an object's bytes, streamed. */
+export const sha256Of = async (key: string) => {
+  const hash = createHash('sha256');
+  const { body } = await getObjectStream(key);
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+
+  return hash.digest('hex');
+};
+
+type Head = NonNullable<Awaited<ReturnType<typeof headObject>>>;
+
+/**
+ * What the visible object of a row whose mirror is pending holds, looked at under the row lock
+ * (so no copy of ours is running): `ours` — absent, or still the object as the portal last wrote
+ * or saw it (`row.etag`; possibly torn by a copy of ours cut short, since s3rver rewrites the
+ * bytes first and the ETag last), so the committed blob may be copied over it; `synced` — a
+ * complete copy of the committed blob (our copy landed, its bookkeeping did not): same ETag as
+ * the blob, or same size and SHA-256 where the store gives copies of multipart objects a new
+ * ETag; `foreign` — anything else: another tool wrote it, and it is adopted, never overwritten.
+ */
+export const judgePendingMirror = async (
+  row: Pick<LockedDocument, 'key' | 'contentKey' | 'etag' | 'size' | 'sha256'>,
+  head: Head | null,
+): Promise<'ours' | 'synced' | 'foreign'> => {
+  if (!head || (head.etag && head.etag === row.etag)) return 'ours';
+  if (BigInt(head.size) !== row.size) return 'foreign';
+  const content = await headObject(row.contentKey);
+  if (content?.etag && content.etag === head.etag) return 'synced';
+  const committed = row.sha256 ?? (await sha256Of(row.contentKey));
+
+  return (await sha256Of(row.key)) === committed ? 'synced' : 'foreign';
+};
+
+export type MirrorSync = { action: 'none' | 'copied' | 'recorded' | 'adopted'; id: string };
+
+/**
+ * With the row locked (FOR NO KEY UPDATE or stronger): makes a pending row's visible object a copy
+ * of its committed blob — `judgePendingMirror` decides: ours → copied, synced → only recorded,
+ * foreign → adopted as a new version — then records the object's ETag and clears
+ * `mirrorPendingSince`. A row not pending (or deleted): `none`.
+ */
+export const syncMirrorLocked = async (tx: Tx, row: LockedDocument, now: Date): Promise<MirrorSync['action']> => {
+  if (!row.mirrorPendingSince) return 'none';
+  if (row.deletedAt || !isBlobKey(row.contentKey)) {
+    await tx.document.update({ where: { id: row.id }, data: { mirrorPendingSince: null } });
+
+    return 'none';
+  }
+  const head = await headObject(row.key);
+  const judged = await judgePendingMirror(row, head);
+  if (judged === 'foreign') {
+    await adoptStorageChangeLocked(tx, { ...row, mirrorPendingSince: null }, now);
+
+    return 'adopted';
+  }
+  const etag = judged === 'synced' ? head!.etag : (await copyObject(row.contentKey, row.key)).etag;
+  await tx.document.update({ where: { id: row.id }, data: { etag, mirrorPendingSince: null, lastSeenAt: now } });
+
+  return judged === 'synced' ? 'recorded' : 'copied';
+};
+
+/**
+ * `syncMirrorLocked` in its own transaction, the row locked FOR NO KEY UPDATE: it waits for, and
+ * holds off, commits, renames and deletes of that row (they lock FOR UPDATE), so two copies never
+ * race and a copy never lands on a key the row has left, while WOPI lock changes and audit rows
+ * (FOR KEY SHARE through their foreign keys) go on. Throws what S3 or Postgres throws; the row
+ * then stays pending for the next try.
+ */
+export const syncMirror = (id: string, now = new Date()): Promise<MirrorSync> =>
+  db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<LockedDocument[]>`
+      SELECT ${ROW_COLUMNS} FROM "Document" WHERE id = ${id}::uuid FOR NO KEY UPDATE`;
+    const row = rows[0];
+
+    return { action: row ? await syncMirrorLocked(tx, row, now) : 'none', id };
+  }, COMMIT_TX_OPTIONS);
+
+/** Mirror copies this process has started and not finished: document id → its run. */
+const mirrorSyncs = new Map<string, { run: Promise<void>; again: boolean }>();
+
+/**
+ * Runs `syncMirror(id)` in the background, after the commit that set the row pending (one run
+ * per document at a time; a commit meanwhile runs it once more). A failure is logged and leaves
+ * the row pending: the janitor and the start-up repair complete it. Reads never wait for it:
+ * they serve the committed blob.
+ */
+export const scheduleMirrorSync = (id: string) => {
+  const running = mirrorSyncs.get(id);
+  if (running) {
+    running.again = true;
+
+    return;
+  }
+  const entry = { run: Promise.resolve(), again: false };
+  entry.run = (async () => {
+    try {
+      do {
+        entry.again = false;
+        await syncMirror(id).catch((error: unknown) => {
+          entry.again = false;
+          log.warn({ err: error, documentId: id }, 'visible object not yet updated; the janitor will retry');
+        });
+      } while (entry.again);
+    } finally {
+      mirrorSyncs.delete(id);
+    }
+  })();
+  mirrorSyncs.set(id, entry);
+};
+
+/** Resolves when every mirror copy this process started has finished (CLI exit, shutdown, tests). */
+export const mirrorsSettled = async () => {
+  while (mirrorSyncs.size > 0) await Promise.all([...mirrorSyncs.values()].map((entry) => entry.run));
+};
+// Every disconnectDb() (CLI exit, start-up seeding, tests) lets the copies under way land first.
+onBeforeDisconnect(mirrorsSettled);
+
+/**
+ * Inside commitBlobAt, when no row has `key`: an object another tool put there that no listing
+ * has seen yet becomes a document (its bytes version 1, as reconciliation would have made it),
+ * locked, so the commit treats the name as taken. Null when nothing is there.
+ */
+const adoptUnlistedObject = async (tx: Tx, input: { folder: string; name: string; now: Date }, key: string) => {
+  const head = await headObject(key);
+  if (!head) return null;
+  await ensureFolders(input.folder, tx);
+  await tx.document.create({
+    data: {
+      key,
+      contentKey: key,
+      name: input.name,
+      folder: input.folder,
+      extension: extensionOf(input.name),
+      size: head.size,
+      etag: head.etag,
+      lastModifiedAt: head.lastModified ?? input.now,
+      lastSeenAt: input.now,
+    },
+  });
+
+  return lockDocumentRow(tx, { key });
+};
+
 const isPreconditionFailed = (error: unknown) =>
   (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 412;
 
@@ -244,10 +404,12 @@ type WriteInput = {
   details?: Prisma.InputJsonValue;
 };
 
-/** Inside a transaction holding the row lock: the blob becomes the document's new version. */
+/**
+ * Inside a transaction holding the row lock: the blob becomes the document's new version and the
+ * row's mirror pending. The caller runs `scheduleMirrorSync(row.id)` once the transaction commits.
+ */
 export const replaceContentLocked = async (tx: Tx, row: LockedDocument, input: WriteInput) => {
   await preserveCurrentVersion(tx, row);
-  const { etag } = await copyObject(input.blobKey, row.key);
   const version = row.version + 1;
   const lastModifiedAt = nextModifiedAt(row.lastModifiedAt, input.now);
   await tx.document.update({
@@ -257,12 +419,13 @@ export const replaceContentLocked = async (tx: Tx, row: LockedDocument, input: W
       size: input.stored.size,
       // '' = not known (a restored version that was never hashed): computed on first read.
       sha256: input.stored.sha256 || null,
-      etag,
       version,
       lastModifiedAt,
       lastSeenAt: input.now,
       lastModifiedById: input.userId,
       missingSince: null,
+      // `etag` stays the visible object's as last written or seen until syncMirror copies the blob there.
+      mirrorPendingSince: row.mirrorPendingSince ?? input.now,
     },
   });
   await tx.documentVersion.create({
@@ -280,13 +443,15 @@ export const replaceContentLocked = async (tx: Tx, row: LockedDocument, input: W
   return { version, lastModifiedAt, size: input.stored.size, sha256: input.stored.sha256 };
 };
 
-/** Inside a transaction: a new document at folder/name whose first version is the blob. */
+/**
+ * Inside a transaction: a new document at folder/name whose first version is the blob, its mirror
+ * pending (the caller schedules `syncMirror` after the commit).
+ */
 export const createDocumentLocked = async (
   tx: Tx,
   input: WriteInput & { folder: string; name: string; key: string },
 ) => {
   await ensureFolders(input.folder, tx);
-  const { etag } = await copyObject(input.blobKey, input.key);
   const created = await tx.document.create({
     data: {
       key: input.key,
@@ -296,7 +461,9 @@ export const createDocumentLocked = async (
       extension: extensionOf(input.name),
       size: input.stored.size,
       sha256: input.stored.sha256,
-      etag,
+      // No visible object yet: syncMirror copies the blob there after the commit.
+      etag: null,
+      mirrorPendingSince: input.now,
       lastModifiedAt: input.now,
       lastSeenAt: input.now,
       createdById: input.userId,
@@ -329,9 +496,11 @@ export type CommitAtOutcome =
 /**
  * The one way a staged blob becomes the content at folder/name (uploads, new documents,
  * PutRelativeFile): a new document, or — when `replace` — a new version of the visible one there
- * (refused while an editor holds its WOPI lock; a change made in storage is adopted first). A
- * row whose object had vanished is brought back with its history. One transaction with the row
- * locked; on a refusal or a throw the blob is discarded, so nothing is left half-done.
+ * (refused while an editor holds its WOPI lock; a change made in storage is adopted first). An
+ * object another tool put at that key and no listing has seen yet counts as a visible document
+ * (its bytes become version 1). A row whose object had vanished is brought back with its
+ * history. One transaction with the row locked; on a refusal or a throw the blob is discarded,
+ * so nothing is left half-done; the visible object follows after the commit (`syncMirror`).
  */
 export const commitBlobAt = async (
   input: WriteInput & { folder: string; name: string; replace: boolean },
@@ -339,7 +508,7 @@ export const commitBlobAt = async (
   const key = documentKey(input);
   try {
     const outcome = await db.$transaction(async (tx): Promise<CommitAtOutcome> => {
-      const row = await lockDocumentRow(tx, { key });
+      const row = (await lockDocumentRow(tx, { key })) ?? (await adoptUnlistedObject(tx, input, key));
       if (!row) {
         const created = await createDocumentLocked(tx, { ...input, key });
 
@@ -355,7 +524,8 @@ export const commitBlobAt = async (
 
       return { ok: true, id: row.id, version: written.version, replaced: isReplacing };
     }, COMMIT_TX_OPTIONS);
-    if (!outcome.ok) await discardBlob(input.blobKey);
+    if (outcome.ok) scheduleMirrorSync(outcome.id);
+    else await discardBlob(input.blobKey);
 
     return outcome;
   } catch (error) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { recordAudit } from '@/lib/audit/audit';
 import { db } from '@/lib/db';
 import {
@@ -6,15 +5,21 @@ import {
   COMMIT_TX_OPTIONS,
   isBlobKey,
   lockDocumentRow,
+  sha256Of,
+  syncMirrorLocked,
   type LockedDocument,
 } from '@/lib/documents/content';
-import { copyObject, getObjectStream, headObject } from '@/lib/storage/objects';
+import { copyObject, headObject } from '@/lib/storage/objects';
 
 /**
  * The mirror rule. A document whose bytes the portal wrote has two objects: the committed blob
  * (`contentKey`, immutable, what every read serves) and the mirror at its visible key, a copy for
- * other tools. The row's `etag` is the mirror's ETag as the portal last wrote or saw it. Looked
- * at with the row locked (so no commit of this document is between its copy and its commit):
+ * other tools, made after the commit (`syncMirror` in lib/documents/content.ts). The row's `etag`
+ * is the mirror's ETag as the portal last wrote or saw it. Looked at with the row locked:
+ *
+ * - **pending** (`mirrorPendingSince` set): the commit is done, its copy is not (under way in
+ *   the background, or cut short by a crash). → completed by `syncMirrorLocked`: copied, or only
+ *   recorded when the copy had landed, or adopted when another tool wrote the key meanwhile.
  *
  * - **in sync**: the mirror's ETag and size are the row's.
  * - **torn**: the ETag is the row's but the size is not. A store's ETag describes the bytes it
@@ -31,10 +36,12 @@ import { copyObject, getObjectStream, headObject } from '@/lib/storage/objects';
  *
  * Repair copies `contentKey` over the visible key and records the new ETag. It loses nothing:
  * the mirror held either the committed bytes (torn) or bytes still kept in a staged blob.
- * Uncommitted mirrors are only recognised where the staged blobs are known (the janitor lists
- * them); a reader or reconciliation that meets one first adopts it.
+ * Since commits copy only after committing, `torn` and `uncommitted` arise only from data an
+ * older release wrote, or a repair copy of this rule's own cut short; uncommitted mirrors are
+ * only recognised where the staged blobs are known (the janitor lists them); a reader or
+ * reconciliation that meets one first adopts it.
  */
-export type MirrorVerdict = 'in-sync' | 'torn' | 'uncommitted' | 'changed' | 'missing';
+export type MirrorVerdict = 'in-sync' | 'pending' | 'torn' | 'uncommitted' | 'changed' | 'missing';
 
 export type StagedBlob = { key: string; size: number; etag: string | undefined; lastModified: Date | undefined };
 
@@ -49,14 +56,6 @@ type Head = NonNullable<Awaited<ReturnType<typeof headObject>>>;
 const CLOCK_SLACK_MS = 2000;
 /** At most this many same-size staged blobs are compared byte for byte against one mirror. */
 const MAX_HASH_COMPARISONS = 3;
-
-export const sha256Of = async (key: string) => {
-  const hash = createHash('sha256');
-  const { body } = await getObjectStream(key);
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
-
-  return hash.digest('hex');
-};
 
 /** Staged blobs of the mirror's size written no later than the mirror (a copy of one could be it). */
 const stagedBefore = (staged: StagedBlobs | undefined, mirror: { size: number; lastModified?: Date }) =>
@@ -136,6 +135,14 @@ export const settleMirror = async (
   const settled = await db.$transaction(async (tx) => {
     const row = await lockDocumentRow(tx, { id });
     if (!row || row.deletedAt) return { verdict: 'gone' as const, action: 'none' as const };
+    if (row.mirrorPendingSince && !row.missingSince) {
+      if (dryRun) return { verdict: 'pending' as const, action: 'none' as const };
+      const synced = await syncMirrorLocked(tx, row, now);
+
+      return synced === 'adopted'
+        ? { verdict: 'pending' as const, action: 'adopted' as const }
+        : { verdict: 'pending' as const, action: 'repaired' as const, committedSize: Number(row.size) };
+    }
     const head = await headObject(row.key);
     const verdict: MirrorVerdict = row.missingSince
       ? head?.etag && head.etag !== row.etag

@@ -134,7 +134,8 @@ export const reconcileFolder = async (folder: string, { force = false } = {}): P
     token = page.next;
   } while (token);
   const vanished = await db.document.updateMany({
-    where: { folder, ...VISIBLE, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: seenAt } }] },
+    // A row whose visible object is still being copied (mirrorPendingSince) is not missing.
+    where: { folder, ...VISIBLE, mirrorPendingSince: null, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: seenAt } }] },
     data: { missingSince: seenAt },
   });
   report.missing = vanished.count;

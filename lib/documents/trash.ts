@@ -44,6 +44,7 @@ export const restoreDocument = async (id: string) => {
           etag,
           deletedAt: null,
           deletedById: null,
+          mirrorPendingSince: null,
           lastSeenAt: new Date(),
         },
       });

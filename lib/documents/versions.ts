@@ -1,6 +1,12 @@
 import { conflictError, notFoundError } from '@/lib/errors';
 import { db } from '@/lib/db';
-import { adoptStorageChangeLocked, heldLock, lockDocumentRow, replaceContentLocked } from '@/lib/documents/content';
+import {
+  adoptStorageChangeLocked,
+  heldLock,
+  lockDocumentRow,
+  replaceContentLocked,
+  scheduleMirrorSync,
+} from '@/lib/documents/content';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 
 /** Every kept version of a visible document, newest first. */
@@ -42,7 +48,7 @@ export const restoreVersion = async ({
 }) => {
   if (!isUuid(documentId)) throw notFoundError(`No document ${documentId}.`);
 
-  return db.$transaction(
+  const restored = await db.$transaction(
     async (tx) => {
       const row = await lockDocumentRow(tx, { id: documentId });
       if (!row || row.deletedAt || row.missingSince) throw notFoundError(`No document ${documentId}.`);
@@ -63,4 +69,7 @@ export const restoreVersion = async ({
     },
     { timeout: 10 * 60 * 1000 },
   );
+  scheduleMirrorSync(documentId);
+
+  return restored;
 };

@@ -6,10 +6,12 @@ import {
   COMMIT_TX_OPTIONS,
   commitBlobAt,
   discardBlob,
+  isBlobKey,
   isChangedInStorage,
   heldLock,
   lockDocumentRow,
   replaceContentLocked,
+  scheduleMirrorSync,
   stageContent,
   type LockedDocument,
 } from '@/lib/documents/content';
@@ -35,6 +37,7 @@ const select = {
   contentKey: true,
   key: true,
   etag: true,
+  mirrorPendingSince: true,
 } satisfies Prisma.DocumentSelect;
 
 const toWopi = (row: Prisma.DocumentGetPayload<{ select: typeof select }>): WopiDocument => ({
@@ -109,6 +112,7 @@ export const wopiDocumentStore: DocumentStore = {
         return { ok: true as const, ...written };
       }, COMMIT_TX_OPTIONS);
       if (!result.ok) await discardBlob(blobKey);
+      else if (!('isUnchanged' in result)) scheduleMirrorSync(doc.id);
 
       return result;
     } catch (error) {
@@ -150,7 +154,8 @@ export const wopiDocumentStore: DocumentStore = {
           const row = await adoptStorageChangeLocked(tx, locked, now);
           if (row.name === wanted) return { ok: true as const, name: row.name, oldKey: null };
           const key = documentKey({ folder: row.folder, name: finalName });
-          const { etag } = await copyObject(row.key, key);
+          // The committed bytes (the old visible object may still await its copy of them).
+          const { etag } = await copyObject(isBlobKey(row.contentKey) ? row.contentKey : row.key, key);
           await tx.document.update({
             where: { id: row.id },
             data: {
@@ -159,6 +164,7 @@ export const wopiDocumentStore: DocumentStore = {
               extension: extensionOf(finalName),
               etag,
               contentKey: row.contentKey === row.key ? key : row.contentKey,
+              mirrorPendingSince: null,
               lastSeenAt: now,
               lastModifiedById: userId,
             },
@@ -189,7 +195,7 @@ export const wopiDocumentStore: DocumentStore = {
       const contentKey = row.contentKey === row.key ? (await copyObject(row.key, trashKey), trashKey) : row.contentKey;
       await tx.document.update({
         where: { id: row.id },
-        data: { key: trashKey, contentKey, deletedAt: now, deletedById: userId },
+        data: { key: trashKey, contentKey, deletedAt: now, deletedById: userId, mirrorPendingSince: null },
       });
 
       return { ok: true as const, oldKey: row.key };
@@ -203,7 +209,13 @@ export const wopiDocumentStore: DocumentStore = {
 
 type ContextRow = {
   user: { id: string; email: string; name: string; role: WopiUser['role']; wopiUserInfo: string | null } | null;
-  document: (Omit<WopiDocument, 'size' | 'lastModifiedAt'> & { size: string; lastModifiedAt: string }) | null;
+  document:
+    | (Omit<WopiDocument, 'size' | 'lastModifiedAt' | 'mirrorPendingSince'> & {
+        size: string;
+        lastModifiedAt: string;
+        mirrorPendingSince: string | null;
+      })
+    | null;
 };
 
 /**
@@ -218,7 +230,8 @@ export const loadWopiContext = async (userId: string, documentId: string) => {
           FROM "User" u WHERE u.id = $1::uuid) AS "user",
        (SELECT json_build_object('id', d.id, 'name', d.name, 'folder', d.folder, 'extension', d.extension, 'size', d.size::text,
                                  'sha256', d.sha256, 'version', d.version, 'lastModifiedAt', d."lastModifiedAt",
-                                 'createdById', d."createdById", 'contentKey', d."contentKey", 'key', d.key, 'etag', d.etag)
+                                 'createdById', d."createdById", 'contentKey', d."contentKey", 'key', d.key, 'etag', d.etag,
+                                 'mirrorPendingSince', d."mirrorPendingSince")
           FROM "Document" d WHERE d.id = $2::uuid AND d."missingSince" IS NULL AND d."deletedAt" IS NULL) AS "document"`,
     [userId, documentId],
     'wopi-context',
@@ -228,6 +241,13 @@ export const loadWopiContext = async (userId: string, documentId: string) => {
 
   return {
     user: row?.user ?? null,
-    document: doc ? { ...doc, size: Number(doc.size), lastModifiedAt: new Date(doc.lastModifiedAt) } : null,
+    document: doc
+      ? {
+          ...doc,
+          size: Number(doc.size),
+          lastModifiedAt: new Date(doc.lastModifiedAt),
+          mirrorPendingSince: doc.mirrorPendingSince ? new Date(doc.mirrorPendingSince) : null,
+        }
+      : null,
   };
 };

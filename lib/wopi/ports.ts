@@ -29,6 +29,8 @@ export type WopiDocument = {
   /** The visible object's key and the ETag it had when the portal last wrote or saw it. */
   key: string;
   etag: string | null;
+  /** Set while the visible object is still being brought up to the committed content. */
+  mirrorPendingSince: Date | null;
 };
 
 /** The document was deleted (or its object vanished) while the operation ran. */

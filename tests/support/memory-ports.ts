@@ -227,6 +227,7 @@ export const createMemoryDocumentStore = (
       contentKey: putBlob(bytes),
       key: `${seed.folder ? `${seed.folder}/` : ''}${seed.name}`,
       etag: null,
+      mirrorPendingSince: null,
       deletedAt: null,
     };
     rows.set(row.id, row);

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GET, POST } from '@/app/api/admin/documents/route';
 import { db } from '@/lib/db';
+import { mirrorsSettled } from '@/lib/documents/content';
 import { documentKey } from '@/lib/storage/keys';
 import { getObjectStream, headObject } from '@/lib/storage/objects';
 import { emptyContext, makeUser, sessionCookie } from '../../support/session';
@@ -28,7 +29,12 @@ const upload = async (options: {
   return POST(request, emptyContext);
 };
 
-const readAll = async (key: string) => Buffer.from(await new Response((await getObjectStream(key)).body).arrayBuffer());
+/** The visible object's bytes, once the copy that follows each commit has landed. */
+const readAll = async (key: string) => {
+  await mirrorsSettled();
+
+  return Buffer.from(await new Response((await getObjectStream(key)).body).arrayBuffer());
+};
 
 describe('POST /api/admin/documents', () => {
   it('without a session → 401', async () => {

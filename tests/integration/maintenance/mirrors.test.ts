@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { downloadDocument } from '@/lib/api/documents/download';
 import { db } from '@/lib/db';
+import {
+  COMMIT_TX_OPTIONS,
+  lockDocumentRow,
+  mirrorsSettled,
+  replaceContentLocked,
+  stageContent,
+} from '@/lib/documents/content';
 import { runJanitor, startJanitor } from '@/lib/documents/janitor';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { documentKey } from '@/lib/storage/keys';
@@ -186,5 +194,134 @@ describe('mirror repair', () => {
     expect(await exists(key)).toBe(false);
     expect(await reconcileFolder(folder, { force: true })).toMatchObject({ missing: 1 });
     expect((await db.document.findUniqueOrThrow({ where: { id: doc.id } })).missingSince).not.toBeNull();
+  });
+});
+
+/**
+ * What a process killed after a commit but before its visible-object copy leaves: the row names
+ * the new blob and is pending, the visible object still holds the previous bytes. (The commit
+ * itself is the production one; only the background copy it schedules never runs.)
+ */
+const commitWithoutMirrorCopy = async (id: string, bytes: Buffer) => {
+  const { blobKey, stored } = await stageContent({ body: Readable.from([bytes]), maxBytes: 64 * 1024 * 1024 });
+  await db.$transaction(async (tx) => {
+    const row = await lockDocumentRow(tx, { id });
+    await replaceContentLocked(tx, row!, { blobKey, stored, userId, now: new Date() });
+  }, COMMIT_TX_OPTIONS);
+
+  return blobKey;
+};
+
+describe('visible-object copies after the commit (mirrorPendingSince)', () => {
+  it('POST PutFile → 200 once committed; the visible object follows in the background; no version {"via":"storage"} appears', async () => {
+    const doc = await addDocument(folder, 'Saved.docx', 'version one', userId);
+    const key = documentKey({ folder, name: 'Saved.docx' });
+    const token = await tokenFor(doc.id, userId);
+    const lock = { 'X-WOPI-Lock': 'L1' };
+    expect((await wopi.override(doc.id, 'LOCK', { token, headers: lock })).status).toBe(200);
+    expect((await wopi.putFile(doc.id, { token, headers: lock, body: 'version two' })).status).toBe(200);
+    await mirrorsSettled();
+
+    expect((await bytesOf(key)).toString()).toBe('version two');
+    const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
+    expect(row).toMatchObject({ version: 2, mirrorPendingSince: null, etag: (await headObject(key))!.etag });
+    expect(row.versions.map((v) => v.details)).not.toContainEqual({ via: 'storage' });
+  });
+
+  it('server killed after the commit, before the copy (row pending, visible object = previous bytes) → GetFile, Download and CheckFileInfo serve the committed bytes and adopt nothing; maintenance run copies them (mirrors.pending 1)', async () => {
+    const since = new Date();
+    const doc = await addDocument(folder, 'Crash.docx', patterned(300_000, 1), userId);
+    const key = documentKey({ folder, name: 'Crash.docx' });
+    const committed = patterned(310_000, 2);
+    await commitWithoutMirrorCopy(doc.id, committed);
+    expect(sha(await bytesOf(key))).toBe(sha(patterned(300_000, 1)));
+
+    const ok = { status: 200, sha: sha(committed) };
+    expect(await served(doc.id)).toEqual({ getFile: ok, download: ok });
+    const info = await wopi.checkFileInfo(doc.id, { token: await tokenFor(doc.id, userId) });
+    expect(await info.json()).toMatchObject({ Size: 310_000, Version: '2' });
+    expect((await db.document.findUniqueOrThrow({ where: { id: doc.id } })).version).toBe(2);
+
+    const report = await runJanitor();
+    expect(report.mirrors).toMatchObject({ pending: 1, repaired: 1, adopted: 0 });
+    expect(report.mirrors.documents).toEqual([{ id: doc.id, key, verdict: 'pending', action: 'repaired' }]);
+    expect(sha(await bytesOf(key))).toBe(sha(committed));
+    const row = await db.document.findUniqueOrThrow({ where: { id: doc.id } });
+    expect(row).toMatchObject({ version: 2, mirrorPendingSince: null, etag: (await headObject(key))!.etag });
+    expect(await auditEvents('document.mirror_repaired', since)).toMatchObject([
+      { documentId: doc.id, details: { reason: 'pending', via: 'janitor' } },
+    ]);
+    expect((await runJanitor()).mirrors).toMatchObject({ pending: 0, repaired: 0, adopted: 0 });
+  });
+
+  it.skipIf(!isEmbedded)(
+    'server killed mid-copy (row pending, visible object torn: 393,216 bytes under the previous ETag) → reads serve the committed 2 MiB; POST PutFile with X-COOL-WOPI-Timestamp → 200 (not 1010), its bytes land at the key, nothing adopted',
+    async () => {
+      const doc = await addDocument(folder, 'Torn.docx', patterned(1024 * 1024, 3), userId);
+      const key = documentKey({ folder, name: 'Torn.docx' });
+      const committed = patterned(2 * 1024 * 1024, 4);
+      await commitWithoutMirrorCopy(doc.id, committed);
+      await tearMirror(key, committed.subarray(0, 393_216));
+
+      const ok = { status: 200, sha: sha(committed) };
+      expect(await served(doc.id)).toEqual({ getFile: ok, download: ok });
+      expect((await db.document.findUniqueOrThrow({ where: { id: doc.id } })).version).toBe(2);
+      const token = await tokenFor(doc.id, userId);
+      const info = (await (await wopi.checkFileInfo(doc.id, { token })).json()) as { LastModifiedTime: string };
+      const save = { 'X-WOPI-Lock': 'T1', 'X-COOL-WOPI-Timestamp': info.LastModifiedTime };
+      expect((await wopi.override(doc.id, 'LOCK', { token, headers: save })).status).toBe(200);
+      expect((await wopi.putFile(doc.id, { token, headers: save, body: 'three' })).status).toBe(200);
+      await mirrorsSettled();
+
+      expect((await bytesOf(key)).toString()).toBe('three');
+      const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
+      expect(row).toMatchObject({ version: 3, mirrorPendingSince: null });
+      expect(row.versions.map((v) => v.details)).not.toContainEqual({ via: 'storage' });
+      expect((await runJanitor()).mirrors).toMatchObject({ pending: 0, repaired: 0, adopted: 0 });
+    },
+  );
+
+  it('copy landed, its bookkeeping did not (row pending, visible object = the committed bytes) → a read adopts nothing; maintenance run only records the ETag', async () => {
+    const doc = await addDocument(folder, 'Landed.docx', 'first', userId);
+    const key = documentKey({ folder, name: 'Landed.docx' });
+    const blobKey = await commitWithoutMirrorCopy(doc.id, Buffer.from('second, committed'));
+    await copyObject(blobKey, key);
+
+    expect(await served(doc.id)).toMatchObject({ getFile: { sha: sha(Buffer.from('second, committed')) } });
+    expect((await runJanitor()).mirrors).toMatchObject({ pending: 1, repaired: 1, adopted: 0 });
+    const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
+    expect(row).toMatchObject({ version: 2, mirrorPendingSince: null, etag: (await headObject(key))!.etag });
+    expect(row.versions).toHaveLength(2);
+  });
+
+  it('another tool writes the visible object while the copy is pending → adopted as version 3 {"via":"storage"}, never overwritten; version 2 kept', async () => {
+    const doc = await addDocument(folder, 'Race.docx', 'one', userId);
+    const key = documentKey({ folder, name: 'Race.docx' });
+    await commitWithoutMirrorCopy(doc.id, Buffer.from('two, from the editor'));
+    await putExternalObject(key, 'three, from another tool');
+
+    expect((await runJanitor()).mirrors).toMatchObject({ pending: 1, adopted: 1 });
+    expect((await bytesOf(key)).toString()).toBe('three, from another tool');
+    const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
+    expect(row).toMatchObject({ version: 3, mirrorPendingSince: null });
+    expect(row.versions.map((v) => [v.version, v.details])).toEqual(
+      expect.arrayContaining([
+        [2, null],
+        [3, { via: 'storage' }],
+      ]),
+    );
+    expect(await served(doc.id)).toMatchObject({ getFile: { sha: sha(Buffer.from('three, from another tool')) } });
+  });
+
+  it('documents reconcile while a new document’s first copy is pending (no visible object yet) → the row is not marked missing', async () => {
+    const doc = await addDocument(folder, 'New.docx', 'new', userId);
+    const key = documentKey({ folder, name: 'New.docx' });
+    await deleteObject(key);
+    await db.document.update({ where: { id: doc.id }, data: { mirrorPendingSince: new Date(), etag: null } });
+
+    expect(await reconcileFolder(folder, { force: true })).toMatchObject({ missing: 0 });
+    expect((await db.document.findUniqueOrThrow({ where: { id: doc.id } })).missingSince).toBeNull();
+    expect((await runJanitor()).mirrors).toMatchObject({ pending: 1, repaired: 1 });
+    expect((await bytesOf(key)).toString()).toBe('new');
   });
 });

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import utf7 from 'utf7';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { mirrorsSettled } from '@/lib/documents/content';
 import { downloadDocument } from '@/lib/api/documents/download';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { restoreDocument } from '@/lib/documents/trash';
@@ -54,6 +55,7 @@ const exercise = async ({ id, name, folder, userId }: { id: string; name: string
   const versions = await listVersions(id);
   expect(versions.map((v) => v.version)).toEqual([Number(info.Version) + 1, Number(info.Version)]);
   expect((await bytesOf(await wopi.getFile(id, { token }))).toString()).toBe(`saved ${name}`);
+  await mirrorsSettled(); // the visible object follows the commit in the background
   expect((await headObject(documentKey({ folder, name })))?.size).toBe(Buffer.byteLength(`saved ${name}`));
 
   // Save As next to it, with the name in UTF-7 as every editor sends it.
@@ -170,6 +172,7 @@ describe('one name-length rule (UTF-8 bytes per key segment), never a 5xx or a h
       const { Name } = (await response.json()) as { Name: string };
       expect(Name.endsWith('.pdf')).toBe(true);
       expect(Buffer.byteLength(Name)).toBeLessThanOrEqual(233);
+      await mirrorsSettled();
       expect((await headObject(documentKey({ folder, name: Name })))?.size).toBe(3);
     }
   });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { mirrorsSettled } from '@/lib/documents/content';
 import { documentKey } from '@/lib/storage/keys';
 import { headObject } from '@/lib/storage/objects';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
@@ -104,6 +105,7 @@ describe('WOPI against Postgres and S3', () => {
     expect(body.Size).toBe(got.length);
     expect(body.SHA256).toBe(createHash('sha256').update(got).digest('base64'));
     expect(body.Version).toBe('21');
+    await mirrorsSettled(); // the visible object follows the last commit in the background
     const mirror = await headObject(documentKey({ folder, name: 'Report.docx' }));
     expect(mirror?.size).toBe(got.length);
   });
