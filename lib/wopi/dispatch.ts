@@ -25,8 +25,8 @@ const FILE_OVERRIDES: Record<string, WopiOperation> = {
 
 /** POST /wopi/files/:id by X-WOPI-Override; LOCK with X-WOPI-OldLock is UnlockAndRelock; unknown → 501. */
 export const dispatchFileOverride: WopiOperation = (ctx) => {
-  const override = ctx.request.headers.get(WOPI_HEADERS.override)?.toUpperCase() ?? null;
-  if (override === OVERRIDES.lock && ctx.request.headers.has(WOPI_HEADERS.oldLock)) return unlockAndRelock(ctx);
+  const override = ctx.request.header(WOPI_HEADERS.override)?.toUpperCase() ?? null;
+  if (override === OVERRIDES.lock && ctx.request.header(WOPI_HEADERS.oldLock) !== null) return unlockAndRelock(ctx);
   const operation = override ? FILE_OVERRIDES[override] : undefined;
   if (!operation) throw notImplemented(override);
 
@@ -35,7 +35,7 @@ export const dispatchFileOverride: WopiOperation = (ctx) => {
 
 /** POST /wopi/files/:id/contents: only PutFile (X-WOPI-Override: PUT). */
 export const dispatchContentsOverride: WopiOperation = (ctx) => {
-  const override = ctx.request.headers.get(WOPI_HEADERS.override)?.toUpperCase() ?? null;
+  const override = ctx.request.header(WOPI_HEADERS.override)?.toUpperCase() ?? null;
   if (override !== OVERRIDES.put) throw notImplemented(override);
 
   return putFile(ctx);

@@ -3,34 +3,46 @@ import { effectivePermissions } from '@/lib/users/permissions';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { invalidToken, notFound, proofFailed } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
-import { toWopiResponse } from '@/lib/wopi/response';
+import { wopiRequestOfFetch } from '@/lib/wopi/request';
+import { toFetchResponse, toWopiResponse } from '@/lib/wopi/response';
 import type { WopiPorts } from '@/lib/wopi/ports';
-import type { WopiConfig, WopiContext, WopiOperation } from '@/lib/wopi/types';
+import type { WopiConfig, WopiContext, WopiOperation, WopiReply, WopiRequest } from '@/lib/wopi/types';
 
 type Logger = Parameters<typeof toWopiResponse>[1]['log'];
 export type WopiRuntime = { ports: WopiPorts; config: WopiConfig; log: Logger };
 
+/** `?access_token=` as URLSearchParams reads it (the fragment, never sent by HTTP clients, excluded). */
+const queryToken = (url: string) => {
+  const hash = url.indexOf('#');
+  const end = hash === -1 ? url.length : hash;
+  const start = url.indexOf('?');
+  if (start === -1 || start > end) return null;
+
+  return new URLSearchParams(url.slice(start + 1, end)).get('access_token');
+};
+
 /** The token from `?access_token=` or `Authorization: Bearer` (the validator sends both). */
-const tokenOf = (request: Request) => {
-  const fromQuery = new URL(request.url).searchParams.get('access_token');
+const tokenOf = (request: WopiRequest) => {
+  const fromQuery = queryToken(request.url);
   if (fromQuery) return fromQuery;
-  const authorization = request.headers.get('authorization');
+  const authorization = request.header('authorization');
 
   return authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : null;
 };
 
 /**
  * The editor signed the exact public URL it called: rebuild it from PUBLIC_URL (behind a proxy
- * `request.url` names another host), keeping path and query as received.
+ * the Host names another server), keeping path and query as received, in the WHATWG URL form
+ * proofs have always been checked against (dot segments resolved, unsafe characters escaped).
  */
-const checkProof = async (request: Request, accessToken: string, client: string, runtime: WopiRuntime) => {
-  const received = new URL(request.url);
+const checkProof = async (request: WopiRequest, accessToken: string, client: string, runtime: WopiRuntime) => {
+  const received = new URL(`http://wopi.invalid${request.url}`);
   const result = await runtime.ports.proofs!.verify(client, {
     accessToken,
     url: `${runtime.config.publicUrl}${received.pathname}${received.search}`,
-    timestamp: request.headers.get(WOPI_HEADERS.timestamp),
-    proof: request.headers.get(WOPI_HEADERS.proof),
-    proofOld: request.headers.get(WOPI_HEADERS.proofOld),
+    timestamp: request.header(WOPI_HEADERS.timestamp),
+    proof: request.header(WOPI_HEADERS.proof),
+    proofOld: request.header(WOPI_HEADERS.proofOld),
     now: runtime.ports.now(),
   });
   if (result.status === 'failed') throw proofFailed(result.reason);
@@ -42,7 +54,7 @@ const checkProof = async (request: Request, accessToken: string, client: string,
  * who no longer exists; 404 for an unknown document. Every throw becomes a WOPI response.
  */
 export const createWopiContext = async (
-  request: Request,
+  request: WopiRequest,
   fileId: string,
   runtime: WopiRuntime,
 ): Promise<WopiContext> => {
@@ -72,16 +84,16 @@ export type WopiTrace = { requestId: string; userId?: string };
 
 /**
  * Runs `operation` for a route with a `fileId` param; the framework-free core of every WOPI
- * route. Never throws: every failure becomes a WOPI response. `trace` learns the user once the
+ * route. Never throws: every failure becomes a WOPI reply. `trace` learns the user once the
  * token is verified.
  */
-export const handleWopi = async (
+export const runWopi = async (
   operation: WopiOperation,
-  request: Request,
+  request: WopiRequest,
   fileId: string,
   runtime: WopiRuntime,
   trace: WopiTrace = { requestId: randomUUID() },
-) => {
+): Promise<WopiReply> => {
   try {
     const ctx = await createWopiContext(request, fileId, runtime);
     trace.userId = ctx.user.id;
@@ -91,3 +103,12 @@ export const handleWopi = async (
     return toWopiResponse(error, { log: runtime.log, requestId: trace.requestId });
   }
 };
+
+/** `runWopi` for a fetch Request, answering a fetch Response (tests; the server calls runWopi on Node's own objects). */
+export const handleWopi = async (
+  operation: WopiOperation,
+  request: Request,
+  fileId: string,
+  runtime: WopiRuntime,
+  trace?: WopiTrace,
+) => toFetchResponse(await runWopi(operation, wopiRequestOfFetch(request), fileId, runtime, trace));

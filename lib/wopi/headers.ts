@@ -1,3 +1,5 @@
+import type { WopiRequest } from '@/lib/wopi/types';
+
 /** WOPI request and response header names ([MS-WOPI] 2.2.2) and the editors' own additions. */
 export const WOPI_HEADERS = {
   override: 'X-WOPI-Override',
@@ -49,4 +51,5 @@ export const OVERRIDES = {
 } as const;
 
 /** First value of a header from either editor family (COOL or LOOL). */
-export const editorHeader = (headers: Headers, cool: string, lool: string) => headers.get(cool) ?? headers.get(lool);
+export const editorHeader = (request: WopiRequest, cool: string, lool: string) =>
+  request.header(cool) ?? request.header(lool);

@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
 import { DomainError, RETRY_AFTER_SECONDS, unavailableOf } from '@/lib/errors';
 import { dependencyFailures } from '@/lib/log';
 import { WopiError } from '@/lib/wopi/errors';
+import { WOPI_HEADERS } from '@/lib/wopi/headers';
+import type { WopiReply } from '@/lib/wopi/types';
 
 /** A domain refusal in WOPI's terms (the message stays internal, as for every WopiError). */
 const wopiErrorOf = (error: DomainError) => {
@@ -10,17 +13,30 @@ const wopiErrorOf = (error: DomainError) => {
 
   return new WopiError(status, `${error.code}: ${error.message}`);
 };
-import { WOPI_HEADERS } from '@/lib/wopi/headers';
 
 /** An empty-bodied WOPI response (WOPI clients ignore bodies unless the operation defines one). */
-export const emptyResponse = (status = 200, headers: Record<string, string> = {}) =>
-  new Response(null, { status, headers });
+export const emptyResponse = (status = 200, headers: Record<string, string> = {}): WopiReply => ({
+  status,
+  headers,
+  body: null,
+});
 
-export const jsonResponse = (body: unknown, headers: Record<string, string> = {}, status = 200) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
-  });
+export const jsonResponse = (body: unknown, headers: Record<string, string> = {}, status = 200): WopiReply => ({
+  status,
+  headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** A fetch Response for a reply (tests and fetch-style callers; the server writes replies directly). */
+export const toFetchResponse = ({ status, headers, body }: WopiReply) =>
+  new Response(
+    body instanceof Readable
+      ? (Readable.toWeb(body) as ReadableStream<Uint8Array>)
+      : Buffer.isBuffer(body)
+        ? new Uint8Array(body)
+        : body,
+    { status, headers },
+  );
 
 type Logger = {
   info: (obj: object, msg: string) => void;
@@ -36,7 +52,7 @@ type Logger = {
  * with a request id and becomes a bare 500. Internal messages, stack traces and storage or
  * database errors never reach the client.
  */
-export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger; requestId: string }): Response => {
+export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger; requestId: string }): WopiReply => {
   const unavailable = unavailableOf(error);
   if (unavailable) {
     dependencyFailures.note(unavailable.dependency, unavailable.reason);

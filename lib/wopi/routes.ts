@@ -9,9 +9,18 @@ export const isWopiPath = (pathname: string) => pathname === '/wopi' || pathname
 const FILE = /^\/wopi\/files\/([^/]+)$/;
 const CONTENTS = /^\/wopi\/files\/([^/]+)\/contents$/;
 
-const ROUTES: { pattern: RegExp; methods: Record<string, WopiOperation> }[] = [
-  { pattern: FILE, methods: { GET: checkFileInfo, POST: dispatchFileOverride } },
-  { pattern: CONTENTS, methods: { GET: getFile, POST: dispatchContentsOverride } },
+type Route = { pattern: RegExp; methods: Record<string, WopiOperation>; allow: string };
+
+/** `allow` (the 405's Allow header) is built here, once. */
+const route = (pattern: RegExp, methods: Record<string, WopiOperation>): Route => ({
+  pattern,
+  methods,
+  allow: Object.keys(methods).join(', '),
+});
+
+const ROUTES: Route[] = [
+  route(FILE, { GET: checkFileInfo, POST: dispatchFileOverride }),
+  route(CONTENTS, { GET: getFile, POST: dispatchContentsOverride }),
 ];
 
 export type WopiRouteMatch =
@@ -38,11 +47,12 @@ const decodeSegment = (segment: string) => {
  * `pathname` is the raw request path without the query.
  */
 export const matchWopiRoute = (method: string, pathname: string): WopiRouteMatch => {
-  for (const [index, route] of ROUTES.entries()) {
-    const match = route.pattern.exec(pathname);
+  for (let index = 0; index < ROUTES.length; index++) {
+    const { pattern, methods, allow } = ROUTES[index]!;
+    const match = pattern.exec(pathname);
     if (!match) continue;
-    const operation = route.methods[method];
-    if (!operation) return { kind: 'method-not-allowed', allow: Object.keys(route.methods).join(', ') };
+    const operation = methods[method];
+    if (!operation) return { kind: 'method-not-allowed', allow };
     const fileId = decodeSegment(match[1]!);
     if (fileId === null) return { kind: 'bad-request', reason: 'malformed percent escape in the file id' };
 

@@ -6,6 +6,14 @@ import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiOperation } from '@/lib/wopi/types';
 import { hostUrls } from '@/lib/wopi/urls';
 
+/** `new URL(publicUrl).origin`, parsed once per configured PUBLIC_URL rather than per request. */
+let originOf: { publicUrl: string; origin: string } | undefined;
+const postMessageOrigin = (publicUrl: string) => {
+  if (originOf?.publicUrl !== publicUrl) originOf = { publicUrl, origin: new URL(publicUrl).origin };
+
+  return originOf.origin;
+};
+
 /** Properties are the protocol's PascalCase; booleans are JSON booleans; built only here. */
 export const checkFileInfo: WopiOperation = async (ctx) => {
   const { user, permissions, config, ports } = ctx;
@@ -70,7 +78,7 @@ export const checkFileInfo: WopiOperation = async (ctx) => {
     HostViewUrl: urls.hostView,
     HostEditUrl: urls.hostEdit,
     CloseUrl: urls.folder,
-    PostMessageOrigin: new URL(config.publicUrl).origin,
+    PostMessageOrigin: postMessageOrigin(config.publicUrl),
     DisableBrowserCachingOfUserContent: true,
   });
 };

@@ -9,13 +9,13 @@ export const getFile: WopiOperation = async ({ request, document, ports }) => {
   // What another tool wrote to the bucket since is a new version: served, with its Version.
   const doc = await ports.documents.refresh(document);
   if (!doc) throw notFound('deleted meanwhile');
-  const maxExpected = request.headers.get(WOPI_HEADERS.maxExpectedSize);
+  const maxExpected = request.header(WOPI_HEADERS.maxExpectedSize);
   if (maxExpected !== null && /^\d+$/.test(maxExpected) && doc.size > Number(maxExpected)) {
     throw preconditionFailed(`file is ${doc.size} bytes, client accepts ${maxExpected}`);
   }
   const { body, size } = await ports.documents.read(doc);
 
-  return new Response(body, {
+  return {
     status: 200,
     headers: {
       'Content-Type': 'application/octet-stream',
@@ -23,5 +23,6 @@ export const getFile: WopiOperation = async ({ request, document, ports }) => {
       'Cache-Control': 'no-store',
       ...itemVersionHeader(doc.version),
     },
-  });
+    body,
+  };
 };

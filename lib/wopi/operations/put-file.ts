@@ -4,7 +4,7 @@ import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { conflict, lockMismatch, notFound, tooLarge } from '@/lib/wopi/errors';
 import { editorHeader, WOPI_HEADERS } from '@/lib/wopi/headers';
 import { wopiSenderOf } from '@/lib/wopi/sender';
-import { bodyOf, declaredSizeExceeds, itemVersionHeader, requirePermission } from '@/lib/wopi/request';
+import { declaredSizeExceeds, itemVersionHeader, requirePermission } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
 
@@ -12,7 +12,7 @@ import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
 const COOL_STATUS_DOC_CHANGED = 1010;
 
 const flag = (ctx: WopiContext, cool: string, lool: string) => {
-  const value = editorHeader(ctx.request.headers, cool, lool);
+  const value = editorHeader(ctx.request, cool, lool);
 
   return value === null ? undefined : value.toLowerCase() === 'true';
 };
@@ -34,7 +34,7 @@ export const putFile: WopiOperation = async (ctx) => {
   requirePermission(ctx, 'write');
   const { request, document: doc, ports, user, config } = ctx;
   const now = ports.now();
-  const presented = request.headers.get(WOPI_HEADERS.lock) || null;
+  const presented = request.header(WOPI_HEADERS.lock) || null;
   const current = await ports.locks.get({ documentId: doc.id, now });
   // An unlocked 0-byte file takes a first save with or without a lock id (new documents, templates).
   if (current === '' && doc.size > 0)
@@ -46,12 +46,12 @@ export const putFile: WopiOperation = async (ctx) => {
 
   // Collabora sends an empty timestamp after a Save As whose reply had none: that means "not
   // known", as its own test host reads it (CollaboraOnline/online test/WopiTestServer.hpp, handleWopiUpload).
-  const timestamp = editorHeader(request.headers, WOPI_HEADERS.coolTimestamp, WOPI_HEADERS.loolTimestamp) || null;
+  const timestamp = editorHeader(request, WOPI_HEADERS.coolTimestamp, WOPI_HEADERS.loolTimestamp) || null;
   let result;
   try {
     result = await ports.documents.write({
       doc,
-      body: bodyOf(request),
+      body: request.body(),
       maxBytes: config.maxUploadBytes,
       lockId,
       userId: user.id,
@@ -61,7 +61,7 @@ export const putFile: WopiOperation = async (ctx) => {
       // same bytes); its saves and ONLYOFFICE's then change nothing. Microsoft's validator
       // requires a new X-WOPI-ItemVersion after every PutFile (files.PutFileReturnsDifferentVersion),
       // so its saves always make one.
-      isIdenticalSkipped: ['collabora', 'onlyoffice'].includes(wopiSenderOf(request.headers, ctx.claims.editor)),
+      isIdenticalSkipped: ['collabora', 'onlyoffice'].includes(wopiSenderOf(request.fetchHeaders(), ctx.claims.editor)),
       details: saveDetails(ctx),
     });
   } catch (error) {

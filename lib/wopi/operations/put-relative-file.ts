@@ -6,7 +6,7 @@ import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { badRequest, conflict, lockMismatch, notFound, notImplemented, tooLarge } from '@/lib/wopi/errors';
 import { OVERRIDES, WOPI_HEADERS } from '@/lib/wopi/headers';
-import { bodyOf, declaredSizeExceeds } from '@/lib/wopi/request';
+import { declaredSizeExceeds } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
 import { hostUrls } from '@/lib/wopi/urls';
@@ -38,8 +38,8 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
   const { request, document: source, ports, user, config, claims } = ctx;
   // Without "create" the file info says UserCanNotWriteRelative; the operation is then unsupported.
   if (!ctx.permissions.has('create') || !ctx.permissions.has('write')) throw notImplemented(OVERRIDES.putRelative);
-  const suggested = request.headers.get(WOPI_HEADERS.suggestedTarget);
-  const relative = request.headers.get(WOPI_HEADERS.relativeTarget);
+  const suggested = request.header(WOPI_HEADERS.suggestedTarget);
+  const relative = request.header(WOPI_HEADERS.relativeTarget);
   if (suggested !== null && relative !== null)
     throw notImplemented(`${OVERRIDES.putRelative} with both target headers`);
   if (suggested === null && relative === null) throw badRequest('no target name');
@@ -49,12 +49,12 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
   ) {
     throw tooLarge();
   }
-  const overwrite = request.headers.get(WOPI_HEADERS.overwriteRelativeTarget)?.toLowerCase() === 'true';
+  const overwrite = request.header(WOPI_HEADERS.overwriteRelativeTarget)?.toLowerCase() === 'true';
   const now = ports.now();
 
   let name: string;
   if (relative !== null) {
-    name = normalizeName(baseName(decodeUtf7Name(relative, wopiSenderOf(request.headers, ctx.claims.editor))));
+    name = normalizeName(baseName(decodeUtf7Name(relative, wopiSenderOf(request.fetchHeaders(), ctx.claims.editor))));
     const budget = nameBudget(source.folder);
     const problem = nameProblem(name, { maxBytes: budget });
     if (problem)
@@ -68,7 +68,7 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
   } else {
     name = await ports.documents.freeName(
       source.folder,
-      suggestedName(ctx, baseName(decodeUtf7Name(suggested!, wopiSenderOf(request.headers, ctx.claims.editor)))),
+      suggestedName(ctx, baseName(decodeUtf7Name(suggested!, wopiSenderOf(request.fetchHeaders(), ctx.claims.editor)))),
     );
   }
 
@@ -78,7 +78,7 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
       const outcome = await ports.documents.createRelative({
         source,
         name,
-        body: bodyOf(request),
+        body: request.body(),
         maxBytes: config.maxUploadBytes,
         overwrite: relative !== null && overwrite,
         userId: user.id,
@@ -94,7 +94,7 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
         throw conflict('target exists', { [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(valid) });
       }
       // Suggested: the name was taken meanwhile, and the body is spent; the client retries.
-      if (attempt >= MAX_ATTEMPTS || request.bodyUsed) throw conflict('suggested name taken concurrently');
+      if (attempt >= MAX_ATTEMPTS || request.isBodyUsed) throw conflict('suggested name taken concurrently');
       name = await ports.documents.freeName(source.folder, name);
     }
   } catch (error) {

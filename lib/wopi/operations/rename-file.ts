@@ -20,13 +20,13 @@ export const renameFile: WopiOperation = async (ctx) => {
   requirePermission(ctx, 'write');
   requirePermission(ctx, 'rename');
   const { request, document: doc, ports, user, config } = ctx;
-  const requested = request.headers.get(WOPI_HEADERS.requestedName);
+  const requested = request.header(WOPI_HEADERS.requestedName);
   if (requested === null) throw badRequest('X-WOPI-RequestedName missing');
-  const name = normalizeName(decodeUtf7Name(requested, wopiSenderOf(request.headers, ctx.claims.editor)));
+  const name = normalizeName(decodeUtf7Name(requested, wopiSenderOf(request.fetchHeaders(), ctx.claims.editor)));
   const fullName = doc.extension ? `${name}.${doc.extension}` : name;
   const problem = nameProblem(name) ?? nameProblem(fullName, { maxBytes: nameBudget(doc.folder) });
   if (problem) throw badRequest(`illegal name: ${problem}`, { [WOPI_HEADERS.invalidFileNameError]: problem });
-  const lockId = request.headers.get(WOPI_HEADERS.lock) ?? '';
+  const lockId = request.header(WOPI_HEADERS.lock) ?? '';
 
   let outcome;
   try {

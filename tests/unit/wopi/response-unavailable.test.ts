@@ -4,7 +4,9 @@ import { setRuntimeEnv } from '@/lib/env';
 
 // lib/log creates its pino logger on import: silence it before response.ts pulls it in.
 setRuntimeEnv({ LOG_LEVEL: 'silent' });
-const { toWopiResponse } = await import('@/lib/wopi/response');
+const { toFetchResponse, toWopiResponse: toReply } = await import('@/lib/wopi/response');
+/** The reply as the fetch Response a client sees. */
+const toWopiResponse = (...args: Parameters<typeof toReply>) => toFetchResponse(toReply(...args));
 const { dependencyFailures, log: pinoLog } = await import('@/lib/log');
 
 const logged: string[] = [];

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { conflictError, invalidInput, notFoundError, notPermittedError, tooLargeError } from '@/lib/errors';
 import { lockMismatch } from '@/lib/wopi/errors';
-import { toWopiResponse } from '@/lib/wopi/response';
+import { toFetchResponse, toWopiResponse as toReply } from '@/lib/wopi/response';
+
+/** The reply as the fetch Response a client sees. */
+const toWopiResponse = (...args: Parameters<typeof toReply>) => toFetchResponse(toReply(...args));
 
 const logged: string[] = [];
 const log = {
