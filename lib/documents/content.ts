@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { db, onBeforeDisconnect, type Tx } from '@/lib/db';
+import { db, onBeforeDisconnect, sql, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { ensureFolders } from '@/lib/documents/folders';
@@ -263,24 +263,33 @@ type Head = NonNullable<Awaited<ReturnType<typeof headObject>>>;
 
 /**
  * What the visible object of a row whose mirror is pending holds, looked at under the row lock
- * (so no copy of ours is running): `ours` — absent, or still the object as the portal last wrote
- * or saw it (`row.etag`; possibly torn by a copy of ours cut short, since s3rver rewrites the
- * bytes first and the ETag last), so the committed blob may be copied over it; `synced` — a
- * complete copy of the committed blob (our copy landed, its bookkeeping did not): same ETag as
- * the blob, or same size and SHA-256 where the store gives copies of multipart objects a new
- * ETag; `foreign` — anything else: another tool wrote it, and it is adopted, never overwritten.
+ * (so no copy of ours is running): `ours` — absent, still the object as the portal last wrote or
+ * saw it (`row.etag`; possibly torn by a copy of ours cut short, since s3rver rewrites the bytes
+ * first and the ETag last), or a copy of one of this document's earlier versions (a copy of ours
+ * that landed while its bookkeeping failed, e.g. a request timeout on a slow store, before later
+ * saves) — so the committed blob may be copied over it; `synced` — a complete copy of the
+ * committed blob (our copy landed, its bookkeeping did not): same ETag as the blob, or the same
+ * SHA-256 where the store gives copies of multipart objects a new ETag; `foreign` — anything
+ * else: another tool wrote it, and it is adopted, never overwritten. (Another tool writing
+ * exactly an earlier version's bytes is taken for ours: those bytes are kept as that version.)
  */
 export const judgePendingMirror = async (
-  row: Pick<LockedDocument, 'key' | 'contentKey' | 'etag' | 'size' | 'sha256'>,
+  row: Pick<LockedDocument, 'id' | 'key' | 'contentKey' | 'etag' | 'size' | 'sha256'>,
   head: Head | null,
 ): Promise<'ours' | 'synced' | 'foreign'> => {
   if (!head || (head.etag && head.etag === row.etag)) return 'ours';
-  if (BigInt(head.size) !== row.size) return 'foreign';
-  const content = await headObject(row.contentKey);
-  if (content?.etag && content.etag === head.etag) return 'synced';
-  const committed = row.sha256 ?? (await sha256Of(row.contentKey));
+  if (BigInt(head.size) === row.size) {
+    const content = await headObject(row.contentKey);
+    if (content?.etag && content.etag === head.etag) return 'synced';
+  }
+  const mirror = await sha256Of(row.key);
+  if (BigInt(head.size) === row.size && mirror === (row.sha256 ?? (await sha256Of(row.contentKey)))) return 'synced';
+  const earlier = await db.documentVersion.findFirst({
+    where: { documentId: row.id, sha256: mirror },
+    select: { version: true },
+  });
 
-  return (await sha256Of(row.key)) === committed ? 'synced' : 'foreign';
+  return earlier ? 'ours' : 'foreign';
 };
 
 export type MirrorSync = { action: 'none' | 'copied' | 'recorded' | 'adopted'; id: string };
@@ -395,6 +404,119 @@ const adoptUnlistedObject = async (tx: Tx, input: { folder: string; name: string
 
 const isPreconditionFailed = (error: unknown) =>
   (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 412;
+
+/** What `commitSaveStatement` did; `slow` = it changed nothing and the transaction path must decide. */
+export type SaveStatementOutcome =
+  | { outcome: 'gone' }
+  | { outcome: 'lock'; current: string }
+  | { outcome: 'slow' }
+  | { outcome: 'stale'; lastModifiedAt: Date }
+  | { outcome: 'unchanged'; version: number; lastModifiedAt: Date }
+  | { outcome: 'written'; version: number; lastModifiedAt: Date };
+
+type SaveStatementRow = {
+  outcome: 'lock' | 'slow' | 'stale' | 'unchanged' | 'write';
+  currentLock: string;
+  version: number;
+  lastModifiedAt: Date;
+  newVersion: number | null;
+  newLastModifiedAt: Date | null;
+};
+
+/**
+ * A save's commit in ONE SQL statement (the common case of PutFile): with the row locked FOR
+ * UPDATE and the WOPI lock row FOR SHARE, it checks the lock (`lockId` null: only an unlocked
+ * 0-byte document), the editor's timestamp (`ifLastModified`, an ISO string compared exactly, as
+ * `LastModifiedTime` was reported), identical bytes (`isIdenticalSkipped`), then makes the staged
+ * blob the new version (Version + 1, LastModifiedTime strictly later, mirror pending) and inserts
+ * its version row. It only takes the case the transaction path would take without a storage
+ * adoption: the visible object's ETag seen just before (`visibleEtag`, null when there is no
+ * object) is the row's, and the current content is a blob (its version row is made if missing).
+ * Otherwise `slow` and nothing changed. (The row is read FOR UPDATE, so after waiting for a
+ * concurrent save it sees that save's row; nothing else is read from the statement's snapshot.) Zero rows (`gone`): the document was deleted or hidden meanwhile.
+ * Throws what Postgres throws (as DependencyUnavailableError when it is unreachable).
+ */
+export const commitSaveStatement = async (input: {
+  documentId: string;
+  blobKey: string;
+  stored: StoredObject;
+  lockId: string | null;
+  userId: string | null;
+  now: Date;
+  visibleEtag: string | null;
+  ifLastModified?: string;
+  isIdenticalSkipped?: boolean;
+  details?: Prisma.InputJsonValue;
+}): Promise<SaveStatementOutcome> => {
+  const expected = input.ifLastModified === undefined ? undefined : new Date(input.ifLastModified);
+  // A timestamp that is not exactly an ISO string we report can never match (the transaction path compares strings).
+  const isCanonical =
+    !!expected && !Number.isNaN(expected.getTime()) && expected.toISOString() === input.ifLastModified;
+  const { rows } = await sql<SaveStatementRow>(
+    `WITH d AS (
+       SELECT id, version, "lastModifiedAt", etag, size, sha256, "contentKey", "mirrorPendingSince", "lastModifiedById"
+         FROM "Document" WHERE id = $1::uuid AND "deletedAt" IS NULL AND "missingSince" IS NULL FOR UPDATE),
+     l AS (SELECT "lockId" FROM "Lock" WHERE "documentId" = $1::uuid AND "expiresAt" > $2 FOR SHARE),
+     verdict AS (
+       SELECT d.*, COALESCE((SELECT "lockId" FROM l), '') AS "currentLock" FROM d),
+     judged AS (
+       SELECT v.*, CASE
+           WHEN NOT (($3::text IS NULL AND v."currentLock" = '' AND v.size = 0) OR ($3::text IS NOT NULL AND v."currentLock" = $3))
+             THEN 'lock'
+           WHEN ($4::text IS NOT NULL AND v.etag IS DISTINCT FROM $4) OR left(v."contentKey", length($5)) <> $5
+             THEN 'slow'
+           WHEN $6::boolean AND v."lastModifiedAt" IS DISTINCT FROM $7::timestamptz THEN 'stale'
+           WHEN $8::boolean AND v.sha256 = $9 AND v.size = $10::bigint THEN 'unchanged'
+           ELSE 'write' END AS outcome
+         FROM verdict v),
+     upd AS (
+       UPDATE "Document" t
+          SET "contentKey" = $11, size = $10::bigint, sha256 = NULLIF($9, ''), version = j.version + 1,
+              "lastModifiedAt" = GREATEST($2::timestamptz, j."lastModifiedAt" + interval '1 millisecond'),
+              "lastSeenAt" = $2, "lastModifiedById" = $12::uuid, "missingSince" = NULL,
+              "mirrorPendingSince" = COALESCE(j."mirrorPendingSince", $2), "updatedAt" = $2
+         FROM judged j WHERE t.id = j.id AND j.outcome = 'write'
+       RETURNING t.version, t."lastModifiedAt"),
+     kept AS (
+       -- The current blob as its version, if no row records it yet (preserveCurrentVersion's blob case).
+       INSERT INTO "DocumentVersion" (id, "documentId", version, key, size, sha256, "createdById")
+       SELECT $15::uuid, $1::uuid, j.version, j."contentKey", j.size, j.sha256, j."lastModifiedById"
+         FROM judged j WHERE j.outcome = 'write'
+       ON CONFLICT ("documentId", version) DO NOTHING),
+     ins AS (
+       INSERT INTO "DocumentVersion" (id, "documentId", version, key, size, sha256, "createdById", details)
+       SELECT $13::uuid, $1::uuid, upd.version, $11, $10::bigint, NULLIF($9, ''), $12::uuid, $14::jsonb FROM upd)
+     SELECT j.outcome, j."currentLock", j.version, j."lastModifiedAt", u.version AS "newVersion", u."lastModifiedAt" AS "newLastModifiedAt"
+       FROM judged j LEFT JOIN upd u ON true`,
+    [
+      input.documentId,
+      input.now,
+      input.lockId,
+      input.visibleEtag,
+      internalKey(BLOB_FOLDER, ''),
+      input.ifLastModified !== undefined,
+      isCanonical ? expected : null,
+      !!input.isIdenticalSkipped,
+      input.stored.sha256,
+      String(input.stored.size),
+      input.blobKey,
+      input.userId,
+      randomUUID(),
+      input.details === undefined ? null : JSON.stringify(input.details),
+      randomUUID(),
+    ],
+    'commit-save',
+  );
+  const row = rows[0];
+  if (!row) return { outcome: 'gone' };
+  if (row.outcome === 'lock') return { outcome: 'lock', current: row.currentLock };
+  if (row.outcome === 'slow') return { outcome: 'slow' };
+  if (row.outcome === 'stale') return { outcome: 'stale', lastModifiedAt: row.lastModifiedAt };
+  if (row.outcome === 'unchanged')
+    return { outcome: 'unchanged', version: row.version, lastModifiedAt: row.lastModifiedAt };
+
+  return { outcome: 'written', version: row.newVersion!, lastModifiedAt: row.newLastModifiedAt! };
+};
 
 type WriteInput = {
   blobKey: string;

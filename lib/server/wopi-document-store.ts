@@ -5,6 +5,7 @@ import {
   adoptStorageChangeLocked,
   COMMIT_TX_OPTIONS,
   commitBlobAt,
+  commitSaveStatement,
   discardBlob,
   isBlobKey,
   isChangedInStorage,
@@ -21,7 +22,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
-import { copyObject, deleteObject, getObjectStream } from '@/lib/storage/objects';
+import { copyObject, deleteObject, getObjectStream, headObject } from '@/lib/storage/objects';
 import { DocumentGoneError, type DocumentStore, type WopiDocument, type WopiUser } from '@/lib/wopi/ports';
 
 const select = {
@@ -89,6 +90,52 @@ export const wopiDocumentStore: DocumentStore = {
   write: async ({ doc, body, maxBytes, lockId, userId, now, ifLastModified, isIdenticalSkipped, details }) => {
     const { blobKey, stored } = await stageContent({ body, maxBytes });
     try {
+      // The common case in one statement: the visible object is as the row last saw it.
+      const visible = await headObject(doc.key);
+      const fast = await commitSaveStatement({
+        documentId: doc.id,
+        blobKey,
+        stored,
+        lockId,
+        userId,
+        now,
+        visibleEtag: visible?.etag ?? null,
+        ifLastModified,
+        isIdenticalSkipped,
+        details,
+      });
+      if (fast.outcome === 'gone') throw new DocumentGoneError();
+      if (fast.outcome === 'lock') {
+        await discardBlob(blobKey);
+
+        return { ok: false as const, reason: 'lock' as const, current: fast.current };
+      }
+      if (fast.outcome === 'stale') {
+        await discardBlob(blobKey);
+
+        return { ok: false as const, reason: 'stale' as const, lastModifiedAt: fast.lastModifiedAt };
+      }
+      if (fast.outcome === 'unchanged') {
+        await discardBlob(blobKey);
+
+        const { version, lastModifiedAt } = fast;
+
+        return {
+          ok: true as const,
+          version,
+          lastModifiedAt,
+          size: stored.size,
+          sha256: stored.sha256,
+          isUnchanged: true,
+        };
+      }
+      if (fast.outcome === 'written') {
+        scheduleMirrorSync(doc.id);
+        const { version, lastModifiedAt } = fast;
+
+        return { ok: true as const, version, lastModifiedAt, size: stored.size, sha256: stored.sha256 };
+      }
+      // Changed in storage, or content only at the visible key: the transaction adopts it first.
       const result = await db.$transaction(async (tx) => {
         const locked = await lockDocumentRow(tx, { id: doc.id });
         if (!isVisible(locked)) throw new DocumentGoneError();

@@ -294,6 +294,22 @@ describe('visible-object copies after the commit (mirrorPendingSince)', () => {
     expect(row.versions).toHaveLength(2);
   });
 
+  it('a copy of version 2 landed but its bookkeeping failed (a timeout), then version 3 committed → the stale copy is ours: maintenance run copies version 3 over it, nothing adopted', async () => {
+    const doc = await addDocument(folder, 'Timeout.docx', 'one', userId);
+    const key = documentKey({ folder, name: 'Timeout.docx' });
+    const second = await commitWithoutMirrorCopy(doc.id, Buffer.from('two, copied but never recorded'));
+    await copyObject(second, key);
+    await commitWithoutMirrorCopy(doc.id, Buffer.from('three, the current one'));
+
+    const token = await tokenFor(doc.id, userId);
+    expect(await (await wopi.getFile(doc.id, { token })).text()).toBe('three, the current one');
+    expect((await runJanitor()).mirrors).toMatchObject({ pending: 1, repaired: 1, adopted: 0 });
+    expect((await bytesOf(key)).toString()).toBe('three, the current one');
+    const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
+    expect(row.version).toBe(3);
+    expect(row.versions.map((v) => v.details)).not.toContainEqual({ via: 'storage' });
+  });
+
   it('another tool writes the visible object while the copy is pending → adopted as version 3 {"via":"storage"}, never overwritten; version 2 kept', async () => {
     const doc = await addDocument(folder, 'Race.docx', 'one', userId);
     const key = documentKey({ folder, name: 'Race.docx' });
