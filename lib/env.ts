@@ -47,6 +47,14 @@ const buildEnv = () =>
       S3_SECRET_ACCESS_KEY: z.string().optional(),
       S3_FORCE_PATH_STYLE: booleanString.default(true),
       S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+      // Largest declared body sent as one streamed PutObject (S3 takes up to 5 GiB in one); larger
+      // or undeclared ones go multipart (lib/storage/objects.ts has the measurements).
+      S3_SINGLE_PUT_MAX_BYTES: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(5 * 1024 ** 3)
+        .default(1024 ** 3),
       S3_PREFIX: z
         .string()
         .regex(/^([^/].*\/)?$/, 'must be empty or end with "/" (and not start with "/")')

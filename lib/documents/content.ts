@@ -41,6 +41,8 @@ export const isBlobKey = (key: string) => key.startsWith(internalKey(BLOB_FOLDER
 type StageInput = {
   body: ReadableStream<Uint8Array> | Readable;
   maxBytes: number;
+  /** The body's declared length (Content-Length), when known: one streamed PutObject (lib/storage/objects.ts). */
+  size?: number;
   contentType?: string;
   onProgress?: (bytes: number) => void;
   signal?: AbortSignal;

@@ -11,6 +11,8 @@ export type UploadInput = {
   folder: string;
   name: string;
   body: ReadableStream<Uint8Array> | Readable;
+  /** The body's declared length (a request's Content-Length, a file's size), when known. */
+  size?: number;
   contentType?: string;
   userId: string | null;
   onConflict: ConflictMode;
@@ -101,6 +103,7 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
   try {
     staged = await stageContent({
       body: input.body,
+      size: input.size,
       contentType: input.contentType,
       maxBytes: input.maxBytes,
       onProgress: input.onProgress,

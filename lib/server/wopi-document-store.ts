@@ -87,8 +87,19 @@ export const wopiDocumentStore: DocumentStore = {
     return sha256;
   },
 
-  write: async ({ doc, body, maxBytes, lockId, userId, now, ifLastModified, isIdenticalSkipped, details }) => {
-    const { blobKey, stored } = await stageContent({ body, maxBytes });
+  write: async ({
+    doc,
+    body,
+    declaredSize,
+    maxBytes,
+    lockId,
+    userId,
+    now,
+    ifLastModified,
+    isIdenticalSkipped,
+    details,
+  }) => {
+    const { blobKey, stored } = await stageContent({ body, size: declaredSize, maxBytes });
     try {
       // The common case in one statement: the visible object is as the row last saw it.
       const visible = await headObject(doc.key);
@@ -168,8 +179,8 @@ export const wopiDocumentStore: DocumentStore = {
     }
   },
 
-  createRelative: async ({ source, name, body, maxBytes, overwrite, userId, now }) => {
-    const { blobKey, stored } = await stageContent({ body, maxBytes });
+  createRelative: async ({ source, name, body, declaredSize, maxBytes, overwrite, userId, now }) => {
+    const { blobKey, stored } = await stageContent({ body, size: declaredSize, maxBytes });
     const outcome = await commitBlobAt({
       folder: source.folder,
       name,

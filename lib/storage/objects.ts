@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import type { ClientRequest } from 'node:http';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
   CopyObjectCommand,
@@ -11,17 +13,66 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { env } from '@/lib/env';
+import { DomainError } from '@/lib/errors';
 import { getS3 } from '@/lib/storage/client';
 
-export const PART_SIZE = 5 * 1024 * 1024;
+const MiB = 1024 * 1024;
+
+/*
+ * How a body reaches the bucket. Measured 2026-11-30 on the embedded s3rver (2 cores, others'
+ * tests running: load average 2–8, so a figure moves ±30 % between runs; each cell is the range
+ * of per-run medians), a body of 64 KiB chunks through this module's S3 client, MiB/s:
+ *
+ *   body      one streamed   multipart (lib-storage), part size × parts in flight
+ *             PutObject      5 MiB×2   8 MiB×2   8 MiB×4   16 MiB×2   32 MiB×2
+ *   1 MiB     97–112         86–103 (below one part: one PutObject of the buffered body)
+ *   16 MiB    122–208        68        70–102    74–110    (one part)
+ *   64 MiB    148            63        63        –         74
+ *   256 MiB   171–246        58–85     56–128    72–138    73–127     113–149
+ *   1 GiB     285–309        71        55–105    59–107    117–134    114–134
+ *
+ * Interleaved, 6 rounds at 256 MiB: 5 MiB×2 78, 8 MiB×2 99, 16 MiB×2 112, one PutObject 239.
+ * Peak RSS growth of a fresh process over a 1 GiB upload: one PutObject +25–35 MiB; multipart
+ * 5 MiB×2 +41, 8 MiB×2 +59–85, 10 MiB×2 +69, 8 MiB×3 or ×4 +100, 16 MiB×2 +155 (lib-storage
+ * concatenates each part and keeps the previous buffer alive through the remainder's view).
+ * putObjectStream itself (SHA-256 on the way, ~1 GiB/s of one core): 0.87–1.04× a bare streamed
+ * PutObject with the size declared, 0.28–0.33× without (multipart).
+ *
+ * Multipart costs s3rver every byte twice (the parts, then the object assembled from them) and
+ * a deeper queue bought nothing reliable (one single-threaded server on 2 cores). So a declared
+ * size up to S3_SINGLE_PUT_MAX_BYTES (default 1 GiB) goes as one streamed PutObject; above it, or
+ * undeclared (a chunked request), multipart with 8 MiB parts, 2 in flight: faster than 5 MiB
+ * parts, and about the issue's 64 MiB memory budget, which 16 MiB parts would double.
+ */
+export const PART_SIZE = 8 * MiB;
+const QUEUE_SIZE = 2;
 
 export class ObjectTooLargeError extends Error {
   constructor(readonly limit: number) {
     super(`Body exceeds ${limit} bytes`);
     this.name = 'ObjectTooLargeError';
+  }
+}
+
+/** The body ended before, or went on past, the size its sender declared (Content-Length). */
+export class BodySizeMismatchError extends DomainError {
+  constructor(
+    readonly declared: number,
+    readonly received: number,
+  ) {
+    super(
+      'invalid',
+      'body_size_mismatch',
+      received > declared
+        ? `The body is longer than its declared ${declared} bytes.`
+        : `The body ended after ${received} of its declared ${declared} bytes.`,
+      { declared },
+    );
+    this.name = 'BodySizeMismatchError';
   }
 }
 
@@ -32,29 +83,95 @@ type PutOptions = {
   body: ReadableStream<Uint8Array> | Readable;
   contentType?: string;
   maxBytes: number;
+  /**
+   * The body's declared length (the request's Content-Length), if its sender gave one: up to
+   * S3_SINGLE_PUT_MAX_BYTES the body streams as one PutObject. A body that turns out shorter or
+   * longer fails with BodySizeMismatchError. Ignored unless a non-negative safe integer.
+   */
+  size?: number;
   /** Called as bytes arrive (after the limit check), for progress reporting. */
   onProgress?: (bytes: number) => void;
   signal?: AbortSignal;
 };
 
+/** The caller's AbortSignal fired. */
+class UploadAbortedError extends Error {
+  constructor() {
+    super('Upload aborted');
+    this.name = 'AbortError';
+  }
+}
+
+const declaredSize = (size: number | undefined) =>
+  size !== undefined && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+
+/**
+ * Counts, hashes and limits the body on its way to the store. With a declared size it holds
+ * back the chunk that completes it until the body has ended: a longer body fails before the
+ * store ever has the declared number of bytes (a PutObject with them would succeed).
+ */
+export class BodyMeter extends Transform {
+  /** Bytes received so far (not `size`: lib-storage would read that as the body's length). */
+  received = 0;
+  readonly hash = createHash('sha256');
+  /** The request the body is piped into (one PutObject), once the SDK pipes it. */
+  target: ClientRequest | undefined;
+  hasAnswer = false;
+  private held: Buffer | undefined;
+
+  constructor(private readonly limits: { maxBytes: number; declared?: number; onProgress?: (bytes: number) => void }) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    const { maxBytes, declared, onProgress } = this.limits;
+    if (chunk.length === 0) return callback();
+    this.received += chunk.length;
+    if (this.received > maxBytes) return callback(new ObjectTooLargeError(maxBytes));
+    if (declared !== undefined && this.received > declared)
+      return callback(new BodySizeMismatchError(declared, this.received));
+    this.hash.update(chunk);
+    onProgress?.(this.received);
+    if (this.received !== declared) return callback(null, chunk);
+    this.held = chunk;
+    callback();
+  }
+
+  override _flush(callback: TransformCallback) {
+    const { declared } = this.limits;
+    if (declared !== undefined && this.received < declared)
+      return callback(new BodySizeMismatchError(declared, this.received));
+    callback(null, this.held);
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    this.target = destination as unknown as ClientRequest;
+    this.target.once('response', () => (this.hasAnswer = true));
+
+    return super.pipe(destination, options);
+  }
+}
+
 /**
  * Streams a body into the bucket, hashing and counting as it goes; never holds more than a few
- * parts in memory. The object only becomes visible when the whole body arrived: on error, abort
- * or a body over `maxBytes` nothing at `key` changes (multipart uploads are aborted).
+ * parts in memory. The object only becomes visible when the whole body arrived: on error, abort,
+ * a body over `maxBytes` or one that does not match its declared `size`, nothing at `key`
+ * changes (the PutObject is cut before its last byte, multipart uploads are aborted).
  */
 export const putObjectStream = async (options: PutOptions): Promise<StoredObject> => {
-  const hash = createHash('sha256');
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > options.maxBytes) return callback(new ObjectTooLargeError(options.maxBytes));
-      hash.update(chunk);
-      options.onProgress?.(size);
-      callback(null, chunk);
-    },
-  });
   const source = options.body instanceof Readable ? options.body : Readable.fromWeb(options.body as never);
+  const declared = declaredSize(options.size);
+  if (declared !== undefined && declared > options.maxBytes) {
+    source.destroy();
+    throw new ObjectTooLargeError(options.maxBytes);
+  }
+  if (options.signal?.aborted) {
+    source.destroy();
+    throw new UploadAbortedError();
+  }
+  const meter = new BodyMeter({ maxBytes: options.maxBytes, declared, onProgress: options.onProgress });
+  // Its errors are read from `meter.errored`; whoever reads the body (the SDK's pipe) may not listen.
+  meter.on('error', () => {});
   let sourceError: unknown;
   source.on('error', (error) => {
     sourceError = error;
@@ -62,33 +179,140 @@ export const putObjectStream = async (options: PutOptions): Promise<StoredObject
   });
   source.pipe(meter);
 
-  const upload = new Upload({
-    client: getS3(),
-    params: { Bucket: env.S3_BUCKET, Key: options.key, Body: meter, ContentType: options.contentType },
-    partSize: PART_SIZE,
-    queueSize: 2,
-    leavePartsOnError: false,
-  });
-  const onAbort = () => {
-    meter.destroy(new Error('Upload aborted'));
-    void upload.abort();
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const result = await upload.done();
+    const target = { key: options.key, contentType: options.contentType, meter, signal: options.signal };
+    const etag =
+      declared !== undefined && declared <= env.S3_SINGLE_PUT_MAX_BYTES && env.S3_SINGLE_PUT_MAX_BYTES > 0
+        ? await putOnce({ ...target, size: declared })
+        : await putMultipart(target);
     if (sourceError) throw toError(sourceError);
     if (!meter.writableFinished) throw new Error('Upload ended before the body did');
 
-    return { size, sha256: hash.digest('hex'), etag: result.ETag };
+    return { size: meter.received, sha256: meter.hash.digest('hex'), etag };
   } catch (error) {
     source.destroy();
-    // The body over the limit, or the client's body failing, explain it; otherwise the storage
-    // error does (lib-storage leaves an AbortError on the meter when it stops reading, which
-    // would hide a storage timeout that should answer 503).
-    const tooLarge = meter.errored instanceof ObjectTooLargeError ? meter.errored : undefined;
-    throw toError(tooLarge ?? sourceError ?? error);
+    meter.destroy();
+    // The body explains it (over the limit, not its declared size, aborted, the client's body
+    // failing) before the storage error does: the SDK's AbortError, or lib-storage's on the meter
+    // when it stops reading, would hide a storage timeout that should answer 503.
+    const bodyError = isBodyError(meter.errored) ? meter.errored : undefined;
+    throw toError(bodyError ?? sourceError ?? error);
+  }
+};
+
+const isBodyError = (error: unknown): error is Error =>
+  error instanceof ObjectTooLargeError || error instanceof BodySizeMismatchError || error instanceof UploadAbortedError;
+
+const SILENT_LOGGER = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+type Target = { key: string; contentType?: string; meter: BodyMeter; signal?: AbortSignal };
+
+/**
+ * One PutObject with the body streamed (Content-Length: the declared size). An abort before the
+ * last byte cuts the request, so the store discards it; once the store has every byte it decides,
+ * so an abort then waits for its answer (bounded by S3_REQUEST_TIMEOUT_MS) and deletes what it stored.
+ */
+const putOnce = async ({ key, contentType, meter, signal, size }: Target & { size: number }) => {
+  const request = new AbortController();
+  meter.once('error', () => request.abort());
+  let isAborted = false;
+  let isBodySent = false;
+  meter.once('end', () => (isBodySent = true));
+  const onAbort = () => {
+    isAborted = true;
+    if (!isBodySent) meter.destroy(new UploadAbortedError());
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const stopWatching = watchStoreSilence(meter, env.S3_REQUEST_TIMEOUT_MS);
+  try {
+    // A store has an empty body as soon as it has the headers: send none until the body ended empty.
+    if (size === 0) {
+      await finished(meter, { readable: false });
+      isBodySent = true;
+    }
+    const command = new PutObjectCommand({
+      Bucket: env.S3_BUCKET,
+      Key: key,
+      Body: size === 0 ? Buffer.alloc(0) : meter,
+      ContentLength: size,
+      ContentType: contentType,
+    });
+    // The SDK prints "An error was encountered in a non-retryable streaming request." on the
+    // console for every failed streamed request; the failure is already the caller's error.
+    command.middlewareStack.add(
+      (next, context) => (args) => {
+        context.logger = SILENT_LOGGER;
+
+        return next(args);
+      },
+      { step: 'initialize', name: 'silentStreamingRetry' },
+    );
+    const result = await getS3().send(command, { abortSignal: request.signal });
+    if (isAborted) {
+      await deleteObject(key).catch(() => {});
+      throw new UploadAbortedError();
+    }
+
+    return result.ETag;
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    stopWatching();
+    // The store may answer (an error) before it has the body; the request must not stay open.
+    if (meter.target && !meter.target.writableFinished) meter.target.destroy();
+    signal?.removeEventListener('abort', onAbort);
+  }
+};
+
+/**
+ * S3_REQUEST_TIMEOUT_MS bounds the store's silence, not the sender's: the client's socket timer
+ * would also count an editor's upload pausing mid-body as the store's. While a body streams into
+ * one PutObject this replaces it, counting only the time the store has bytes waiting and takes
+ * none, or has every byte and does not answer; then it ends the request with the TimeoutError the
+ * client's handler uses for a stall (503, and the next requests probe the endpoint first).
+ */
+const watchStoreSilence = (meter: BodyMeter, timeoutMs: number) => {
+  let lastProgress = Date.now();
+  let delivered = 0;
+  const timer = setInterval(
+    () => {
+      const request = meter.target;
+      if (!request) return; // not piped yet (awaiting 100 Continue): the client's own timer runs
+      if (request.destroyed || meter.hasAnswer) return clearInterval(timer);
+      if (request.socket?.timeout) request.socket.setTimeout(0);
+      const waiting = meter.readableLength + request.writableLength;
+      const isSenderBehind = waiting === 0 && !meter.readableEnded;
+      const nowDelivered = meter.received - waiting;
+      if (isSenderBehind || nowDelivered > delivered) lastProgress = Date.now();
+      delivered = nowDelivered;
+      if (Date.now() - lastProgress < timeoutMs) return;
+      clearInterval(timer);
+      const stall = new Error(`storage took no bytes and sent no answer for ${timeoutMs} ms during an upload`);
+      request.destroy(Object.assign(stall, { name: 'TimeoutError' }));
+    },
+    Math.max(25, timeoutMs / 5),
+  );
+  timer.unref();
+
+  return () => clearInterval(timer);
+};
+
+/** lib-storage multipart: PART_SIZE parts, QUEUE_SIZE in flight; aborted (parts removed) on any failure. */
+const putMultipart = async ({ key, contentType, meter, signal }: Target) => {
+  const upload = new Upload({
+    client: getS3(),
+    params: { Bucket: env.S3_BUCKET, Key: key, Body: meter, ContentType: contentType },
+    partSize: PART_SIZE,
+    queueSize: QUEUE_SIZE,
+    leavePartsOnError: false,
+  });
+  const onAbort = () => {
+    meter.destroy(new UploadAbortedError());
+    void upload.abort();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return (await upload.done()).ETag;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 };
 

@@ -77,6 +77,8 @@ export interface DocumentStore {
   write(input: {
     doc: WopiDocument;
     body: Body;
+    /** The body's declared length (Content-Length), when the request gave one. */
+    declaredSize?: number;
     maxBytes: number;
     lockId: string | null;
     userId: string;
@@ -92,6 +94,8 @@ export interface DocumentStore {
     source: WopiDocument;
     name: string;
     body: Body;
+    /** The body's declared length (Content-Length), when the request gave one. */
+    declaredSize?: number;
     maxBytes: number;
     overwrite: boolean;
     userId: string;

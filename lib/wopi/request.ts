@@ -122,6 +122,13 @@ export const requirePermission = (ctx: WopiContext, permission: Permission) => {
   if (!ctx.permissions.has(permission)) throw invalidToken(`token does not grant ${permission}`);
 };
 
+/** The request's Content-Length when it is a plain decimal number (chunked requests have none). */
+export const declaredLength = (request: WopiRequest) => {
+  const value = request.header('content-length');
+
+  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
+};
+
 /** Declared sizes over the limit fail before any byte is read. */
 export const declaredSizeExceeds = (request: WopiRequest, limit: number, header = 'content-length') => {
   const value = request.header(header);

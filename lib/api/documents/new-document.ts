@@ -44,6 +44,7 @@ export const createBlankDocument = async (input: unknown, user: SessionUser) => 
     folder,
     name: `${base}.${kind}`,
     body: Readable.from([Buffer.from(bytes)]),
+    size: bytes.byteLength,
     userId: user.id,
     onConflict: 'rename',
     maxBytes: env.MAX_UPLOAD_BYTES,

@@ -28,6 +28,8 @@ export const uploadDocumentFromRequest = async ({ request, user }: { request: Re
       folder,
       name,
       body: request.body,
+      // The body is the file itself (never a form), so its Content-Length is the file's size.
+      size: /^\d+$/.test(request.headers.get('content-length') ?? '') ? declared : undefined,
       contentType: request.headers.get('content-type') ?? undefined,
       userId: user.id,
       onConflict,

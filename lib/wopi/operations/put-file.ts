@@ -4,7 +4,7 @@ import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { conflict, lockMismatch, notFound, tooLarge } from '@/lib/wopi/errors';
 import { editorHeader, WOPI_HEADERS } from '@/lib/wopi/headers';
 import { wopiSenderOf } from '@/lib/wopi/sender';
-import { declaredSizeExceeds, itemVersionHeader, requirePermission } from '@/lib/wopi/request';
+import { declaredLength, declaredSizeExceeds, itemVersionHeader, requirePermission } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
 
@@ -52,6 +52,7 @@ export const putFile: WopiOperation = async (ctx) => {
     result = await ports.documents.write({
       doc,
       body: request.body(),
+      declaredSize: declaredLength(request),
       maxBytes: config.maxUploadBytes,
       lockId,
       userId: user.id,

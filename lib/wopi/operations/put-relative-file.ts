@@ -6,7 +6,7 @@ import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { badRequest, conflict, lockMismatch, notFound, notImplemented, tooLarge } from '@/lib/wopi/errors';
 import { OVERRIDES, WOPI_HEADERS } from '@/lib/wopi/headers';
-import { declaredSizeExceeds } from '@/lib/wopi/request';
+import { declaredLength, declaredSizeExceeds } from '@/lib/wopi/request';
 import { jsonResponse } from '@/lib/wopi/response';
 import type { WopiContext, WopiOperation } from '@/lib/wopi/types';
 import { hostUrls } from '@/lib/wopi/urls';
@@ -79,6 +79,7 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
         source,
         name,
         body: request.body(),
+        declaredSize: declaredLength(request),
         maxBytes: config.maxUploadBytes,
         overwrite: relative !== null && overwrite,
         userId: user.id,
