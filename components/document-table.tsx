@@ -10,6 +10,8 @@ type Props = {
   params: BrowseParams;
   /** Names open the editor in edit mode (else view). */
   canEdit: boolean;
+  /** The folder's first sync is still under way: empty is not empty yet. */
+  isReading?: boolean;
 };
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -28,12 +30,18 @@ const SortHeader = ({ field, label, params }: { field: SortField; label: string;
   );
 };
 
-export const DocumentTable = ({ listing, params, canEdit }: Props) => {
+export const DocumentTable = ({ listing, params, canEdit, isReading = false }: Props) => {
   const showFolders = params.page === 1;
   if (listing.documents.length === 0 && (!showFolders || listing.folders.length === 0)) {
     return (
       <div className="empty" data-testid="empty-state">
-        <p>{params.q ? `No documents match “${params.q}”.` : 'This folder is empty.'}</p>
+        <p>
+          {params.q
+            ? `No documents match “${params.q}”.`
+            : isReading
+              ? 'Reading this folder from storage…'
+              : 'This folder is empty.'}
+        </p>
       </div>
     );
   }

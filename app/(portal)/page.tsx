@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { DocumentTable } from '@/components/document-table';
 import { FolderBreadcrumbs } from '@/components/folder-breadcrumbs';
+import { FolderSyncNotice } from '@/components/folder-sync-notice';
 import { ListToolbar } from '@/components/list-toolbar';
 import { NewDocumentMenu } from '@/components/new-document-menu';
 import { Pagination } from '@/components/pagination';
@@ -9,7 +10,7 @@ import { requireUser } from '@/lib/auth/session';
 import { parseBrowseParams } from '@/lib/documents/browse-params';
 import { breadcrumbs } from '@/lib/documents/folders';
 import { listFolder } from '@/lib/documents/queries';
-import { syncFolderForListing } from '@/lib/documents/reconcile';
+import { syncFolderForListing } from '@/lib/documents/listing-sync';
 import { env } from '@/lib/env';
 import { parseFolder } from '@/lib/storage/keys';
 
@@ -23,7 +24,8 @@ const BrowsePage = async ({ searchParams }: Props) => {
   const parsed = parseFolder(params.folder);
   const folder = 'folder' in parsed ? parsed.folder : '';
   const user = await requireUser();
-  await syncFolderForListing(folder);
+  // A folder seen for the first time is read from the bucket: the page waits for it at most 0.8 s.
+  const sync = await syncFolderForListing(folder);
   const listing = await listFolder({ folder, sort: params.sort, dir: params.dir, query: params.q, page: params.page });
   const isAdmin = user.role === 'admin';
 
@@ -35,10 +37,16 @@ const BrowsePage = async ({ searchParams }: Props) => {
         </p>
       ) : null}
       <FolderBreadcrumbs crumbs={breadcrumbs(folder)} />
+      {sync !== 'synced' ? <FolderSyncNotice state={sync} /> : null}
       <ListToolbar params={{ ...params, folder }} />
       {user.role !== 'viewer' ? <NewDocumentMenu folder={folder} /> : null}
       {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}
-      <DocumentTable listing={listing} params={{ ...params, folder }} canEdit={user.role !== 'viewer'} />
+      <DocumentTable
+        listing={listing}
+        params={{ ...params, folder }}
+        canEdit={user.role !== 'viewer'}
+        isReading={sync === 'reading'}
+      />
       <Pagination params={{ ...params, folder }} total={listing.total} pageSize={listing.pageSize} />
     </>
   );

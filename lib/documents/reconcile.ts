@@ -1,9 +1,9 @@
-import { db } from '@/lib/db';
-import { ensureFolders, nameOf } from '@/lib/documents/folders';
-import { env } from '@/lib/env';
-import { log } from '@/lib/log';
+import { db, sql } from '@/lib/db';
+import { claimFolder, type FolderPage } from '@/lib/documents/folder-claim';
+import { nameOf } from '@/lib/documents/folders';
 import { isMirrorSuspect, settleMirror } from '@/lib/documents/mirror';
 import { VISIBLE } from '@/lib/documents/queries';
+import { env } from '@/lib/env';
 import { extensionOf, folderPrefix, parseFolder, parseKey } from '@/lib/storage/keys';
 import { listPage, type ListedObject } from '@/lib/storage/objects';
 
@@ -17,75 +17,94 @@ export type ReconcileReport = {
   folders: number;
 };
 
-/** Claims the folder for a sync unless another process (or request) synced it recently. */
-const claim = async (folder: string, force: boolean) => {
-  await ensureFolders(folder);
-  const staleBefore = new Date(Date.now() - env.RECONCILE_INTERVAL_SECONDS * 1000);
-  const claimed = await db.folder.updateMany({
-    where: { path: folder, ...(force ? {} : { OR: [{ syncedAt: null }, { syncedAt: { lt: staleBefore } }] }) },
-    data: { syncedAt: new Date() },
-  });
-
-  return claimed.count === 1;
+export type ReconcileOptions = {
+  /** Sync even when RECONCILE_INTERVAL_SECONDS have not passed (the CLI). */
+  force?: boolean;
+  /** Called after each listed page's rows are committed: listings show them from then on. */
+  onPage?: () => void;
 };
 
-const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date) => {
+type Counts = Pick<ReconcileReport, 'added' | 'changed' | 'repaired'>;
+
+type KnownRow = {
+  id: string;
+  key: string;
+  contentKey: string;
+  etag: string | null;
+  size: string;
+  missingSince: Date | null;
+};
+
+/**
+ * One round trip per page: inserts the objects no row has (ON CONFLICT: a row made meanwhile
+ * wins) and returns the rows that existed before, to be compared with their objects.
+ */
+const INSERT_NEW_RETURN_KNOWN = `
+  WITH listed AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[])
+      AS l(key, name, extension, size, etag, modified)
+  ), inserted AS (
+    INSERT INTO "Document"
+      (id, key, "contentKey", name, folder, extension, size, etag, "lastModifiedAt", "lastSeenAt", "updatedAt")
+    SELECT gen_random_uuid(), key, key, name, $7, extension, size, etag, modified, $8, $8 FROM listed
+    ON CONFLICT (key) DO NOTHING
+  )
+  SELECT d.id, d.key, d."contentKey", d.etag, d.size::text AS size, d."missingSince"
+    FROM listed JOIN "Document" d ON d.key = listed.key`;
+
+const markSeen = async (ids: string[], seenAt: Date, { revive = false } = {}) => {
+  if (ids.length === 0) return;
+  await sql(
+    `UPDATE "Document" SET "lastSeenAt" = $1, "updatedAt" = $1${revive ? ', "missingSince" = NULL' : ''}
+      WHERE id = ANY($2::uuid[])`,
+    [seenAt, ids],
+  );
+};
+
+/** One listed page's objects against their rows: two statements, plus the mirror rule for suspects. */
+const syncObjects = async (folder: string, objects: ListedObject[], seenAt: Date): Promise<Counts> => {
   const visible = objects.filter((object) => parseKey(object.key)?.folder === folder);
   if (visible.length === 0) return { added: 0, changed: 0, repaired: 0 };
-  const rows = await db.document.findMany({
-    where: { key: { in: visible.map((object) => object.key) } },
-    select: { id: true, key: true, contentKey: true, etag: true, size: true, missingSince: true },
-  });
-  const byKey = new Map(rows.map((row) => [row.key, row]));
+  const names = visible.map((object) => nameOf(object.key));
+  const { rows } = await sql<KnownRow>(INSERT_NEW_RETURN_KNOWN, [
+    visible.map((object) => object.key),
+    names,
+    names.map(extensionOf),
+    visible.map((object) => object.size),
+    visible.map((object) => object.etag ?? null),
+    visible.map((object) => object.lastModified ?? seenAt),
+    folder,
+    seenAt,
+  ]);
+  const objectOf = new Map(visible.map((object) => [object.key, object]));
   const unchanged: string[] = [];
-  const added = [];
+  const revived: string[] = [];
   let changed = 0;
   let repaired = 0;
-  for (const object of visible) {
-    const row = byKey.get(object.key);
-    const name = nameOf(object.key);
-    const lastModifiedAt = object.lastModified ?? seenAt;
-    if (!row) {
-      added.push({
-        key: object.key,
-        contentKey: object.key,
-        name,
-        folder,
-        extension: extensionOf(name),
-        size: object.size,
-        etag: object.etag,
-        lastModifiedAt,
-        lastSeenAt: seenAt,
-      });
-    } else {
-      // Changed by another tool: those bytes become a new version (copied to an immutable blob);
-      // torn by our own interrupted copy: the committed bytes are copied back (the mirror rule).
-      const settled = isMirrorSuspect(row, object)
-        ? await settleMirror(row.id, { now: seenAt, via: 'reconcile' })
-        : { verdict: 'in-sync', action: 'none' };
-      if (settled.action === 'repaired') {
-        repaired++;
-      } else if (settled.action === 'adopted') {
-        changed++;
-      } else if (settled.verdict === 'missing') {
-        // Removed since the listing: the next sync marks it missing.
-      } else if (row.missingSince) {
-        // Brought back unchanged.
-        await db.document.update({ where: { id: row.id }, data: { missingSince: null, lastSeenAt: seenAt } });
-        changed++;
-      } else {
-        unchanged.push(row.id);
-      }
+  for (const row of rows) {
+    const object = objectOf.get(row.key)!;
+    // Changed by another tool: those bytes become a new version (copied to an immutable blob);
+    // torn by our own interrupted copy: the committed bytes are copied back (the mirror rule).
+    const settled = isMirrorSuspect({ ...row, size: BigInt(row.size) }, object)
+      ? await settleMirror(row.id, { now: seenAt, via: 'reconcile' })
+      : { verdict: 'in-sync', action: 'none' };
+    if (settled.action === 'repaired') {
+      repaired++;
+    } else if (settled.action === 'adopted') {
+      changed++;
+    } else if (settled.verdict !== 'missing') {
+      // A hidden row whose object is back unchanged is shown again. ('missing': removed since
+      // the listing; left unseen, so this sync marks it missing.)
+      (row.missingSince ? revived : unchanged).push(row.id);
     }
   }
-  if (added.length > 0) await db.document.createMany({ data: added, skipDuplicates: true });
-  if (unchanged.length > 0)
-    await db.document.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: seenAt } });
+  await markSeen(unchanged, seenAt);
+  await markSeen(revived, seenAt, { revive: true });
 
-  return { added: added.length, changed, repaired };
+  return { added: visible.length - rows.length, changed: changed + revived.length, repaired };
 };
 
-const syncSubfolders = async (folder: string, prefixes: string[]) => {
+const subfolderPaths = (folder: string, prefixes: string[]) => {
   const base = folderPrefix(folder);
   const paths: string[] = [];
   for (const prefix of prefixes) {
@@ -93,13 +112,20 @@ const syncSubfolders = async (folder: string, prefixes: string[]) => {
     const parsed = parseFolder(relative, { isForeign: true });
     if ('folder' in parsed && parsed.folder === relative && prefix.startsWith(base)) paths.push(relative);
   }
-  if (paths.length > 0) {
-    await db.folder.createMany({
-      data: paths.map((path) => ({ path, parent: folder, name: nameOf(path) })),
-      skipDuplicates: true,
-    });
-  }
-  // A folder whose objects are all gone disappears, unless the portal still shows documents in it.
+
+  return paths;
+};
+
+const addSubfolders = async (folder: string, paths: string[]) => {
+  if (paths.length === 0) return;
+  await db.folder.createMany({
+    data: paths.map((path) => ({ path, parent: folder, name: nameOf(path) })),
+    skipDuplicates: true,
+  });
+};
+
+/** A folder whose objects are all gone disappears, unless the portal still shows documents in it. */
+const removeGoneSubfolders = async (folder: string, paths: string[]) => {
   const gone = await db.folder.findMany({ where: { parent: folder, path: { notIn: paths } }, select: { path: true } });
   for (const { path } of gone) {
     const inUse = await db.document.findFirst({
@@ -108,57 +134,79 @@ const syncSubfolders = async (folder: string, prefixes: string[]) => {
     });
     if (!inUse) await db.folder.deleteMany({ where: { OR: [{ path }, { path: { startsWith: `${path}/` } }] } });
   }
+};
 
-  return paths.length;
+/**
+ * Walks the folder's listing: while one page is written to the database the next is read from
+ * the bucket, and each page's rows are committed as it goes (a listing meanwhile shows them).
+ */
+const syncPages = async (
+  folder: string,
+  {
+    firstPage,
+    seenAt,
+    report,
+    onPage,
+  }: { firstPage?: FolderPage; seenAt: Date; report: ReconcileReport; onPage?: () => void },
+) => {
+  const read = (continuationToken?: string) => {
+    const page = listPage({ prefix: folderPrefix(folder), delimiter: '/', continuationToken });
+    void page.catch(() => undefined); // awaited below unless an earlier page failed
+    return page;
+  };
+  const subfolders: string[] = [];
+  let next: Promise<FolderPage> | undefined = firstPage ? Promise.resolve(firstPage) : read();
+  while (next) {
+    const page: FolderPage = await next;
+    next = page.next ? read(page.next) : undefined;
+    const counts = await syncObjects(folder, page.objects, seenAt);
+    report.added += counts.added;
+    report.changed += counts.changed;
+    report.repaired += counts.repaired;
+    const paths = subfolderPaths(folder, page.prefixes);
+    await addSubfolders(folder, paths);
+    subfolders.push(...paths);
+    onPage?.();
+  }
+
+  return subfolders;
 };
 
 /**
  * Brings one folder's rows in line with the bucket, a ListObjectsV2 page (≤1000 keys) at a time:
  * objects other tools added become documents, changed ones get a new version number, and rows
  * whose object vanished are marked missing (hidden, kept with their history; they come back if
- * the object does). Runs at most once per RECONCILE_INTERVAL_SECONDS per folder across instances.
+ * the object does). Runs at most once per RECONCILE_INTERVAL_SECONDS per folder across instances
+ * (lib/documents/folder-claim.ts); a folder that exists nowhere is skipped, never created.
  */
-export const reconcileFolder = async (folder: string, { force = false } = {}): Promise<ReconcileReport> => {
+export const reconcileFolder = async (
+  folder: string,
+  { force = false, onPage }: ReconcileOptions = {},
+): Promise<ReconcileReport> => {
   const report: ReconcileReport = { skipped: false, added: 0, changed: 0, repaired: 0, missing: 0, folders: 0 };
-  if (!(await claim(folder, force))) return { ...report, skipped: true };
+  const claim = await claimFolder(folder, { force });
+  if (!claim) return { ...report, skipped: true };
   const seenAt = new Date();
-  const prefixes: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await listPage({ prefix: folderPrefix(folder), delimiter: '/', continuationToken: token });
-    const counts = await syncObjects(folder, page.objects, seenAt);
-    report.added += counts.added;
-    report.changed += counts.changed;
-    report.repaired += counts.repaired;
-    prefixes.push(...page.prefixes);
-    token = page.next;
-  } while (token);
-  const vanished = await db.document.updateMany({
-    // A row whose visible object is still being copied (mirrorPendingSince) is not missing.
-    where: { folder, ...VISIBLE, mirrorPendingSince: null, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: seenAt } }] },
-    data: { missingSince: seenAt },
-  });
-  report.missing = vanished.count;
-  report.folders = await syncSubfolders(folder, prefixes);
+  try {
+    const subfolders = await syncPages(folder, { firstPage: claim.firstPage, seenAt, report, onPage });
+    const vanished = await db.document.updateMany({
+      // A row whose visible object is still being copied (mirrorPendingSince) is not missing.
+      where: {
+        folder,
+        ...VISIBLE,
+        mirrorPendingSince: null,
+        OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: seenAt } }],
+      },
+      data: { missingSince: seenAt },
+    });
+    report.missing = vanished.count;
+    await removeGoneSubfolders(folder, subfolders);
+    report.folders = subfolders.length;
+  } catch (error) {
+    await claim.release({ failed: true }).catch(() => undefined);
+    throw error;
+  }
+  await claim.release({ syncedAt: seenAt });
 
   return report;
-};
-
-/**
- * For listings: the first visit of a folder waits for its sync; later visits sync in the
- * background when stale, so a page never waits on a large bucket listing twice.
- */
-export const syncFolderForListing = async (folder: string) => {
-  const row = await db.folder.findUnique({ where: { path: folder }, select: { syncedAt: true } });
-  if (!row?.syncedAt) {
-    await reconcileFolder(folder);
-
-    return;
-  }
-  if (
-    env.RECONCILE_INTERVAL_SECONDS === 0 ||
-    row.syncedAt.getTime() < Date.now() - env.RECONCILE_INTERVAL_SECONDS * 1000
-  ) {
-    void reconcileFolder(folder).catch((error: unknown) => log.warn({ err: error, folder }, 'folder reconcile failed'));
-  }
 };

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ColdFolder } from './cold-folder';
 import type { LoadResult } from './load';
 import type { CpuUse } from './procfs';
 import type { Run } from './scenarios';
@@ -107,6 +108,7 @@ export type Report = {
   transfers: TransferRow[];
   memory?: Memory;
   roundTrip?: { size: number; sentSha256: string; receivedSha256: string; equal: boolean };
+  coldFolder?: ColdFolder;
   targets: Target[];
   notes: string[];
 };
@@ -313,6 +315,35 @@ export const renderMarkdown = (report: Report) => {
     const rt = report.roundTrip;
     lines.push(
       `${sizeLabel(rt.size)} round trip: sent SHA-256 ${rt.sentSha256}, GetFile body ${rt.receivedSha256}: ${rt.equal ? 'byte-exact' : '**DIFFERENT**'}.`,
+      '',
+    );
+  }
+  if (report.coldFolder) {
+    const cold = report.coldFolder;
+    lines.push(`### First visit of a cold folder (${fmt(cold.objects, 0)} objects put straight into the bucket)`, '');
+    lines.push(
+      table(
+        [
+          'first page',
+          'rows shown',
+          'documents known then',
+          'said "still reading"',
+          'all listed after',
+          'warm visit',
+          'seeding',
+        ],
+        [
+          [
+            `${fmt(cold.firstPageMs, 0)} ms`,
+            String(cold.firstPageRows),
+            cold.firstPageTotal === null ? 'one page' : fmt(cold.firstPageTotal, 0),
+            cold.isReading ? 'yes' : 'no',
+            cold.completeMs === null ? 'not within the timeout' : `${fmt(cold.completeMs / 1000, 1)} s`,
+            `${fmt(cold.warmPageMs, 0)} ms`,
+            `${fmt(cold.seedSeconds, 1)} s`,
+          ],
+        ],
+      ),
       '',
     );
   }

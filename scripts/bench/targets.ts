@@ -12,7 +12,7 @@ const BUDGET_BYTES = 64 * MiB;
 const PREVIOUS_BUDGET_BYTES = 128 * MiB;
 const PREVIOUS = ' (previous target)';
 
-type Settings = { connections: number; largeMib: number; memoryMib: number };
+type Settings = { connections: number; largeMib: number; memoryMib: number; coldObjects?: number };
 
 const find = (report: Report, scenario: string, connections: number) =>
   report.load.find((row) => row.scenario === scenario && row.connections === connections);
@@ -252,6 +252,32 @@ const previousRequestTargets = (report: Report, connections: number, withTargets
   return rows;
 };
 
+const COLD_FIRST_PAGE_MS = 1000;
+const FULL_PAGE_ROWS = 50;
+
+/** The first visit of a folder no listing has seen: its first page (full, 50 rows) within a second. */
+const coldFolderTarget = (report: Report, settings: Settings): Target[] => {
+  if (settings.coldObjects === 0) return [];
+  const cold = report.coldFolder;
+  const name = `Cold folder of ${fmt(cold?.objects ?? settings.coldObjects ?? 10_000, 0)} objects: first page`;
+  const limit = `≤ ${fmt(COLD_FIRST_PAGE_MS, 0)} ms, ${FULL_PAGE_ROWS} rows`;
+  if (!cold) return [missing(name, limit)];
+  const rows = Math.min(FULL_PAGE_ROWS, cold.objects);
+
+  return [
+    {
+      name,
+      measured: `${fmt(cold.firstPageMs, 0)} ms, ${cold.firstPageRows} rows${cold.isReading ? ' ("still reading")' : ''}`,
+      baseline: `warm visit ${fmt(cold.warmPageMs, 0)} ms; all listed after ${
+        cold.completeMs === null ? 'timeout' : `${fmt(cold.completeMs / 1000, 1)} s`
+      }`,
+      ratio: '',
+      limit,
+      pass: cold.firstPageMs <= COLD_FIRST_PAGE_MS && cold.firstPageRows >= rows && cold.completeMs !== null,
+    },
+  ];
+};
+
 export const evaluateTargets = (report: Report, settings: Settings): Target[] => {
   const roundTrip = report.roundTrip;
   const roundTripName = `${sizeLabel(settings.memoryMib * MiB)} round trip byte-exact`;
@@ -270,6 +296,7 @@ export const evaluateTargets = (report: Report, settings: Settings): Target[] =>
           pass: roundTrip.equal,
         }
       : missing(roundTripName, 'equal'),
+    ...coldFolderTarget(report, settings),
     ...previousRequestTargets(report, settings.connections, true),
     ...(settings.connections === 1 ? [] : previousRequestTargets(report, 1, false)),
     ...transferTargets(report, settings, true),
