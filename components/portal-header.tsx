@@ -11,6 +11,7 @@ export const PortalHeader = ({ user }: Props) => (
     <div className="topbar-user">
       <span title={user.email}>{user.name}</span>
       {user.role === 'admin' ? <Link href="/admin/editors">Editors</Link> : null}
+      {user.role === 'admin' ? <Link href="/admin/audit">Audit log</Link> : null}
       <span className="badge" data-testid="user-role">
         {user.role}
       </span>

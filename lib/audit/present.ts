@@ -1,0 +1,84 @@
+import { isSystemAction, KNOWN_AUDIT_ACTIONS } from '@/lib/audit/actions';
+
+/** What the audit page shows for an event's user, document and details (no database here). */
+type EventShape = {
+  action: string;
+  userId: string | null;
+  userEmail: string | null;
+  documentId: string | null;
+  documentName: string | null;
+  documentFolder: string | null;
+  isDocumentDeleted: boolean;
+  details: unknown;
+};
+
+const LABELS = new Map<string, string>(KNOWN_AUDIT_ACTIONS.map((entry) => [entry.action, entry.label]));
+
+/** "Save" for wopi.save; undefined for actions the code does not know (yet). */
+export const actionLabel = (action: string) => LABELS.get(action);
+
+const detailString = (details: unknown, key: string) => {
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return undefined;
+  const value = (details as Record<string, unknown>)[key];
+
+  return typeof value === 'string' && value ? value : undefined;
+};
+
+/**
+ * Who acted: their email now; else a removed account, a command run from a shell (`via: "cli"`),
+ * or the system itself (maintenance). Emails in details name the target of user changes, not the actor.
+ */
+export const userLabel = (event: EventShape): { text: string; isKnown: boolean } => {
+  if (event.userEmail) return { text: event.userEmail, isKnown: true };
+  if (event.userId) return { text: 'Removed user', isKnown: false };
+  if (detailString(event.details, 'via') === 'cli') return { text: 'Command line', isKnown: false };
+
+  return { text: isSystemAction(event.action) ? 'System' : '—', isKnown: false };
+};
+
+export type DocumentLabel =
+  | { kind: 'folder'; name: string; folder: string }
+  | { kind: 'trash'; name: string }
+  | { kind: 'gone'; name: string }
+  | { kind: 'none' };
+
+/**
+ * The document: a link to its folder while it exists, "in the trash" while deleted, and the name
+ * the event recorded once it is gone (purged: the event's document id was cleared).
+ */
+export const documentLabel = (event: EventShape): DocumentLabel => {
+  if (event.documentName !== null && event.documentFolder !== null) {
+    return event.isDocumentDeleted
+      ? { kind: 'trash', name: event.documentName }
+      : { kind: 'folder', name: event.documentName, folder: event.documentFolder };
+  }
+  const recorded = detailString(event.details, 'name') ?? detailString(event.details, 'to');
+
+  return recorded ? { kind: 'gone', name: recorded } : { kind: 'none' };
+};
+
+const SUMMARY_MAX = 64;
+
+const short = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.length}]`;
+  if (typeof value === 'object') return '{…}';
+  // JSON values only: strings, numbers and booleans are left.
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+};
+
+/** One line for the collapsed details: "version: 3 · size: 1024", cut at 64 characters. */
+export const detailsSummary = (details: unknown) => {
+  if (details === null || details === undefined) return '';
+  if (typeof details !== 'object' || Array.isArray(details)) return short(details);
+  const line = Object.entries(details as Record<string, unknown>)
+    .map(([key, value]) => `${key}: ${short(value)}`)
+    .join(' · ');
+
+  return line.length > SUMMARY_MAX ? `${line.slice(0, SUMMARY_MAX - 1)}…` : line;
+};
+
+/** The details as indented JSON, for reading. */
+export const detailsJson = (details: unknown) => JSON.stringify(details, null, 2);

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { auditCsvHref, auditPageHref, decodeCursor, encodeCursor, parseAuditQuery } from '@/lib/audit/filter';
+import { DomainError } from '@/lib/errors';
+
+describe('parseAuditQuery', () => {
+  it('keeps the non-empty fields, trims them, and takes the free-text action over the select', () => {
+    const { filter, position } = parseAuditQuery(
+      new URLSearchParams(
+        'user=+ann@x.org+&document=&action=wopi.save&actionText=wopi.*&outcome=failure&tz=Europe/Berlin',
+      ),
+    );
+    expect(filter).toEqual({ user: 'ann@x.org', action: 'wopi.*', outcome: 'failure', timeZone: 'Europe/Berlin' });
+    expect(position).toEqual({});
+  });
+
+  it('time zone: the query, else the cookie, else UTC; unknown zones are ignored', () => {
+    expect(parseAuditQuery({ tz: 'Asia/Tokyo' }, { timeZone: 'Europe/Paris' }).filter.timeZone).toBe('Asia/Tokyo');
+    expect(parseAuditQuery({ tz: 'Nowhere/Land' }, { timeZone: 'Europe/Paris' }).filter.timeZone).toBe('Europe/Paris');
+    expect(parseAuditQuery({}, { timeZone: 'bogus' }).filter.timeZone).toBe('UTC');
+  });
+
+  it('cursors: before wins over after; both round-trip', () => {
+    const cursor = { at: new Date('2026-11-30T12:00:00.123Z'), id: 42n };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    const { position } = parseAuditQuery({ before: encodeCursor(cursor), after: '1_1' });
+    expect(position).toEqual({ before: cursor });
+  });
+
+  it.each([
+    [{ from: '2026-02-30' }, /From: use a date/],
+    [{ to: 'yesterday' }, /To: use a date/],
+    [{ from: '2026-11-30', to: '2026-11-01' }, /start date is after the end date/],
+    [{ outcome: 'maybe' }, /Outcome: one of success, failure, denied/],
+    [{ before: '12345' }, /page position is not valid/],
+    [{ user: 'x'.repeat(321) }, /At most 320 characters/],
+  ])('%j → DomainError invalid', (raw, message) => {
+    let caught: unknown;
+    try {
+      parseAuditQuery(raw);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DomainError);
+    expect(caught).toMatchObject({ kind: 'invalid', code: 'invalid_filter', message: expect.stringMatching(message) });
+  });
+
+  it('hrefs carry the filter, the time zone and one cursor', () => {
+    const filter = { user: 'a b', action: 'wopi.save', timeZone: 'UTC' };
+    expect(auditPageHref(filter)).toBe('/admin/audit?user=a+b&action=wopi.save&tz=UTC');
+    expect(auditPageHref(filter, { after: { at: new Date(5), id: 7n } })).toBe(
+      '/admin/audit?user=a+b&action=wopi.save&tz=UTC&after=5_7',
+    );
+    expect(auditCsvHref(filter)).toBe('/api/admin/audit.csv?user=a+b&action=wopi.save&tz=UTC');
+  });
+});
