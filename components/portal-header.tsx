@@ -9,7 +9,9 @@ export const PortalHeader = ({ user }: Props) => (
       Documents
     </Link>
     <div className="topbar-user">
-      <span title={user.email}>{user.name}</span>
+      <Link href="/account" title={`${user.email}: your account and password`} data-testid="account-link">
+        {user.name}
+      </Link>
       {user.role === 'admin' ? <Link href="/admin/editors">Editors</Link> : null}
       {user.role === 'admin' ? <Link href="/admin/audit">Audit log</Link> : null}
       <span className="badge" data-testid="user-role">

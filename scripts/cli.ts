@@ -16,6 +16,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
   users add --email E --password P --role admin|editor|viewer [--name N]
   users list
+  users set-role --email E --role admin|editor|viewer
+  users disable --email E | users enable --email E
+  users set-password --email E [--password P]   (without --password: a generated one, printed once)
   documents upload <path> [--name N] [--folder F] [--on-conflict fail|replace|rename]
   documents list [--folder F] [--all]
   documents reconcile [--folder F]
@@ -30,6 +33,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Output is JSON. Configuration comes from the environment (see .env.example).`;
 
 class UsageError extends Error {}
+
+const CLI_ACTOR = { id: null, via: 'cli' } as const;
 
 const print = (value: unknown) =>
   process.stdout.write(`${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
@@ -61,7 +66,7 @@ type Args = ReturnType<typeof parseArgs<{ options: typeof options; allowPosition
 
 const run = async ({ values, positionals }: Args) => {
   const [group, command, ...rest] = positionals;
-  const { createUser, listUsers } = await import('@/lib/users/users');
+  const usersAdmin = await import('@/lib/users/admin');
   const { uploadDocument } = await import('@/lib/documents/write');
   const { reconcileFolder } = await import('@/lib/documents/reconcile');
   const { env } = await import('@/lib/env');
@@ -94,17 +99,41 @@ const run = async ({ values, positionals }: Args) => {
   }
 
   switch (`${group} ${command}`) {
-    case 'users add':
-      return print(
-        await createUser({
-          email: required(values.email, 'email'),
-          password: required(values.password, 'password'),
-          role: required(values.role, 'role') as 'admin',
-          name: values.name,
-        }),
-      );
+    case 'users add': {
+      const input = {
+        email: required(values.email, 'email'),
+        password: required(values.password, 'password'),
+        role: required(values.role, 'role'),
+        name: values.name,
+      };
+
+      return print((await usersAdmin.addUser({ input, actor: CLI_ACTOR })).user);
+    }
     case 'users list':
-      return print(await listUsers());
+      return print(await usersAdmin.listUsersForAdmin());
+    case 'users set-role': {
+      const input = { role: required(values.role, 'role') };
+      const id = await usersAdmin.userIdByEmail(required(values.email, 'email'));
+
+      return print((await usersAdmin.setUserRole({ id, input, actor: CLI_ACTOR })).user);
+    }
+    case 'users disable':
+    case 'users enable': {
+      const id = await usersAdmin.userIdByEmail(required(values.email, 'email'));
+      const change = command === 'disable' ? usersAdmin.disableUser : usersAdmin.enableUser;
+
+      return print((await change({ id, actor: CLI_ACTOR })).user);
+    }
+    case 'users set-password': {
+      const id = await usersAdmin.userIdByEmail(required(values.email, 'email'));
+      const { user, password } = await usersAdmin.resetUserPassword({
+        id,
+        input: { password: values.password },
+        actor: CLI_ACTOR,
+      });
+
+      return print({ id: user.id, email: user.email, ...(password ? { password } : {}) });
+    }
     case 'documents upload': {
       const file = rest[0];
       if (!file) throw new UsageError('documents upload needs a file path.');

@@ -12,6 +12,8 @@ export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 declare module 'next-auth' {
   interface Session {
     user: { id: string; email: string; name: string; role: Role };
+    /** When this session signed in (epoch ms): sessions from before a password reset or disabling are refused. */
+    signedInAt?: number;
   }
   interface User {
     role: Role;
@@ -22,6 +24,7 @@ declare module 'next-auth/jwt' {
   interface JWT {
     uid?: string;
     role?: Role;
+    signedInAt?: number;
   }
 }
 
@@ -61,6 +64,7 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.uid = user.id;
         token.role = user.role;
+        token.signedInAt = Date.now();
       }
 
       return token;
@@ -68,6 +72,7 @@ export const authOptions: NextAuthOptions = {
     session: ({ session, token }) => ({
       ...session,
       user: { id: token.uid ?? '', email: token.email ?? '', name: token.name ?? '', role: token.role ?? 'viewer' },
+      signedInAt: token.signedInAt,
     }),
   },
 };

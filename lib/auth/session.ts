@@ -4,19 +4,19 @@ import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { authOptions } from '@/lib/auth/options';
 import { env } from '@/lib/env';
-import { getUserById, type PublicUser } from '@/lib/users/users';
+import { getSessionUser, type PublicUser } from '@/lib/users/users';
 
 export type SessionUser = PublicUser;
 
 /**
- * The signed-in user as the database has them now: a role change or a deleted account takes
- * effect on the next request, not when the session cookie expires.
+ * The signed-in user as the database has them now: a role change, a deleted or disabled account
+ * or a password reset takes effect on the next request, not when the session cookie expires.
  */
 export const getUser = async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   if (!session?.user.id) return null;
 
-  return getUserById(session.user.id);
+  return getSessionUser({ id: session.user.id, signedInAt: session.signedInAt });
 };
 
 export const requireUser = async (returnTo = '/'): Promise<SessionUser> => {
@@ -43,13 +43,18 @@ const parseCookies = (header: string | null) => {
   return cookies;
 };
 
-/** The session user of an API request, from its next-auth cookie (route handlers, tests). */
-export const userFromRequest = async (request: Request): Promise<SessionUser | null> => {
-  const token = await getToken({
+/** The decoded next-auth session token of a request, or null. */
+export const sessionTokenOf = (request: Request, { secureCookie }: { secureCookie?: boolean } = {}) =>
+  getToken({
     req: { cookies: parseCookies(request.headers.get('cookie')), headers: request.headers } as never,
     secret: env.AUTH_SECRET,
+    secureCookie,
   });
+
+/** The session user of an API request, from its next-auth cookie (route handlers, tests); like getUser(). */
+export const userFromRequest = async (request: Request): Promise<SessionUser | null> => {
+  const token = await sessionTokenOf(request);
   if (!token?.uid) return null;
 
-  return getUserById(token.uid);
+  return getSessionUser({ id: token.uid, signedInAt: token.signedInAt });
 };

@@ -285,7 +285,7 @@ export const loadWopiContext = async (userId: string, documentId: string) => {
   const { rows } = await sql<ContextRow>(
     `SELECT
        (SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'role', u.role, 'wopiUserInfo', u."wopiUserInfo")
-          FROM "User" u WHERE u.id = $1::uuid) AS "user",
+          FROM "User" u WHERE u.id = $1::uuid AND u."disabledAt" IS NULL) AS "user",
        (SELECT json_build_object('id', d.id, 'name', d.name, 'folder', d.folder, 'extension', d.extension, 'size', d.size::text,
                                  'sha256', d.sha256, 'version', d.version, 'lastModifiedAt', d."lastModifiedAt",
                                  'createdById', d."createdById", 'contentKey', d."contentKey", 'key', d.key, 'etag', d.etag,

@@ -3,10 +3,11 @@ import { isUuid } from '@/lib/documents/queries';
 import type { UserPort } from '@/lib/wopi/ports';
 
 export const prismaUserPort: UserPort = {
+  // A disabled user is no user: their tokens are refused (401) until they are enabled again.
   get: async (id) =>
     isUuid(id)
-      ? db.user.findUnique({
-          where: { id },
+      ? db.user.findFirst({
+          where: { id, disabledAt: null },
           select: { id: true, email: true, name: true, role: true, wopiUserInfo: true },
         })
       : null,

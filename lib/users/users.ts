@@ -3,22 +3,28 @@ import { z } from 'zod';
 import { conflictError, invalidInput } from '@/lib/errors';
 import { db } from '@/lib/db';
 import { Prisma, type Role } from '@/lib/generated/prisma/client';
+import { BCRYPT_COST, hashPassword, isPasswordMatch, passwordSchema } from '@/lib/users/passwords';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const satisfies readonly Role[];
-const BCRYPT_COST = 12;
 // Compared against when the email is unknown, so both paths cost one bcrypt.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', BCRYPT_COST);
 
 export const newUserSchema = z.object({
   email: z.email('Enter a valid email address.').transform((email) => email.toLowerCase()),
-  name: z.string().trim().min(1).max(100).optional(),
-  password: z.string().min(8, 'The password must be at least 8 characters.').max(200),
+  name: z.string().trim().min(1).max(100, 'The name must be at most 100 characters.').optional(),
+  password: passwordSchema,
   role: z.enum(ROLES, { message: `The role must be one of ${ROLES.join(', ')}.` }),
 });
 export type NewUser = z.input<typeof newUserSchema>;
 
 export type PublicUser = { id: string; email: string; name: string; role: Role; createdAt: Date };
-const publicSelect = { id: true, email: true, name: true, role: true, createdAt: true } satisfies Prisma.UserSelect;
+export const publicSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  createdAt: true,
+} satisfies Prisma.UserSelect;
 
 export const createUser = async (input: NewUser): Promise<PublicUser> => {
   const parsed = newUserSchema.safeParse(input);
@@ -26,7 +32,7 @@ export const createUser = async (input: NewUser): Promise<PublicUser> => {
   const { email, name, password, role } = parsed.data;
   try {
     return await db.user.create({
-      data: { email, name: name ?? email.split('@')[0]!, role, passwordHash: await bcrypt.hash(password, BCRYPT_COST) },
+      data: { email, name: name ?? email.split('@')[0]!, role, passwordHash: await hashPassword(password) },
       select: publicSelect,
     });
   } catch (error) {
@@ -44,15 +50,33 @@ export const getUserById = (id: string) => db.user.findUnique({ where: { id }, s
 export const findUserByEmail = (email: string) =>
   db.user.findUnique({ where: { email: email.toLowerCase() }, select: publicSelect });
 
-/** The user for these credentials, or null; takes the same time whether or not the email exists. */
+/**
+ * The user of a session signed in at `signedInAt` (epoch ms; 0 when the session predates the
+ * claim), or null when the account is disabled or its sessions were ended after that: checked on
+ * every request, so disabling or a password reset ends sessions at once, not when cookies expire.
+ */
+export const getSessionUser = ({ id, signedInAt = 0 }: { id: string; signedInAt?: number }) =>
+  db.user.findFirst({
+    where: {
+      id,
+      disabledAt: null,
+      OR: [{ sessionsValidAfter: null }, { sessionsValidAfter: { lte: new Date(signedInAt) } }],
+    },
+    select: publicSelect,
+  });
+
+/**
+ * The user for these credentials, or null (also for a disabled account, after the same bcrypt:
+ * no hint which accounts exist or are disabled); takes the same time whether or not the email exists.
+ */
 export const verifyCredentials = async (email: string, password: string): Promise<PublicUser | null> => {
   const row = await db.user.findUnique({
     where: { email: email.trim().toLowerCase() },
-    select: { ...publicSelect, passwordHash: true },
+    select: { ...publicSelect, passwordHash: true, disabledAt: true },
   });
-  const isValid = await bcrypt.compare(password, row?.passwordHash ?? DUMMY_HASH);
-  if (!row || !isValid) return null;
-  const { passwordHash: _hash, ...user } = row;
+  const isValid = await isPasswordMatch(password, row?.passwordHash ?? DUMMY_HASH);
+  if (!row || !isValid || row.disabledAt) return null;
+  const { passwordHash: _hash, disabledAt: _disabledAt, ...user } = row;
 
   return user;
 };

@@ -1,0 +1,12 @@
+import { withAdmin } from '@/lib/api/handler';
+import { setUserRole } from '@/lib/users/admin';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** POST {role} → {user}; 409 last_admin when it would leave no active administrator. */
+export const POST = withAdmin<{ id: string }>(async ({ request, params, user }) => {
+  const body: unknown = await request.json().catch(() => ({}));
+
+  return Response.json(await setUserRole({ id: params.id, input: body, actor: { id: user.id, via: 'portal' } }));
+});

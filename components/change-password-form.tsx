@@ -1,0 +1,81 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { useApiPost } from '@/components/use-api-post';
+import styles from '@/components/users.module.css';
+
+const MIN_LENGTH = 8;
+
+const value = (form: FormData, name: string) => {
+  const entry = form.get(name);
+
+  return typeof entry === 'string' ? entry : '';
+};
+
+/** The signed-in user's own password: the current one, then the new one twice. */
+export const ChangePasswordForm = () => {
+  const { post, isBusy } = useApiPost();
+  const [error, setError] = useState<string | null>(null);
+  const [isDone, setIsDone] = useState(false);
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setError(null);
+    setIsDone(false);
+    if (value(form, 'newPassword') !== value(form, 'confirmPassword'))
+      return setError('The new password and its confirmation do not match.');
+    const result = await post('/api/account/password', {
+      currentPassword: value(form, 'currentPassword'),
+      newPassword: value(form, 'newPassword'),
+    });
+    if (!result.ok) return setError(result.message);
+    formElement.reset();
+    setIsDone(true);
+  };
+
+  return (
+    <form
+      className={`card stack ${styles.narrow}`}
+      onSubmit={(event) => void onSubmit(event)}
+      aria-labelledby="change-password-title"
+    >
+      <h2 id="change-password-title">Change your password</h2>
+      <label>
+        Current password
+        <input name="currentPassword" type="password" required autoComplete="current-password" />
+      </label>
+      <label>
+        New password
+        <input
+          name="newPassword"
+          type="password"
+          required
+          minLength={MIN_LENGTH}
+          maxLength={200}
+          autoComplete="new-password"
+          aria-describedby="new-password-hint"
+        />
+      </label>
+      <p id="new-password-hint" className="muted">
+        At least {MIN_LENGTH} characters. Your other sessions are signed out; this one stays signed in.
+      </p>
+      <label>
+        Repeat the new password
+        <input name="confirmPassword" type="password" required autoComplete="new-password" />
+      </label>
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : null}
+      {isDone ? <p role="status">Your password has been changed.</p> : null}
+      <p>
+        <button type="submit" disabled={isBusy}>
+          {isBusy ? 'Changing…' : 'Change password'}
+        </button>
+      </p>
+    </form>
+  );
+};

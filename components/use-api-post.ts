@@ -1,0 +1,36 @@
+'use client';
+
+import { useState } from 'react';
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; message: string };
+
+const messageOf = (body: unknown, status: number) => {
+  const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+
+  return typeof message === 'string' ? message : `The request failed (HTTP ${status}).`;
+};
+
+/** POSTs JSON to a portal API route; the answer's data, or the server's error message for people. */
+export const useApiPost = () => {
+  const [isBusy, setIsBusy] = useState(false);
+
+  const post = async <T>(url: string, body: unknown = {}): Promise<ApiResult<T>> => {
+    setIsBusy(true);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const data: unknown = await response.json().catch(() => null);
+
+      return response.ok ? { ok: true, data: data as T } : { ok: false, message: messageOf(data, response.status) };
+    } catch {
+      return { ok: false, message: 'The server could not be reached; try again.' };
+    } finally {
+      setIsBusy(false);
+    }
+  };
+
+  return { post, isBusy };
+};

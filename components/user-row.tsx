@@ -1,0 +1,139 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useApiPost } from '@/components/use-api-post';
+import styles from '@/components/users.module.css';
+
+export type UserRowData = {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'editor' | 'viewer';
+  createdAt: string;
+  disabledAt: string | null;
+};
+
+type Props = { user: UserRowData; isSelf: boolean; onPasswordReset: (password: string) => void };
+type Message = { kind: 'status' | 'alert'; text: string };
+
+const ROLES = ['admin', 'editor', 'viewer'] as const;
+
+/** One wrapper per cell: on phones a cell is a "label | content" grid (components/users.module.css). */
+const Cell = ({ label, className, children }: { label: string; className?: string; children: ReactNode }) => (
+  <td data-label={label}>
+    <div className={className}>{children}</div>
+  </td>
+);
+
+/** One user: role change, disable/enable and password reset (the signed-in admin's own row only links to /account). */
+export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
+  const router = useRouter();
+  const { post, isBusy } = useApiPost();
+  const [role, setRole] = useState(user.role);
+  const [message, setMessage] = useState<Message | null>(null);
+  const base = `/api/admin/users/${user.id}`;
+
+  const run = async <T,>(path: string, body: unknown, done: (data: T) => string) => {
+    setMessage(null);
+    const result = await post<T>(`${base}/${path}`, body);
+    setMessage(result.ok ? { kind: 'status', text: done(result.data) } : { kind: 'alert', text: result.message });
+    router.refresh();
+
+    return result.ok;
+  };
+
+  const changeRole = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!(await run('role', { role }, () => `Role changed to ${role}.`))) setRole(user.role);
+  };
+  const disable = () => {
+    if (!window.confirm(`Disable ${user.email}? They are signed out at once and cannot sign in until enabled again.`))
+      return;
+    void run('disable', {}, () => 'Disabled.');
+  };
+  const reset = () => {
+    if (!window.confirm(`Reset the password of ${user.email}? Their current password and sessions stop working.`))
+      return;
+    void run<{ password?: string }>('password', {}, ({ password }) => {
+      if (password) onPasswordReset(password);
+
+      return 'Password reset.';
+    });
+  };
+
+  return (
+    <tr className={user.disabledAt ? styles.disabledRow : undefined} data-testid="user-row" data-email={user.email}>
+      <Cell label="Email" className={styles.email}>
+        {user.email}
+        {isSelf ? <span className="muted"> (you)</span> : null}
+      </Cell>
+      <Cell label="Name">{user.name}</Cell>
+      <Cell label="Role">
+        {isSelf ? (
+          user.role
+        ) : (
+          <form className={styles.roleForm} onSubmit={(event) => void changeRole(event)}>
+            <label htmlFor={`role-${user.id}`} className="visually-hidden">
+              Role of {user.email}
+            </label>
+            <select
+              id={`role-${user.id}`}
+              className={styles.select}
+              value={role}
+              onChange={(event) => setRole(event.target.value as UserRowData['role'])}
+            >
+              {ROLES.map((option) => (
+                <option key={option} value={option}>
+                  {option}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className={styles.secondary} disabled={isBusy || role === user.role}>
+              Save
+            </button>
+          </form>
+        )}
+      </Cell>
+      <Cell label="Status">
+        <span className={`badge ${user.disabledAt ? styles.statusDisabled : ''}`} data-testid="user-status">
+          {user.disabledAt ? 'disabled' : 'active'}
+        </span>
+      </Cell>
+      <Cell label="Created" className={styles.nowrap}>
+        <time dateTime={user.createdAt}>{user.createdAt.slice(0, 10)}</time>
+      </Cell>
+      <Cell label="Actions">
+        {isSelf ? (
+          <Link href="/account">Change your password</Link>
+        ) : (
+          <div className={styles.rowActions}>
+            {user.disabledAt ? (
+              <button
+                type="button"
+                className={styles.secondary}
+                disabled={isBusy}
+                onClick={() => void run('enable', {}, () => 'Enabled.')}
+              >
+                Enable
+              </button>
+            ) : (
+              <button type="button" className={styles.danger} disabled={isBusy} onClick={disable}>
+                Disable
+              </button>
+            )}
+            <button type="button" className={styles.secondary} disabled={isBusy} onClick={reset}>
+              Reset password
+            </button>
+          </div>
+        )}
+        {message ? (
+          <p role={message.kind} className={`${styles.rowMessage} ${message.kind === 'alert' ? 'error' : 'muted'}`}>
+            {message.text}
+          </p>
+        ) : null}
+      </Cell>
+    </tr>
+  );
+};
