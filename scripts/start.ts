@@ -132,7 +132,8 @@ const main = async () => {
 
     if (!isDev) await ensureBuild({ log: say });
     await ensurePortFree(env.HOST, env.PORT); // again: the build may have taken a while
-    // Our server (the WOPI core and Next.js in one process): bundled in production, through tsx in development.
+    // Our server: the WOPI core on HOST:PORT, which runs Next.js in a child process of its own and
+    // stops it with itself (lib/server/serve.ts); bundled in production, through tsx in development.
     const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const args = isDev ? [tsx, path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--dev'] : [SERVER_BUNDLE];
     next = spawn(process.execPath, args, {
