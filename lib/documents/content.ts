@@ -317,7 +317,9 @@ export const syncMirrorLocked = async (tx: Tx, row: LockedDocument, now: Date): 
     return 'adopted';
   }
   const etag = judged === 'synced' ? head!.etag : (await copyObject(row.contentKey, row.key)).etag;
-  await tx.document.update({ where: { id: row.id }, data: { etag, mirrorPendingSince: null, lastSeenAt: now } });
+  // Seen now, after the copy: a folder listing that started before it landed (and so missed the
+  // object) must not take the row for missing once it is no longer pending.
+  await tx.document.update({ where: { id: row.id }, data: { etag, mirrorPendingSince: null, lastSeenAt: new Date() } });
 
   return judged === 'synced' ? 'recorded' : 'copied';
 };

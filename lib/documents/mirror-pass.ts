@@ -58,9 +58,11 @@ export const repairMirrors = async ({
   for (;;) {
     signal?.throwIfAborted();
     const { rows } = await sql<{ id: string; key: string }>(
-      `SELECT id, key FROM "Document" WHERE "mirrorPendingSince" IS NOT NULL AND "deletedAt" IS NULL AND id > $1::uuid
+      // Only this portal's documents (S3_PREFIX): the janitor lock, and every key it judges, are per prefix.
+      `SELECT id, key FROM "Document"
+        WHERE "mirrorPendingSince" IS NOT NULL AND "deletedAt" IS NULL AND id > $1::uuid AND left(key, length($2)) = $2
         ORDER BY id LIMIT ${PENDING_PAGE}`,
-      [after],
+      [after, env.S3_PREFIX],
     );
     for (const row of rows) {
       const settled = await settle(row);

@@ -284,8 +284,14 @@ describe('Collabora Online: one editing session, request by request', () => {
     const saved = await putFile({ body: 'both edited', autosave: true, timestamp: t0, token: otherToken });
     expect(saved.status).toBe(200);
     // The first user leaves; the second keeps editing under the same lock.
-    const later = await putFile({ body: 'second alone', timestamp: await lastModifiedOf(saved), token: otherToken });
-    expect(later.status).toBe(200);
+    const timestamp = await lastModifiedOf(saved);
+    const later = await putFile({ body: 'second alone', timestamp, token: otherToken });
+    // On a failure, say which 409 it was (lock or COOL 1010) and what the row held.
+    const why =
+      later.status === 200
+        ? ''
+        : `${await later.text()} lock=${later.headers.get('X-WOPI-Lock')} sent=${timestamp} versions=${JSON.stringify(await versionsOf(docId))}`;
+    expect(later.status, why).toBe(200);
     expect((await lockOf(docId))?.lockId).toBe(lockToken);
     expect((await versionsOf(docId)).map((v) => [v.version, v.createdById])).toEqual([
       [1, userId],
