@@ -277,7 +277,7 @@ export const renderMarkdown = (report: Report) => {
     );
     lines.push(
       'floor: the floor server streaming through one PutObject / GetObject to the same S3 server. direct S3: the bench ' +
-        'itself, PUT with lib-storage Upload (5 MiB parts × 2 in flight, as the portal) and GetObject.',
+        'itself, PUT with lib-storage Upload (5 MiB parts × 2 in flight: as the portal did before it sent sized bodies as one PutObject) and GetObject.',
       '',
     );
   }
