@@ -23,8 +23,8 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
  * proxy to the Next.js process, lib/server/serve.ts). The integration tests drive this same
  * listener over real HTTP with a 404 for `other`.
  */
-export const createPortalListener = ({ origin, other }: { origin: string; other: Listener }): Listener => {
-  const wopi = createWopiListener({ runtime: defaultWopiRuntime, origin });
+export const createPortalListener = ({ other }: { other: Listener }): Listener => {
+  const wopi = createWopiListener({ runtime: defaultWopiRuntime });
   const portal = portalListener(other);
 
   return (req, res) => {

@@ -46,7 +46,7 @@ export const serve = async ({
     upstream: next,
     readyTimeoutMs: dev ? READY_WAIT_MS.dev : READY_WAIT_MS.production,
   });
-  const server = createServer(createPortalListener({ origin: `http://${hostname}:${port}`, other: proxy.forward }));
+  const server = createServer(createPortalListener({ other: proxy.forward }));
   // Next.js's development server talks to the browser over a WebSocket (hot reload). Production
   // has no upgrades: without a listener, node:http serves such requests as ordinary ones.
   if (dev) server.on('upgrade', createPortalUpgradeListener({ upgrade: proxy.upgrade }));

@@ -67,10 +67,10 @@ const isInfoEnabled = (log: WopiRuntime['log']) => {
  * Used by `npm start`, `npm run dev` and the integration tests, so the tested path is the
  * production path. Never throws, never redirects (a Location would echo the access token), and
  * logs one info line per request: operation, status, duration, bytes, document, user, request
- * id — never the token or the query. (`origin` is no longer needed: proofs use PUBLIC_URL.)
+ * id — never the token or the query.
  */
 export const createWopiListener =
-  ({ runtime }: { runtime: () => WopiRuntime; origin?: string }) =>
+  ({ runtime }: { runtime: () => WopiRuntime }) =>
   (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const current = runtime();

@@ -24,7 +24,7 @@ export const wopiServer = () =>
   (server ??= new Promise((resolve, reject) => {
     let origin = '';
     const http = createServer((req, res) =>
-      createPortalListener({ origin, other: (_req, response) => response.writeHead(404).end() })(req, res),
+      createPortalListener({ other: (_req, response) => response.writeHead(404).end() })(req, res),
     );
     http.once('error', reject);
     http.listen(0, '127.0.0.1', () => {

@@ -8,12 +8,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPortalListener } from '@/lib/server/portal-listener';
 
-let origin = '';
 const server = createServer((req, res) =>
-  createPortalListener({ origin, other: (_req, response) => response.writeHead(404).end() })(req, res),
+  createPortalListener({ other: (_req, response) => response.writeHead(404).end() })(req, res),
 );
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 });

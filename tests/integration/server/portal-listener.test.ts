@@ -14,7 +14,6 @@ const nextCalls: string[] = [];
 beforeAll(async () => {
   server = createServer((req, res) =>
     createPortalListener({
-      origin,
       other: (request, response) => {
         nextCalls.push(request.url ?? '');
         if (request.url === '/own-csp')

@@ -20,7 +20,7 @@ let server: Server;
 let origin = '';
 beforeAll(async () => {
   server = createServer((req, res) =>
-    createWopiListener({ runtime: () => ({ ...defaultWopiRuntime(), log }), origin })(req, res),
+    createWopiListener({ runtime: () => ({ ...defaultWopiRuntime(), log }) })(req, res),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
