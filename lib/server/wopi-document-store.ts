@@ -15,6 +15,7 @@ import {
   scheduleMirrorSync,
   stageContent,
   type LockedDocument,
+  type SaveStatementOutcome,
 } from '@/lib/documents/content';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { freeName } from '@/lib/documents/write';
@@ -22,8 +23,14 @@ import { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
-import { copyObject, deleteObject, getObjectStream, headObject } from '@/lib/storage/objects';
-import { DocumentGoneError, type DocumentStore, type WopiDocument, type WopiUser } from '@/lib/wopi/ports';
+import { copyObject, deleteObject, getObjectStream, headObject, type StoredObject } from '@/lib/storage/objects';
+import {
+  DocumentGoneError,
+  type DocumentStore,
+  type WopiDocument,
+  type WopiUser,
+  type WriteResult,
+} from '@/lib/wopi/ports';
 
 const select = {
   id: true,
@@ -58,6 +65,20 @@ const isVisible = (row: LockedDocument | null): row is LockedDocument => !!row &
 /** Removes an object after a commit made it unreferenced; a failure only leaves a stray copy. */
 const removeAfterCommit = async (key: string) => {
   await deleteObject(key).catch((error: unknown) => log.warn({ err: error, key }, 'stale object not removed'));
+};
+
+/** The port's answer for a save the one-statement commit decided (lib/documents/content.ts). */
+const toWriteResult = (
+  saved: Exclude<SaveStatementOutcome, { outcome: 'gone' | 'slow' }>,
+  stored: StoredObject,
+): WriteResult => {
+  if (saved.outcome === 'lock') return { ok: false, reason: 'lock', current: saved.current };
+  if (saved.outcome === 'stale') return { ok: false, reason: 'stale', lastModifiedAt: saved.lastModifiedAt };
+  const written = { ok: true as const, version: saved.version, lastModifiedAt: saved.lastModifiedAt };
+
+  return saved.outcome === 'unchanged'
+    ? { ...written, size: stored.size, sha256: stored.sha256, isUnchanged: true }
+    : { ...written, size: stored.size, sha256: stored.sha256 };
 };
 
 export const wopiDocumentStore: DocumentStore = {
@@ -116,35 +137,12 @@ export const wopiDocumentStore: DocumentStore = {
         details,
       });
       if (fast.outcome === 'gone') throw new DocumentGoneError();
-      if (fast.outcome === 'lock') {
-        await discardBlob(blobKey);
+      if (fast.outcome !== 'slow') {
+        // Only a written blob stays; the copy to the visible key follows the commit.
+        if (fast.outcome === 'written') scheduleMirrorSync(doc.id);
+        else await discardBlob(blobKey);
 
-        return { ok: false as const, reason: 'lock' as const, current: fast.current };
-      }
-      if (fast.outcome === 'stale') {
-        await discardBlob(blobKey);
-
-        return { ok: false as const, reason: 'stale' as const, lastModifiedAt: fast.lastModifiedAt };
-      }
-      if (fast.outcome === 'unchanged') {
-        await discardBlob(blobKey);
-
-        const { version, lastModifiedAt } = fast;
-
-        return {
-          ok: true as const,
-          version,
-          lastModifiedAt,
-          size: stored.size,
-          sha256: stored.sha256,
-          isUnchanged: true,
-        };
-      }
-      if (fast.outcome === 'written') {
-        scheduleMirrorSync(doc.id);
-        const { version, lastModifiedAt } = fast;
-
-        return { ok: true as const, version, lastModifiedAt, size: stored.size, sha256: stored.sha256 };
+        return toWriteResult(fast, stored);
       }
       // Changed in storage, or content only at the visible key: the transaction adopts it first.
       const result = await db.$transaction(async (tx) => {
