@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { poolConfigFromUrl } from '@/lib/db/pg-adapter';
 import { env } from '@/lib/env';
-import { asDatabaseUnavailable } from '@/lib/errors';
+import { asDatabaseUnavailable, unavailableError } from '@/lib/errors';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 
 export type Db = PrismaClient;
@@ -110,6 +110,47 @@ export const sql = async <Row extends pg.QueryResultRow>(text: string, values: u
   } catch (error) {
     throw asDatabaseUnavailable(error) ?? error;
   }
+};
+
+/**
+ * The instant (this server's clock) after which a write sent now must change nothing: the
+ * client gives up on a statement DB_QUERY_TIMEOUT_MS + 1 s after sending it (query_timeout) and
+ * answers 503, but a statement already on the wire when Postgres stalled still runs once it
+ * wakes. Single-statement writes (lock changes, the PutFile commit) therefore gate on
+ * `clock_timestamp() < deadline` (lateGate) and report when they were too late; the caller turns
+ * that into the same DependencyUnavailableError (lateStatementError). Clocks: the 1 s margin
+ * absorbs skew between this server and Postgres up to 1 s; more is logged (lateStatementError).
+ * A statement that starts before the deadline and commits after it (a row-lock wait longer than
+ * the margin) keeps the ordinary unknown outcome of any timeout.
+ */
+export const statementDeadline = (sentAt = Date.now()) => new Date(sentAt + env.DB_QUERY_TIMEOUT_MS);
+
+/**
+ * The CTE and condition of a deadline-gated statement: put `cte` in the WITH list (`on_time`,
+ * evaluated once since it is referenced more than once) and AND `condition` into every write's
+ * WHERE; select `condition AS "onTime"`. `deadline` is the placeholder of statementDeadline().
+ */
+export const lateGate = (deadline: string) => ({
+  cte: `on_time AS MATERIALIZED (SELECT clock_timestamp() < ${deadline}::timestamptz AS ok, clock_timestamp() AS at)`,
+  condition: '(SELECT ok FROM on_time)',
+  /** Postgres's clock when the statement ran (select it as "dbNow" to report skew). */
+  at: '(SELECT at FROM on_time)',
+});
+
+/**
+ * The error for a gated write that arrived after its deadline and so changed nothing (→ 503,
+ * what the client that sent it has most likely already answered). When the statement came back
+ * well before this server thought the deadline had passed, Postgres's clock is ahead of ours:
+ * that is said in the reason (logged), since every gated write fails until the clocks agree.
+ */
+export const lateStatementError = (deadline: Date, dbNow: Date | string | null | undefined) => {
+  const skewMs = dbNow ? new Date(dbNow).getTime() - Date.now() : 0;
+  const reason =
+    Date.now() < deadline.getTime() && skewMs > QUERY_TIMEOUT_MARGIN_MS
+      ? `statement refused as late: Postgres's clock is about ${Math.round(skewMs / 1000)} s ahead of this server's; synchronise the clocks (NTP)`
+      : 'statement reached Postgres after the client had given up on it (a stall); it changed nothing';
+
+  return unavailableError('database', reason);
 };
 
 /** Work that must finish on the current connections before they close (registered by its module). */

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { db, onBeforeDisconnect, sql, type Tx } from '@/lib/db';
+import { db, lateStatementError, onBeforeDisconnect, sql, statementDeadline, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
+import { unavailableOf } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ensureFolders } from '@/lib/documents/folders';
 import { Prisma } from '@/lib/generated/prisma/client';
@@ -58,6 +59,25 @@ export const stageContent = async (input: StageInput): Promise<{ blobKey: string
 
 export const discardBlob = async (blobKey: string) => {
   await deleteObject(blobKey).catch(() => {});
+};
+
+/**
+ * After a commit threw: deletes the staged blob unless the database may have committed it
+ * anyway. When Postgres timed out, stalled or dropped the connection, the statement or COMMIT
+ * can still run after this server gave up on it; deleting the blob then would leave a row naming
+ * bytes that no longer exist. Such a blob stays, and the janitor's stale-blob pass
+ * (lib/documents/blobs.ts removeStaleBlobs) removes it later only if no row references it.
+ * Returns whether it was deleted.
+ */
+export const discardBlobAfterFailure = async (blobKey: string, error: unknown) => {
+  if (unavailableOf(error)?.dependency === 'database') {
+    log.warn({ blobKey }, 'commit outcome unknown (database unavailable): staged blob kept for the janitor');
+
+    return false;
+  }
+  await discardBlob(blobKey);
+
+  return true;
 };
 
 export type LockedDocument = {
@@ -419,7 +439,8 @@ export type SaveStatementOutcome =
   | { outcome: 'written'; version: number; lastModifiedAt: Date };
 
 type SaveStatementRow = {
-  outcome: 'lock' | 'slow' | 'stale' | 'unchanged' | 'write';
+  outcome: 'late' | 'lock' | 'slow' | 'stale' | 'unchanged' | 'write';
+  dbNow: Date;
   currentLock: string;
   version: number;
   lastModifiedAt: Date;
@@ -436,7 +457,9 @@ type SaveStatementRow = {
  * its version row. It only takes the case the transaction path would take without a storage
  * adoption: the visible object's ETag seen just before (`visibleEtag`, null when there is no
  * object) is the row's, and the current content is a blob (its version row is made if missing).
- * Otherwise `slow` and nothing changed. (The row is read FOR UPDATE, so after waiting for a
+ * Otherwise `slow` and nothing changed. Run after its deadline (statementDeadline, lib/db.ts: it
+ * was queued behind a stalled Postgres and this server already gave up on it) it changes nothing
+ * and throws DependencyUnavailableError. (The row is read FOR UPDATE, so after waiting for a
  * concurrent save it sees that save's row; nothing else is read from the statement's snapshot.) Zero rows (`gone`): the document was deleted or hidden meanwhile.
  * Throws what Postgres throws (as DependencyUnavailableError when it is unreachable).
  */
@@ -456,6 +479,7 @@ export const commitSaveStatement = async (input: {
   // A timestamp that is not exactly an ISO string we report can never match (the transaction path compares strings).
   const isCanonical =
     !!expected && !Number.isNaN(expected.getTime()) && expected.toISOString() === input.ifLastModified;
+  const deadline = statementDeadline();
   const { rows } = await sql<SaveStatementRow>(
     `WITH d AS (
        SELECT id, version, "lastModifiedAt", etag, size, sha256, "contentKey", "mirrorPendingSince", "lastModifiedById"
@@ -465,6 +489,7 @@ export const commitSaveStatement = async (input: {
        SELECT d.*, COALESCE((SELECT "lockId" FROM l), '') AS "currentLock" FROM d),
      judged AS (
        SELECT v.*, CASE
+           WHEN clock_timestamp() >= $16::timestamptz THEN 'late'
            WHEN NOT (($3::text IS NULL AND v."currentLock" = '' AND v.size = 0) OR ($3::text IS NOT NULL AND v."currentLock" = $3))
              THEN 'lock'
            WHEN ($4::text IS NOT NULL AND v.etag IS DISTINCT FROM $4) OR left(v."contentKey", length($5)) <> $5
@@ -490,7 +515,8 @@ export const commitSaveStatement = async (input: {
      ins AS (
        INSERT INTO "DocumentVersion" (id, "documentId", version, key, size, sha256, "createdById", details)
        SELECT $13::uuid, $1::uuid, upd.version, $11, $10::bigint, NULLIF($9, ''), $12::uuid, $14::jsonb FROM upd)
-     SELECT j.outcome, j."currentLock", j.version, j."lastModifiedAt", u.version AS "newVersion", u."lastModifiedAt" AS "newLastModifiedAt"
+     SELECT j.outcome, j."currentLock", j.version, j."lastModifiedAt", u.version AS "newVersion", u."lastModifiedAt" AS "newLastModifiedAt",
+            clock_timestamp() AS "dbNow"
        FROM judged j LEFT JOIN upd u ON true`,
     [
       input.documentId,
@@ -508,11 +534,13 @@ export const commitSaveStatement = async (input: {
       randomUUID(),
       input.details === undefined ? null : JSON.stringify(input.details),
       randomUUID(),
+      deadline,
     ],
     'commit-save',
   );
   const row = rows[0];
   if (!row) return { outcome: 'gone' };
+  if (row.outcome === 'late') throw lateStatementError(deadline, row.dbNow);
   if (row.outcome === 'lock') return { outcome: 'lock', current: row.currentLock };
   if (row.outcome === 'slow') return { outcome: 'slow' };
   if (row.outcome === 'stale') return { outcome: 'stale', lastModifiedAt: row.lastModifiedAt };
@@ -655,7 +683,7 @@ export const commitBlobAt = async (
 
     return outcome;
   } catch (error) {
-    await discardBlob(input.blobKey);
+    await discardBlobAfterFailure(input.blobKey, error);
     // Two commits of a new name raced: the loser sees the name taken.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
       return { ok: false, reason: 'exists' };

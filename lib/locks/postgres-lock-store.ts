@@ -1,95 +1,77 @@
-import { sql } from '@/lib/db';
-import { LOCK_TTL_MS, type LockAudit, type LockOutcome, type LockStore } from '@/lib/wopi/ports';
+import { lateGate, sql, statementDeadline } from '@/lib/db';
+import {
+  auditOf,
+  CHANGE_PARAMS,
+  CHANGES,
+  type ChangeMethod,
+  expiryFrom,
+  heldOf,
+  outcomeOf,
+  statement,
+  type ChangeVerdict,
+  type Statement,
+} from '@/lib/locks/lock-statements';
+import type { LockAudit, LockStore } from '@/lib/wopi/ports';
 
-const expiryFrom = (now: Date) => new Date(now.getTime() + LOCK_TTL_MS);
+const METHODS: readonly ChangeMethod[] = ['lock', 'unlock', 'refresh', 'unlockAndRelock'];
 
-/**
- * Wraps a lock statement (which must end in RETURNING 1) so that its audit event, when asked
- * for, is inserted by the same statement: one round trip and one commit. $1 is the document id;
- * the audit values are appended after the statement's own parameters.
- */
-const run = async (name: string, statement: string, values: unknown[], audit: LockAudit | undefined) => {
-  if (!audit) return (await sql(statement, values, name)).rowCount;
-  const a = values.length + 1;
-  const { rows } = await sql<{ changed: number }>(
-    `WITH change AS (${statement}),
-       audit AS (INSERT INTO "AuditEvent" (action, outcome, "userId", "documentId")
-                 SELECT $${a}, CASE WHEN EXISTS (SELECT 1 FROM change) THEN 'success' ELSE 'failure' END, $${a + 1}::uuid, $1::uuid)
-     SELECT count(*)::int AS changed FROM change`,
-    [...values, audit.action, audit.userId],
-    `${name}-audited`,
-  );
+/** Per change: the statement alone, and with its audit row (same statement, one commit). */
+const STATEMENTS = Object.fromEntries(
+  METHODS.map((method) => [
+    method,
+    {
+      plain: statement(`lock.${method}`, CHANGE_PARAMS[method], (p) => {
+        const gate = lateGate(p.deadline);
 
-  return rows[0]?.changed ?? 0;
+        return `WITH ${gate.cte}, change AS (${CHANGES[method](p, gate.condition)})
+                SELECT EXISTS (SELECT 1 FROM change) AS changed, ${heldOf(p)} AS held,
+                       ${gate.condition} AS "onTime", ${gate.at} AS "dbNow"`;
+      }),
+      audited: statement(`lock.${method}+audit`, [...CHANGE_PARAMS[method], 'action', 'auditUserId'], (p) => {
+        const gate = lateGate(p.deadline);
+
+        return `WITH ${gate.cte}, change AS (${CHANGES[method](p, gate.condition)}),
+                  audit AS (${auditOf(p, gate.condition)})
+                SELECT EXISTS (SELECT 1 FROM change) AS changed, ${heldOf(p)} AS held,
+                       ${gate.condition} AS "onTime", ${gate.at} AS "dbNow"`;
+      }),
+    },
+  ]),
+) as Record<ChangeMethod, { plain: Statement; audited: Statement }>;
+
+const GET = statement('lock.get', ['documentId', 'now'], (p) => `SELECT ${heldOf(p)} AS held`);
+
+/** The lock held now ('' when none): GET_LOCK, and a change that lost a race, read it on its own. */
+export const currentLock = async (documentId: string, now: Date) => {
+  const { rows } = await sql<{ held: string | null }>(GET.text, GET.values({ documentId, now }), GET.name);
+
+  return rows[0]?.held ?? '';
+};
+
+type ChangeInput = { documentId: string; now: Date; lockId: string; oldLockId?: string; audit?: LockAudit };
+
+const change = async (method: ChangeMethod, input: ChangeInput) => {
+  const { documentId, now, lockId, oldLockId = '', audit } = input;
+  const { name, text, values } = audit ? STATEMENTS[method].audited : STATEMENTS[method].plain;
+  const deadline = statementDeadline();
+  const params = { documentId, now, deadline, lockId, oldLockId, expiresAt: expiryFrom(now) };
+  const auditParams = audit ? { action: audit.action, auditUserId: audit.userId } : {};
+  const { rows } = await sql<ChangeVerdict>(text, values({ ...params, ...auditParams }), name);
+
+  return outcomeOf({ method, lockId, oldLockId, deadline }, rows[0], () => currentLock(documentId, now));
 };
 
 /**
- * Postgres locks: each change is one conditional statement and its row count is the verdict.
+ * Postgres locks: each change is one conditional statement whose row count is the verdict, and
+ * whose refusal names the lock it found (one round trip, races aside: lib/locks/lock-statements.ts).
  * Plain SQL on the shared pool: these run on every LOCK/UNLOCK/REFRESH.
  */
-export const createPostgresLockStore = (): LockStore => {
-  const current = async (documentId: string, now: Date) => {
-    const { rows } = await sql<{ lockId: string }>(
-      'SELECT "lockId" FROM "Lock" WHERE "documentId" = $1::uuid AND "expiresAt" > $2',
-      [documentId, now],
-    );
-
-    return rows[0]?.lockId ?? '';
-  };
-  const verdict = async (changed: number | null, documentId: string, now: Date): Promise<LockOutcome> =>
-    changed === 1 ? { ok: true } : { ok: false, current: await current(documentId, now) };
-
-  return {
-    lock: async ({ documentId, lockId, now, audit }) => {
-      // Insert, take over an expired lock, or refresh our own: all in one statement.
-      const changed = await run(
-        'lock-lock',
-        `INSERT INTO "Lock" ("documentId", "lockId", "expiresAt", "createdAt") VALUES ($1::uuid, $2, $3, $4)
-         ON CONFLICT ("documentId") DO UPDATE
-           SET "lockId" = EXCLUDED."lockId", "expiresAt" = EXCLUDED."expiresAt",
-               "createdAt" = CASE WHEN "Lock"."lockId" = EXCLUDED."lockId" AND "Lock"."expiresAt" > $4
-                                  THEN "Lock"."createdAt" ELSE EXCLUDED."createdAt" END
-           WHERE "Lock"."lockId" = EXCLUDED."lockId" OR "Lock"."expiresAt" <= $4
-         RETURNING 1`,
-        [documentId, lockId, expiryFrom(now), now],
-        audit,
-      );
-
-      return verdict(changed, documentId, now);
-    },
-    unlock: async ({ documentId, lockId, now, audit }) => {
-      const changed = await run(
-        'lock-unlock',
-        'DELETE FROM "Lock" WHERE "documentId" = $1::uuid AND "lockId" = $2 AND "expiresAt" > $3 RETURNING 1',
-        [documentId, lockId, now],
-        audit,
-      );
-
-      return verdict(changed, documentId, now);
-    },
-    refresh: async ({ documentId, lockId, now, audit }) => {
-      const changed = await run(
-        'lock-refresh',
-        'UPDATE "Lock" SET "expiresAt" = $4 WHERE "documentId" = $1::uuid AND "lockId" = $2 AND "expiresAt" > $3 RETURNING 1',
-        [documentId, lockId, now, expiryFrom(now)],
-        audit,
-      );
-
-      return verdict(changed, documentId, now);
-    },
-    unlockAndRelock: async ({ documentId, oldLockId, lockId, now, audit }) => {
-      const changed = await run(
-        'lock-unlockAndRelock',
-        `UPDATE "Lock" SET "lockId" = $3, "expiresAt" = $5, "createdAt" = $4
-         WHERE "documentId" = $1::uuid AND "lockId" = $2 AND "expiresAt" > $4 RETURNING 1`,
-        [documentId, oldLockId, lockId, now, expiryFrom(now)],
-        audit,
-      );
-
-      return verdict(changed, documentId, now);
-    },
-    get: ({ documentId, now }) => current(documentId, now),
-  };
-};
+export const createPostgresLockStore = (): LockStore => ({
+  lock: (input) => change('lock', input),
+  unlock: (input) => change('unlock', input),
+  refresh: (input) => change('refresh', input),
+  unlockAndRelock: (input) => change('unlockAndRelock', input),
+  get: ({ documentId, now }) => currentLock(documentId, now),
+});
 
 export const postgresLockStore = createPostgresLockStore();

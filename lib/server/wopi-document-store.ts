@@ -7,6 +7,7 @@ import {
   commitBlobAt,
   commitSaveStatement,
   discardBlob,
+  discardBlobAfterFailure,
   isBlobKey,
   isChangedInStorage,
   heldLock,
@@ -172,7 +173,7 @@ export const wopiDocumentStore: DocumentStore = {
 
       return result;
     } catch (error) {
-      await discardBlob(blobKey);
+      await discardBlobAfterFailure(blobKey, error);
       throw error;
     }
   },

@@ -149,6 +149,40 @@ export interface LockStore {
   get(input: Base): Promise<string>;
 }
 
+/** The audit action of each lock change (the operations and the handler's one-statement path). */
+export const LOCK_AUDIT_ACTIONS = {
+  lock: 'wopi.lock',
+  unlock: 'wopi.unlock',
+  refresh: 'wopi.refresh_lock',
+  unlockAndRelock: 'wopi.unlock_and_relock',
+} as const;
+
+/** One LockStore call as data: the method and what it is called with, `documentId` and `now` aside. */
+export type LockCall =
+  | { method: 'lock' | 'unlock' | 'refresh'; lockId: string; audit: LockAudit }
+  | { method: 'unlockAndRelock'; oldLockId: string; lockId: string; audit: LockAudit }
+  | { method: 'get' };
+
+/** What the call answered: its LockOutcome, or for `get` the current lock id ('' when unlocked). */
+export type LockCallResult = LockOutcome | string;
+
+export type LockWithContextInput = {
+  /** The token's user and document, as `loadContext` takes them. */
+  userId: string;
+  documentId: string;
+  /** A change runs only for a user with one of these roles (those that may write with this token). */
+  roles: readonly Role[];
+  now: Date;
+  call: LockCall;
+};
+
+/** `result` is null when the call did not run: unknown user, hidden document, or a role not in `roles`. */
+export type LockWithContextResult = {
+  user: WopiUser | null;
+  document: WopiDocument | null;
+  result: LockCallResult | null;
+};
+
 // ─── Users, proofs and the whole set ────────────────────────────────────────────────────
 
 export type WopiUser = { id: string; email: string; name: string; role: Role; wopiUserInfo: string | null };
@@ -181,4 +215,12 @@ export type WopiPorts = {
   ) => Promise<{ user: WopiUser | null; document: WopiDocument | null }>;
   /** Absent: proofs are not checked (tests of other behaviour). */
   proofs?: ProofPort;
+  /**
+   * `loadContext` and one lock call in ONE atomic statement (lock requests are the hottest
+   * writes): the user and visible document exactly as `loadContext` finds them, and `call` run
+   * as its LockStore method would run it (same atomicity, expiry and audit event), but only when
+   * the user exists, has one of `roles` and the document is visible (`get` reads regardless). The
+   * handler uses it for lock requests when present; without it they cost `loadContext` plus the call.
+   */
+  lockWithContext?: (input: LockWithContextInput) => Promise<LockWithContextResult>;
 };

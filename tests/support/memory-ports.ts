@@ -4,7 +4,15 @@ import type { AuditInput } from '@/lib/audit/audit';
 import { DocumentGoneError, type DocumentStore, type WopiDocument } from '@/lib/wopi/ports';
 import { setRuntimeEnv } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/enums';
-import { LOCK_TTL_MS, type LockAudit, type LockOutcome, type LockStore } from '@/lib/wopi/ports';
+import {
+  LOCK_TTL_MS,
+  type LockAudit,
+  type LockOutcome,
+  type LockStore,
+  type LockWithContextInput,
+  type LockWithContextResult,
+  type WopiPorts,
+} from '@/lib/wopi/ports';
 import type { Permission } from '@/lib/tokens/permissions';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { dispatchContentsOverride, dispatchFileOverride } from '@/lib/wopi/dispatch';
@@ -110,6 +118,29 @@ export const createMemoryLockStore = (onAudit?: (event: AuditInput) => void): Me
     get: ({ documentId, now }) => Promise.resolve(held(documentId, now)),
   };
 };
+
+type MemoryLockPorts = Pick<WopiPorts, 'users' | 'documents' | 'locks'>;
+
+/**
+ * WopiPorts.lockWithContext over memory ports, behaving as the Postgres one: both lookups, then
+ * the call only for a user with one of `roles` on a visible document (`get` regardless). Reads
+ * the ports on every call, so a test that swaps one sees its swap.
+ */
+export const createMemoryLockWithContext =
+  (ports: () => MemoryLockPorts) =>
+  async ({ userId, documentId, roles, now, call }: LockWithContextInput): Promise<LockWithContextResult> => {
+    const { users, documents, locks } = ports();
+    const [user, document] = await Promise.all([users.get(userId), documents.find(documentId)]);
+    if (call.method === 'get') return { user, document, result: await locks.get({ documentId, now }) };
+    if (!user || !document || !roles.includes(user.role)) return { user, document, result: null };
+    const input = { documentId: document.id, now, lockId: call.lockId, audit: call.audit };
+    const result =
+      call.method === 'unlockAndRelock'
+        ? await locks.unlockAndRelock({ ...input, oldLockId: call.oldLockId })
+        : await locks[call.method](input);
+
+    return { user, document, result };
+  };
 
 // ─── Documents ────────────────────────────────────────────────────────────────────────────
 
@@ -463,7 +494,14 @@ export const makeRuntime = ({
   docs = [],
   users,
   now = '2031-03-04T05:06:07.089Z',
-}: { docs?: SeedDocument[]; users?: WopiUser[]; now?: Date | string | number } = {}) => {
+  hasLockWithContext = true,
+}: {
+  docs?: SeedDocument[];
+  users?: WopiUser[];
+  now?: Date | string | number;
+  /** As production: lock requests look up their context and lock in one port call. False: two calls, as before it. */
+  hasLockWithContext?: boolean;
+} = {}) => {
   const clock = createClock(now);
   const audit: AuditInput[] = [];
   const locks = createMemoryLockStore((event) => audit.push(event));
@@ -484,6 +522,9 @@ export const makeRuntime = ({
       },
       markTokenUsed: tokenUses.markTokenUsed,
       now: clock.now,
+      ...(hasLockWithContext
+        ? { lockWithContext: createMemoryLockWithContext((): MemoryLockPorts => runtime.ports) }
+        : {}),
     },
     config: { publicUrl: PUBLIC_URL, maxUploadBytes: MAX_UPLOAD_BYTES },
     log: silentLog,

@@ -2,6 +2,7 @@
 import { lockMismatch } from '@/lib/wopi/errors';
 import { itemVersionHeader, requireLockHeader, requirePermission } from '@/lib/wopi/request';
 import { emptyResponse } from '@/lib/wopi/response';
+import { LOCK_AUDIT_ACTIONS } from '@/lib/wopi/ports';
 import type { WopiOperation } from '@/lib/wopi/types';
 
 /** LOCK: takes the lock, or refreshes it when the same id is presented; another lock → 409. */
@@ -13,7 +14,7 @@ export const lock: WopiOperation = async (ctx) => {
     documentId: doc.id,
     lockId,
     now: ports.now(),
-    audit: { action: 'wopi.lock', userId: user.id },
+    audit: { action: LOCK_AUDIT_ACTIONS.lock, userId: user.id },
   });
   if (!outcome.ok) throw lockMismatch(outcome.current, outcome.current ? 'Locked with another lock' : undefined);
 

@@ -2,6 +2,7 @@
 import { lockMismatch } from '@/lib/wopi/errors';
 import { itemVersionHeader, requireLockHeader, requirePermission } from '@/lib/wopi/request';
 import { emptyResponse } from '@/lib/wopi/response';
+import { LOCK_AUDIT_ACTIONS } from '@/lib/wopi/ports';
 import type { WopiOperation } from '@/lib/wopi/types';
 
 /** REFRESH_LOCK: another 30 minutes for the current lock; any other id (or none held) → 409. */
@@ -13,7 +14,7 @@ export const refreshLock: WopiOperation = async (ctx) => {
     documentId: doc.id,
     lockId,
     now: ports.now(),
-    audit: { action: 'wopi.refresh_lock', userId: user.id },
+    audit: { action: LOCK_AUDIT_ACTIONS.refresh, userId: user.id },
   });
   if (!outcome.ok)
     throw lockMismatch(outcome.current, outcome.current ? 'Locked with another lock' : 'File is not locked');

@@ -3,6 +3,7 @@ import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import { lockMismatch } from '@/lib/wopi/errors';
 import { itemVersionHeader, requireLockHeader, requirePermission } from '@/lib/wopi/request';
 import { emptyResponse } from '@/lib/wopi/response';
+import { LOCK_AUDIT_ACTIONS } from '@/lib/wopi/ports';
 import type { WopiOperation } from '@/lib/wopi/types';
 
 /** LOCK with X-WOPI-OldLock: swaps the lock id in one statement when the old one is current. */
@@ -16,7 +17,7 @@ export const unlockAndRelock: WopiOperation = async (ctx) => {
     oldLockId,
     lockId,
     now: ports.now(),
-    audit: { action: 'wopi.unlock_and_relock', userId: user.id },
+    audit: { action: LOCK_AUDIT_ACTIONS.unlockAndRelock, userId: user.id },
   });
   if (!outcome.ok)
     throw lockMismatch(outcome.current, outcome.current ? 'Locked with another lock' : 'File is not locked');

@@ -2,6 +2,7 @@
 import { lockMismatch } from '@/lib/wopi/errors';
 import { itemVersionHeader, requireLockHeader, requirePermission } from '@/lib/wopi/request';
 import { emptyResponse } from '@/lib/wopi/response';
+import { LOCK_AUDIT_ACTIONS } from '@/lib/wopi/ports';
 import type { WopiOperation } from '@/lib/wopi/types';
 
 /** UNLOCK: releases the lock when the presented id is the current one; else 409 with the current lock. */
@@ -13,7 +14,7 @@ export const unlock: WopiOperation = async (ctx) => {
     documentId: doc.id,
     lockId,
     now: ports.now(),
-    audit: { action: 'wopi.unlock', userId: user.id },
+    audit: { action: LOCK_AUDIT_ACTIONS.unlock, userId: user.id },
   });
   if (!outcome.ok)
     throw lockMismatch(outcome.current, outcome.current ? 'Locked with another lock' : 'File is not locked');

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db';
 import { commitSaveStatement, stageContent } from '@/lib/documents/content';
 import { documentKey } from '@/lib/storage/keys';
@@ -132,5 +132,33 @@ describe('commitSaveStatement (PutFile in one statement)', () => {
     const after = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
     expect(after.version).toBe(21);
     expect(after.versions.find((v) => v.version === 21)!.key).toBe(after.contentKey);
+  });
+
+  it('a commit statement reaching Postgres after its deadline (queued behind a stall) → throws database_unavailable and changes nothing', async () => {
+    const { doc, row, visibleEtag } = await setup();
+    const staged = await stage('late bytes');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - 60_000);
+    const error = await commitSaveStatement({
+      documentId: doc.id,
+      ...staged,
+      lockId: 'L',
+      userId,
+      now: new Date(),
+      visibleEtag,
+    })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
+      .finally(() => vi.useRealTimers());
+    expect(error).toMatchObject({ code: 'database_unavailable' });
+    const after = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
+    expect({ version: after.version, contentKey: after.contentKey, pending: after.mirrorPendingSince }).toEqual({
+      version: row.version,
+      contentKey: row.contentKey,
+      pending: row.mirrorPendingSince,
+    });
+    expect(after.versions.some((v) => v.key === staged.blobKey)).toBe(false);
   });
 });

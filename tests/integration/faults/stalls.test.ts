@@ -315,6 +315,35 @@ describe('Postgres stalled (SIGSTOP of the postmaster and its backends)', () => 
     expect((await wopi.override(docId, 'LOCK', { token, headers: { 'X-WOPI-Lock': 'after' } })).status).toBe(200);
   });
 
+  it('POST /wopi/files/:id/contents PutFile whose commit statement is queued behind a stalled Postgres → 503 within 10 s; after SIGCONT the late statement changed nothing (previous bytes and Version)', async () => {
+    const { docId, token } = await newDocument('committed bytes');
+    expect((await wopi.override(docId, 'LOCK', { token, headers: { 'X-WOPI-Lock': 'L1' } })).status).toBe(200);
+    const before = await (await wopi.checkFileInfo(docId, { token })).json();
+
+    // The context lookup runs while the first chunk is sent; the commit only after the body ends.
+    const { body, firstSent, release } = gatedBody(Buffer.alloc(64 * 1024, 1), Buffer.alloc(64 * 1024, 2));
+    const put = wopi.putFile(docId, { token, headers: { 'X-WOPI-Lock': 'L1' }, body });
+    await firstSent;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await whileStalled(postgresFamily(faults.postgresPid()), async () => {
+      const { result, ms } = await timed(async () => {
+        release();
+
+        return put;
+      });
+      measured.putFileCommitPostgresStalled = ms;
+      expect(result.status).toBe(503);
+      expect(ms).toBeLessThan(LIMIT_MS);
+    });
+    // The statement still on the wire runs now (lib/db.ts lateGate): give it time to, then look.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const get = await wopi.getFile(docId, { token });
+    expect(get.status).toBe(200);
+    expect(get.headers.get('X-WOPI-ItemVersion')).toBe(String(before.Version));
+    expect((await bytesOf(get)).toString()).toBe('committed bytes');
+    expect((await (await wopi.checkFileInfo(docId, { token })).json()).Version).toBe(before.Version);
+  });
+
   it('GET /api/documents/:id/content with Postgres stalled → 503 JSON + Retry-After within 10 s', async () => {
     const { user, docId } = await newDocument('download me');
     const cookie = await sessionCookie(user);
