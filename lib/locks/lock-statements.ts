@@ -68,8 +68,12 @@ export const CHANGES: Record<ChangeMethod, (p: Placeholders, gate: string) => st
                               THEN "Lock"."createdAt" ELSE EXCLUDED."createdAt" END
        WHERE "Lock"."lockId" = EXCLUDED."lockId" OR "Lock"."expiresAt" <= ${p.now}
      RETURNING 1`,
+  // Unlocking expires the row instead of deleting it: the next LOCK is then an update that
+  // changes no indexed column (a HOT update: no index insert, no foreign-key check on Document),
+  // where delete + insert cost about 25 % more Postgres CPU per lock cycle (tmp bench, 16 conn).
+  // Every reader asks for "expiresAt" > now; the janitor removes expired rows.
   unlock: (p, gate) =>
-    `DELETE FROM "Lock"
+    `UPDATE "Lock" SET "expiresAt" = '-infinity'
      WHERE "documentId" = ${p.documentId}::uuid AND "lockId" = ${p.lockId} AND "expiresAt" > ${p.now} AND ${gate}
      RETURNING 1`,
   refresh: (p, gate) =>

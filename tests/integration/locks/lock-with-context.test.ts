@@ -26,7 +26,12 @@ beforeEach(async () => {
   documentId = (await addDocument(folder, 'Report.docx', 'original bytes', userId)).id;
 });
 
-const lockRow = () => db.lock.findUnique({ where: { documentId }, select: { lockId: true, expiresAt: true } });
+/** The lock row unless it is expired now, or null: an UNLOCK leaves the row expired ('-infinity'). */
+const lockRow = () =>
+  db.lock.findFirst({
+    where: { documentId, expiresAt: { gt: new Date() } },
+    select: { lockId: true, expiresAt: true },
+  });
 const auditRows = () =>
   db.auditEvent.findMany({
     where: { documentId, action: { startsWith: 'wopi.' } },

@@ -25,8 +25,12 @@ export const expireLock = async (documentId: string) => {
 export const ageLock = (documentId: string, leftMs: number) =>
   db.lock.updateMany({ where: { documentId }, data: { expiresAt: new Date(Date.now() + leftMs) } });
 
+/** The lock held now, or null (an UNLOCK leaves the row expired: lib/locks/lock-statements.ts). */
 export const lockOf = (documentId: string) =>
-  db.lock.findUnique({ where: { documentId }, select: { lockId: true, expiresAt: true } });
+  db.lock.findFirst({
+    where: { documentId, expiresAt: { gt: new Date() } },
+    select: { lockId: true, expiresAt: true },
+  });
 
 export const versionsOf = async (documentId: string) =>
   (
