@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { downloadDocument } from '@/lib/api/documents/download';
 import { setRuntimeEnv } from '@/lib/env';
+import { mirrorsSettled } from '@/lib/documents/content';
 import { documentKey } from '@/lib/storage/keys';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
@@ -62,6 +63,41 @@ describe('changes made in storage', () => {
     expect(await save.json()).toEqual({ COOLStatusCode: 1010 });
     expect((await bytesOf(await wopi.getFile(docId, { token }))).toString()).toBe('changed in the bucket');
     expect((await info()).Version).toBe('2');
+  });
+
+  // The save HEADs the visible object while its body streams (lib/server/wopi-document-store.ts
+  // write); bytes another tool puts there after that HEAD are judged by the mirror copy instead.
+  it('POST PutFile while another tool replaces the object mid-body → 200; after the copy settles the other tool’s bytes are the newest version and the editor’s stay in the history', async () => {
+    await wopi.override(docId, 'LOCK', { token, headers: lock });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let sentFirst!: () => void;
+    const firstSent = new Promise<void>((resolve) => (sentFirst = resolve));
+    let step = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        step += 1;
+        if (step === 1) return controller.enqueue(Buffer.from('editor '));
+        sentFirst();
+        await released;
+        controller.enqueue(Buffer.from('bytes'));
+        controller.close();
+      },
+    });
+    const save = wopi.putFile(docId, { token, headers: lock, body });
+    await firstSent;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await putExternalObject(documentKey({ folder, name: 'Budget.xlsx' }), 'changed mid-upload');
+    release();
+    expect((await save).status).toBe(200);
+    await mirrorsSettled();
+    const history = await versions();
+    expect(history.map((v) => [v.version, Number(v.size), v.details])).toEqual([
+      [1, 12, null],
+      [2, 12, { via: 'wopi' }],
+      [3, 18, { via: 'storage' }],
+    ]);
+    expect((await bytesOf(await wopi.getFile(docId, { token }))).toString()).toBe('changed mid-upload');
   });
 
   it('POST PutFile without a timestamp (Microsoft 365) under the held lock → 200; the other tool’s bytes stay in the history', async () => {
