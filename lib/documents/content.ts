@@ -236,12 +236,16 @@ export const isChangedInStorage = async (
   const head = await headObject(doc.key);
   const isChanged = !!head?.etag && head.etag !== doc.etag;
   recentChecks.delete(doc.id);
-  if (!isChanged) {
-    recentChecks.set(doc.id, { at: now, etag: doc.etag });
-    if (recentChecks.size > RECENT_CHECKS_MAX) recentChecks.delete(recentChecks.keys().next().value!);
-  }
+  if (!isChanged) rememberSeen(doc.id, doc.etag, now);
 
   return isChanged;
+};
+
+/** The visible object of `id` had ETag `etag` at `at` (a HEAD, or the copy this process just made). */
+const rememberSeen = (id: string, etag: string | null, at = Date.now()) => {
+  recentChecks.delete(id);
+  recentChecks.set(id, { at, etag });
+  if (recentChecks.size > RECENT_CHECKS_MAX) recentChecks.delete(recentChecks.keys().next().value!);
 };
 
 /**
@@ -339,7 +343,15 @@ export const syncMirrorLocked = async (tx: Tx, row: LockedDocument, now: Date): 
   const etag = judged === 'synced' ? head!.etag : (await copyObject(row.contentKey, row.key)).etag;
   // Seen now, after the copy: a folder listing that started before it landed (and so missed the
   // object) must not take the row for missing once it is no longer pending.
-  await tx.document.update({ where: { id: row.id }, data: { etag, mirrorPendingSince: null, lastSeenAt: new Date() } });
+  const seenAt = Date.now();
+  await tx.document.update({
+    where: { id: row.id },
+    data: { etag, mirrorPendingSince: null, lastSeenAt: new Date(seenAt) },
+  });
+  // Readers of this instance need not HEAD the object again at once (the first GetFile after a
+  // save did): this copy is as fresh a look as a HEAD. Should the transaction roll back, the
+  // row's ETag differs from the remembered one and readers ask again.
+  if (etag) rememberSeen(row.id, etag, seenAt);
 
   return judged === 'synced' ? 'recorded' : 'copied';
 };

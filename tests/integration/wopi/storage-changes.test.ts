@@ -156,6 +156,27 @@ describe('STORAGE_CHECK_INTERVAL_MS: reads trust a recent HEAD, saves never do',
   });
 });
 
+describe('STORAGE_CHECK_INTERVAL_MS after a save: the visible-object copy counts as a look', () => {
+  afterEach(() => setRuntimeEnv({ STORAGE_CHECK_INTERVAL_MS: '0' }));
+
+  it('GET GetFile within the interval after a PutFile’s copy landed → the saved bytes without a new HEAD (a change made after the copy is seen once the interval ends)', async () => {
+    setRuntimeEnv({ STORAGE_CHECK_INTERVAL_MS: '60000' });
+    await wopi.override(docId, 'LOCK', { token, headers: lock });
+    expect((await wopi.putFile(docId, { token, headers: lock, body: 'editor bytes' })).status).toBe(200);
+    await mirrorsSettled();
+    // Written after the copy: the copy was this instance's last look, so readers trust it.
+    await putExternalObject(documentKey({ folder, name: 'Budget.xlsx' }), 'changed after the copy');
+    const within = await wopi.getFile(docId, { token });
+    expect(within.headers.get('X-WOPI-ItemVersion')).toBe('2');
+    expect((await bytesOf(within)).toString()).toBe('editor bytes');
+
+    setRuntimeEnv({ STORAGE_CHECK_INTERVAL_MS: '0' });
+    const after = await wopi.getFile(docId, { token });
+    expect(after.headers.get('X-WOPI-ItemVersion')).toBe('3');
+    expect((await bytesOf(after)).toString()).toBe('changed after the copy');
+  });
+});
+
 describe('saves that mean nothing change nothing', () => {
   it('POST PutFile with an empty X-COOL-WOPI-Timestamp (after a Save As; CollaboraOnline/online test/WopiTestServer.hpp) → treated as absent: 200', async () => {
     await wopi.override(docId, 'LOCK', { token, headers: lock });
