@@ -17,8 +17,8 @@ export type SearchPage = {
 
 type Row = Omit<DocumentSummary, 'size'> & { size: string };
 
-// The folded name, as the trigram index "Document_search_name_trgm_idx" stores it.
-const FOLDED_NAME = 'wopi_search_fold(d.name)';
+// wopi_search_fold(name), stored by Postgres and indexed by "Document_searchName_trgm_idx".
+const FOLDED_NAME = 'd."searchName"';
 
 /**
  * The WHERE clause of a search: visible documents only (as VISIBLE in lib/documents/queries.ts:
@@ -47,19 +47,6 @@ const whereOf = (filter: SearchFilter, param: (value: unknown) => string) => {
   return conditions.join(' AND ');
 };
 
-/**
- * relevance: the whole name equal to the query first, then names starting with it, then by
- * trigram similarity (shorter, closer names first), then newest. modified: newest first.
- * Both end with the id, so pages never overlap.
- */
-const orderOf = (filter: SearchFilter, param: (value: unknown) => string) => {
-  if (filter.sort === 'modified' || !filter.q) return 'd."lastModifiedAt" DESC, d.id DESC';
-  const folded = `wopi_search_fold(${param(filter.q)})`;
-
-  return `CASE WHEN ${FOLDED_NAME} = ${folded} THEN 0 WHEN starts_with(${FOLDED_NAME}, ${folded}) THEN 1 ELSE 2 END,
-          similarity(${FOLDED_NAME}, ${folded}) DESC, d."lastModifiedAt" DESC, d.id DESC`;
-};
-
 const statement = () => {
   const values: unknown[] = [];
   const param = (value: unknown) => {
@@ -77,26 +64,64 @@ const statement = () => {
  * pool, run side by side; the name condition is served by the trigram index. A database that is
  * down or too slow throws DependencyUnavailableError (503 at the API).
  */
+const SELECT_COLUMNS = `d.id, d.name, d.folder, d.extension, d.size::text AS size, d.version, d."lastModifiedAt",
+              u.name AS "lastModifiedBy"`;
+
+/**
+ * The page's statement. By date: newest first. By relevance: the name equal to the query first,
+ * then names starting with it, then the rest; within each, the SEARCH_RESULTS_MAX shortest
+ * names (every result a search can show) are ordered by trigram similarity to the query (a
+ * whole-word match beats a part of a longer word), then newest. Computing similarity for those
+ * candidates only, not for every match, keeps a common word bounded (12,000 matches in 100,000
+ * names: about 100 → 45 ms on a loaded 2-core machine). Both orders end with the id, so pages
+ * never overlap.
+ */
+const pageStatement = (filter: SearchFilter) => {
+  const { values, param } = statement();
+  const where = whereOf(filter, param);
+  const limit = param(SEARCH_PAGE_SIZE);
+  const offset = param((filter.page - 1) * SEARCH_PAGE_SIZE);
+  if (filter.sort === 'modified' || !filter.q) {
+    return {
+      text: `SELECT ${SELECT_COLUMNS}
+               FROM "Document" d LEFT JOIN "User" u ON u.id = d."lastModifiedById"
+              WHERE ${where}
+              ORDER BY d."lastModifiedAt" DESC, d.id DESC LIMIT ${limit} OFFSET ${offset}`,
+      values,
+    };
+  }
+  const folded = `wopi_search_fold(${param(filter.q)})`;
+  const candidates = param(SEARCH_RESULTS_MAX);
+
+  return {
+    text: `SELECT ${SELECT_COLUMNS}
+             FROM (SELECT d.id, d.name, d.folder, d.extension, d.size, d.version, d."lastModifiedAt", d."lastModifiedById",
+                          ${FOLDED_NAME}, CASE WHEN ${FOLDED_NAME} = ${folded} THEN 0
+                                    WHEN starts_with(${FOLDED_NAME}, ${folded}) THEN 1 ELSE 2 END AS tier
+                     FROM "Document" d
+                    WHERE ${where}
+                    ORDER BY tier, length(${FOLDED_NAME}), d."lastModifiedAt" DESC, d.id DESC
+                    LIMIT ${candidates}) d
+             LEFT JOIN "User" u ON u.id = d."lastModifiedById"
+            ORDER BY d.tier, similarity(${FOLDED_NAME}, ${folded}) DESC, d."lastModifiedAt" DESC, d.id DESC
+            LIMIT ${limit} OFFSET ${offset}`,
+    values,
+  };
+};
+
+/**
+ * One page (SEARCH_PAGE_SIZE) of the visible documents in every folder that match `filter`,
+ * with the count of matches up to SEARCH_RESULTS_MAX + 1. Two bounded statements on the shared
+ * pool, run side by side; the name condition is served by the trigram index. A database that is
+ * down or too slow throws DependencyUnavailableError (503 at the API).
+ */
 export const searchDocuments = async (filter: SearchFilter): Promise<SearchPage> => {
-  const pageQuery = statement();
-  const where = whereOf(filter, pageQuery.param);
-  const order = orderOf(filter, pageQuery.param);
-  const limit = pageQuery.param(SEARCH_PAGE_SIZE);
-  const offset = pageQuery.param((filter.page - 1) * SEARCH_PAGE_SIZE);
+  const pageQuery = pageStatement(filter);
   const countQuery = statement();
   const countWhere = whereOf(filter, countQuery.param);
   const countLimit = countQuery.param(SEARCH_RESULTS_MAX + 1);
   const [page, count] = await Promise.all([
-    sql<Row>(
-      `SELECT d.id, d.name, d.folder, d.extension, d.size::text AS size, d.version, d."lastModifiedAt",
-              u.name AS "lastModifiedBy"
-         FROM "Document" d
-         LEFT JOIN "User" u ON u.id = d."lastModifiedById"
-        WHERE ${where}
-        ORDER BY ${order}
-        LIMIT ${limit} OFFSET ${offset}`,
-      pageQuery.values,
-    ),
+    sql<Row>(pageQuery.text, pageQuery.values),
     sql<{ total: number }>(
       `SELECT count(*)::int AS total FROM (SELECT 1 FROM "Document" d WHERE ${countWhere} LIMIT ${countLimit}) matches`,
       countQuery.values,

@@ -102,6 +102,14 @@ describe('GET /api/documents/search: matching', () => {
       tag,
     ]);
   });
+
+  it('GET /api/documents/search?q= → among other matches, the query as a whole word beats a part of a longer word', async () => {
+    const tag = uniqueTag();
+    // The second name is shorter, and newer: only similarity puts the first one ahead.
+    await insertDocument({ name: `a ${tag} b.txt`, lastModifiedAt: new Date(Date.now() - 60_000) });
+    await insertDocument({ name: `ab${tag}b.txt` });
+    expect(names(await search({ q: tag }, editorCookie))).toEqual([`a ${tag} b.txt`, `ab${tag}b.txt`]);
+  });
 });
 
 describe('GET /api/documents/search: filters', () => {
