@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@/lib/db';
 import type { PublicUser } from '@/lib/users/users';
+import { addDocument, uniqueFolder } from '../../support/documents';
 import { makeUser, sessionCookie } from '../../support/session';
 import { fetchSearch, insertDocument, search, uniqueTag } from './fixtures';
 
@@ -69,6 +70,15 @@ describe('GET /api/documents/search: matching', () => {
     expect(names(await search({ q: `${tag} a_b` }, editorCookie))).toEqual([`${tag} a_b.txt`]);
     expect(names(await search({ q: `${tag} c\\d` }, editorCookie))).toEqual([`${tag} c\\d.txt`]);
     expect(names(await search({ q: `%${tag}` }, editorCookie))).toEqual([]);
+  });
+
+  it('GET /api/documents/search?q= → an upload is found at once, and a renamed document by its new name only', async () => {
+    const tag = uniqueTag();
+    const uploaded = await addDocument(uniqueFolder('search'), `Draft ${tag}.docx`, 'draft');
+    expect(names(await search({ q: `draft ${tag}` }, editorCookie))).toEqual([`Draft ${tag}.docx`]);
+    await sql('UPDATE "Document" SET name = $1 WHERE id = $2::uuid', [`Final ${tag}.docx`, uploaded.id]);
+    expect(names(await search({ q: `draft ${tag}` }, editorCookie))).toEqual([]);
+    expect(names(await search({ q: `FINAL ${tag}` }, editorCookie))).toEqual([`Final ${tag}.docx`]);
   });
 
   it('GET /api/documents/search?q= → deleted and missing documents are left out', async () => {
