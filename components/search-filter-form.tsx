@@ -76,7 +76,7 @@ export const SearchFilterForm = ({ filter, users, isTimeZoneFromAddress }: Props
         <div className={styles.field}>
           <label htmlFor="search-sort">Sort by</label>
           <select id="search-sort" name="sort" defaultValue={filter.q ? filter.sort : 'relevance'}>
-            <option value="relevance">Best match</option>
+            <option value="relevance">Best match (with a name)</option>
             <option value="modified">Last modified</option>
           </select>
         </div>

@@ -2,6 +2,7 @@ import { nextDay, startOfDayIn } from '@/lib/audit/time-zone';
 import { sql } from '@/lib/db';
 import type { DocumentSummary } from '@/lib/documents/types';
 import { extensionsOfType } from '@/lib/search/kinds';
+import { visibleConditions } from '@/lib/search/visible-sql';
 import { SEARCH_PAGE_SIZE, SEARCH_RESULTS_MAX, type SearchFilter } from '@/lib/search/params';
 
 export type SearchPage = {
@@ -26,7 +27,7 @@ const FOLDED_NAME = 'd."searchName"';
  * LIKE wildcards in it escaped after folding), and the filters. `param` appends a value.
  */
 const whereOf = (filter: SearchFilter, param: (value: unknown) => string) => {
-  const conditions = ['d."deletedAt" IS NULL', 'd."missingSince" IS NULL'];
+  const conditions = visibleConditions();
   if (filter.q) {
     conditions.push(
       `${FOLDED_NAME} LIKE '%' || replace(replace(replace(wopi_search_fold(${param(filter.q)}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`,

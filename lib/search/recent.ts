@@ -1,5 +1,6 @@
 import { sql } from '@/lib/db';
 import type { DocumentSummary } from '@/lib/documents/types';
+import { visibleConditions } from '@/lib/search/visible-sql';
 
 /**
  * What puts a document on someone's Recent list: opening it in an editor (recorded once per
@@ -36,7 +37,7 @@ export const listRecentDocuments = async (userId: string, limit = RECENT_LIMIT):
                         AND "documentId" IS NOT NULL
                       ORDER BY at DESC, id DESC LIMIT $3) e
               ORDER BY e."documentId", e.at DESC, e.id DESC) r
-       JOIN "Document" d ON d.id = r."documentId" AND d."deletedAt" IS NULL AND d."missingSince" IS NULL
+       JOIN "Document" d ON d.id = r."documentId" AND ${visibleConditions().join(' AND ')}
        LEFT JOIN "User" u ON u.id = d."lastModifiedById"
       ORDER BY r.at DESC, d.id
       LIMIT $4`,
