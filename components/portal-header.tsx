@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { HeaderSearch } from '@/components/header-search';
 import { SignOutButton } from '@/components/sign-out-button';
 
 type Props = { user: { name: string; email: string; role: string } };
@@ -8,6 +9,7 @@ export const PortalHeader = ({ user }: Props) => (
     <Link href="/" className="brand">
       Documents
     </Link>
+    <HeaderSearch />
     <div className="topbar-user">
       <Link href="/account" title={`${user.email}: your account and password`} data-testid="account-link">
         {user.name}

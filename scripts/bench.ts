@@ -34,6 +34,7 @@ import {
   SCENARIO,
 } from './bench/scenarios';
 import { createBenchS3, type BenchS3 } from './bench/s3';
+import { measureSearch, SEARCH_DOCUMENTS } from './bench/search';
 import { evaluateTargets } from './bench/targets';
 import { closeTransferAgent, MiB } from './bench/transfer';
 
@@ -47,6 +48,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --large-mib N     the large transfer size (default 256)
   --memory-mib N    the PutFile whose memory is measured (default 1024)
   --cold-objects N  objects in the cold folder whose first visit is timed (default 10000; 0: skip)
+  --search-documents N
+                    documents inserted for the search measurement (default 100000; 0: skip);
+                    (npm run bench:search runs only that measurement)
   --url URL --data-dir DIR [--user EMAIL] [--bucket B]
                     measure a running portal (loopback, embedded S3) instead of starting one;
                     EMAIL is an admin (default admin@example.com), B its bucket (wopi-documents)`;
@@ -65,6 +69,7 @@ const parseOptions = () =>
       'large-mib': { type: 'string', default: '256' },
       'memory-mib': { type: 'string', default: '1024' },
       'cold-objects': { type: 'string', default: '10000' },
+      'search-documents': { type: 'string', default: String(SEARCH_DOCUMENTS) },
       url: { type: 'string' },
       'data-dir': { type: 'string' },
       user: { type: 'string', default: 'admin@example.com' },
@@ -105,6 +110,7 @@ const main = async (): Promise<number> => {
     largeMib: Math.round(positive('large-mib', 4096)),
     memoryMib: Math.round(positive('memory-mib', 4096)),
     coldObjects: Number(args['cold-objects']) === 0 ? 0 : Math.round(positive('cold-objects', 100_000)),
+    searchDocuments: Number(args['search-documents']) === 0 ? 0 : Math.round(positive('search-documents', 1_000_000)),
   };
   if (args.url && !args['data-dir']) throw new Error('--url needs --data-dir (the CLI attaches through it).');
   const started = performance.now();
@@ -314,6 +320,26 @@ const main = async (): Promise<number> => {
       } else if (settings.coldObjects > 0) {
         report.notes.push('Cold folder skipped: it signs in with the accounts of a portal the bench started.');
       }
+    }
+    // Last of all: its 100,000 rows would otherwise sit in the tables the other figures read.
+    if (settings.searchDocuments > 0 && portal.owned && runtime.databaseUrl) {
+      const databaseUrl = runtime.databaseUrl;
+      say(`Measuring search over ${settings.searchDocuments} documents…`);
+      try {
+        report.search = await measureSearch({
+          baseUrl: portal.baseUrl,
+          databaseUrl,
+          count: settings.searchDocuments,
+          log: say,
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        say(`Search failed: ${error instanceof Error ? error.message : String(error)}`);
+        report.notes.push(`Search failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } else if (settings.searchDocuments > 0) {
+      report.notes.push('Search skipped: it inserts rows into the database of a portal the bench started.');
     }
   } finally {
     for (const unlock of unlockAtEnd) await unlock().catch((error: unknown) => say(`unlock failed: ${String(error)}`));

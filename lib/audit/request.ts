@@ -1,7 +1,8 @@
 import { parseAuditQuery } from '@/lib/audit/filter';
 import { TIME_ZONE_COOKIE } from '@/lib/audit/time-zone';
 
-const cookieValue = (header: string | null, name: string) => {
+/** The value of cookie `name` in a Cookie header (URI-decoded), else undefined. */
+export const cookieValue = (header: string | null, name: string) => {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) {

@@ -45,7 +45,7 @@ const cookiesOf = (reply: Reply) =>
   (reply.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]!).filter(Boolean);
 
 /** next-auth v4 credentials sign-in over HTTP (as tests/e2e/fixtures.ts does); returns the Cookie header. */
-const signIn = async (client: Client, baseUrl: string) => {
+export const signIn = async (client: Client, baseUrl: string) => {
   const csrf = expectStatus(await client.request('GET', `${baseUrl}/api/auth/csrf`), 200, 'GET /api/auth/csrf');
   const { csrfToken } = JSON.parse(csrf.body.toString()) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, ...ACCOUNTS.ADMIN, json: 'true' }).toString();

@@ -10,6 +10,7 @@ import type { ColdFolder } from './cold-folder';
 import type { LoadResult } from './load';
 import type { CpuUse } from './procfs';
 import type { Run } from './scenarios';
+import type { SearchBench } from './search';
 
 export type Machine = {
   nproc: number;
@@ -109,6 +110,7 @@ export type Report = {
   memory?: Memory;
   roundTrip?: { size: number; sentSha256: string; receivedSha256: string; equal: boolean };
   coldFolder?: ColdFolder;
+  search?: SearchBench;
   targets: Target[];
   notes: string[];
 };
@@ -344,6 +346,26 @@ export const renderMarkdown = (report: Report) => {
           ],
         ],
       ),
+      '',
+    );
+  }
+  if (report.search) {
+    const found = report.search;
+    lines.push(
+      `### Search across folders (${fmt(found.documents, 0)} documents, GET /api/documents/search, ${found.connections} connections)`,
+      '',
+    );
+    lines.push(
+      table(
+        ['query', 'matches', 'p50 ms', 'p95 ms'],
+        [
+          ...found.queries.map((query) => [query.label, query.total, fmt(query.p50, 1), fmt(query.p95, 1)]),
+          [`**all ${fmt(found.requests, 0)} requests**`, '', fmt(found.p50, 1), fmt(found.p95, 1)],
+        ],
+      ),
+      '',
+      `p99 ${fmt(found.p99, 1)} ms, max ${fmt(found.max, 1)} ms, ${found.errors} errors; ` +
+        `documents inserted in ${fmt(found.seedSeconds, 1)} s (plain SQL, generate_series).`,
       '',
     );
   }

@@ -6,13 +6,20 @@
  */
 import { fmt, mib, ratio, sizeLabel, type LoadRow, type Report, type Target } from './report';
 import { SCENARIO } from './scenarios';
+import { SEARCH_DOCUMENTS, SEARCH_P95_LIMIT_MS } from './search';
 import { MiB } from './transfer';
 
 const BUDGET_BYTES = 64 * MiB;
 const PREVIOUS_BUDGET_BYTES = 128 * MiB;
 const PREVIOUS = ' (previous target)';
 
-type Settings = { connections: number; largeMib: number; memoryMib: number; coldObjects?: number };
+type Settings = {
+  connections: number;
+  largeMib: number;
+  memoryMib: number;
+  coldObjects?: number;
+  searchDocuments?: number;
+};
 
 const find = (report: Report, scenario: string, connections: number) =>
   report.load.find((row) => row.scenario === scenario && row.connections === connections);
@@ -278,6 +285,26 @@ const coldFolderTarget = (report: Report, settings: Settings): Target[] => {
   ];
 };
 
+/** Search across folders: the p95 of the query mix through the API (scripts/bench/search.ts). */
+const searchTarget = (report: Report, settings: Settings): Target[] => {
+  if (settings.searchDocuments === 0) return [];
+  const found = report.search;
+  const name = `Search p95 over ${fmt(found?.documents ?? settings.searchDocuments ?? SEARCH_DOCUMENTS, 0)} documents`;
+  const limit = `p95 < ${SEARCH_P95_LIMIT_MS} ms`;
+  if (!found) return [missing(name, limit)];
+
+  return [
+    {
+      name,
+      measured: `p95 ${fmt(found.p95, 1)} ms (p50 ${fmt(found.p50, 1)}, p99 ${fmt(found.p99, 1)} ms, ${fmt(found.requests, 0)} requests)`,
+      baseline: `${found.queries.length} queries, ${found.connections} connections`,
+      ratio: '',
+      limit,
+      pass: found.p95 < SEARCH_P95_LIMIT_MS && found.errors === 0,
+    },
+  ];
+};
+
 export const evaluateTargets = (report: Report, settings: Settings): Target[] => {
   const roundTrip = report.roundTrip;
   const roundTripName = `${sizeLabel(settings.memoryMib * MiB)} round trip byte-exact`;
@@ -297,6 +324,7 @@ export const evaluateTargets = (report: Report, settings: Settings): Target[] =>
         }
       : missing(roundTripName, 'equal'),
     ...coldFolderTarget(report, settings),
+    ...searchTarget(report, settings),
     ...previousRequestTargets(report, settings.connections, true),
     ...(settings.connections === 1 ? [] : previousRequestTargets(report, 1, false)),
     ...transferTargets(report, settings, true),
