@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { safeRedirectUrl } from '@/lib/auth/callback-url';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/auth/client-address';
 import { signInWithPassword, TooManyAttemptsError } from '@/lib/auth/sign-in';
+import { recordSignOut } from '@/lib/auth/sign-in-audit';
 import { env } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/client';
 import { log } from '@/lib/log';
@@ -57,6 +58,10 @@ export const authOptions: NextAuthOptions = {
       },
     }),
   ],
+  events: {
+    // Sign-ins are recorded by signInWithPassword (it also sees the failures).
+    signOut: ({ token }) => recordSignOut({ userId: token?.uid }),
+  },
   callbacks: {
     // callbackUrl (from the sign-in and sign-out forms) only as a plain path on this site.
     redirect: ({ url, baseUrl }) => safeRedirectUrl({ url, baseUrl }),

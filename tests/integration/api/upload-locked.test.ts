@@ -43,7 +43,10 @@ describe('GET /api/admin/documents?folder=&name= on a document open for editing'
 
     const upload = await replace(cookie, folder, 'Plan.docx', 'replacement');
     expect(upload.status).toBe(409);
-    expect((await upload.json()).error).toMatchObject({ code: 'locked', message: expect.stringMatching(/open for editing/) });
+    expect((await upload.json()).error).toMatchObject({
+      code: 'locked',
+      message: expect.stringMatching(/open for editing/),
+    });
     expect(await db.document.findUniqueOrThrow({ where: { id: doc.id }, select: { version: true } })).toEqual({
       version: doc.version,
     });
