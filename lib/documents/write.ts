@@ -81,7 +81,10 @@ export const checkUploadTarget = async ({ folder, name }: { folder: string; name
   if (!current || current.missingSince) return { exists: false as const };
   const [suggestion, lock] = await Promise.all([
     freeName(target.folder, name),
-    db.lock.findFirst({ where: { documentId: current.id, expiresAt: { gt: new Date() } }, select: { documentId: true } }),
+    db.lock.findFirst({
+      where: { documentId: current.id, expiresAt: { gt: new Date() } },
+      select: { documentId: true },
+    }),
   ]);
 
   return { exists: true as const, suggestion, locked: lock !== null };
