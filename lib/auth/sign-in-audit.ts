@@ -46,7 +46,18 @@ export const recordSignIn = async ({
   });
 };
 
-/** Records a sign-out (next-auth's signOut event) for the session's user. */
-export const recordSignOut = async ({ userId }: { userId: string | undefined }) => {
-  await recordAudit({ action: SIGN_OUT_ACTION, outcome: 'success', userId: userId ?? null });
+/** Records a sign-out (next-auth's signOut event) for the session's user, with the client address. */
+export const recordSignOut = async ({
+  userId,
+  clientAddress,
+}: {
+  userId: string | undefined;
+  clientAddress?: string;
+}) => {
+  await recordAudit({
+    action: SIGN_OUT_ACTION,
+    outcome: 'success',
+    userId: userId ?? null,
+    details: { address: clientAddress ?? null },
+  });
 };

@@ -150,7 +150,7 @@ describe('POST /api/auth/callback/credentials records an auth.sign_in audit even
 });
 
 describe('POST /api/auth/signout records an auth.sign_out audit event', () => {
-  it('signing out → auth.sign_out success for that user', async () => {
+  it('signing out → auth.sign_out success for that user, with the client address', async () => {
     const { email, id } = await addUser();
     const session = await signIn(email, PASSWORD);
     expect(await events({ action: 'auth.sign_out', user: email })).toHaveLength(0);
@@ -163,6 +163,7 @@ describe('POST /api/auth/signout records an auth.sign_out audit event', () => {
     expect(response.status).toBeLessThan(400);
     const [event] = await events({ action: 'auth.sign_out', user: email });
     expect(event).toMatchObject({ action: 'auth.sign_out', outcome: 'success', user: { id } });
+    expect(event!.details).toEqual({ address: '127.0.0.1' });
   });
 
   it('GET /api/admin/audit?action=auth.* → sign-ins and sign-outs together (the audit page filter)', async () => {
