@@ -235,6 +235,34 @@ test.describe('upload panel', () => {
     await expect(page.getByRole('link', { name: /two \(1\)\.docx/ })).toBeVisible();
   });
 
+  test('a name open in an editor → the check before sending says so, Replace is disabled, Keep both saves a copy', async ({
+    page,
+    browser,
+    makeFile,
+  }) => {
+    const folder = uniqueName('e2e-locked');
+    const id = await upload(page.request, folder, 'Open.docx', 'being edited');
+    const editorContext = await browser.newContext({ storageState: await page.context().storageState() });
+    const editorPage = await editorContext.newPage();
+    await editorPage.goto(`/documents/${id}/edit`);
+    const frame = editorPage.frameLocator('iframe[name="wopi-editor-frame"]');
+    await frame.getByTestId('fake-lock').click();
+    await expect(frame.getByTestId('fake-note')).toHaveText('LOCK 200');
+
+    await page.goto(`/?folder=${folder}`);
+    await page.getByTestId('upload-input').setInputFiles(await makeFile('Open.docx', 'new content'));
+    const row = page.getByTestId('upload-item');
+    await expect(row).toHaveAttribute('data-status', 'conflict');
+    await expect(row).toHaveAttribute('data-locked', 'true');
+    await expect(row.getByTestId('upload-message')).toContainText('is open for editing');
+    await expect(row.getByRole('button', { name: 'Replace' })).toBeDisabled();
+    await screenshot(page, 'polish-upload-locked');
+    await row.getByRole('button', { name: 'Keep both' }).click();
+    await expect(row).toHaveAttribute('data-status', 'done');
+    await expect(row).toContainText('Saved as “Open (1).docx”');
+    await editorContext.close();
+  });
+
   test('“Choose a folder” uploads the whole folder, subfolders kept', async ({ page }) => {
     const folder = uniqueName('e2e-folder-upload');
     await upload(page.request, folder, 'placeholder.docx');
