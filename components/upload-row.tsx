@@ -5,9 +5,15 @@ import { formatBytes } from '@/lib/format';
 export type UploadItem = {
   id: number;
   name: string;
+  /** Where the file goes: the panel's folder, plus the file's folder inside a dropped or picked folder. */
+  folder: string;
+  /** The file's folder inside a dropped or picked folder ("" for a plain file). */
+  relativeFolder: string;
   size: number;
   loaded: number;
   status: 'queued' | 'uploading' | 'done' | 'error' | 'conflict' | 'cancelled';
+  /** A conflict with a document open in an editor: "Replace" is refused until it is closed. */
+  isLocked?: boolean;
   message?: string;
 };
 
@@ -21,18 +27,24 @@ type Props = {
 export const UploadRow = ({ item, onCancel, onResolve, onDismiss }: Props) => {
   const percent = item.size > 0 ? Math.round((item.loaded / item.size) * 100) : item.status === 'done' ? 100 : 0;
   const isActive = item.status === 'uploading' || item.status === 'queued';
+  const label = item.relativeFolder ? `${item.relativeFolder}/${item.name}` : item.name;
 
   return (
-    <li className={`upload-item ${item.status}`} data-testid="upload-item" data-status={item.status}>
+    <li
+      className={`upload-item ${item.status}`}
+      data-testid="upload-item"
+      data-status={item.status}
+      data-locked={item.isLocked ? 'true' : undefined}
+    >
       <div className="upload-head">
-        <span className="upload-name">{item.name}</span>
+        <span className="upload-name">{label}</span>
         <span className="muted">
           {isActive ? `${formatBytes(item.loaded)} of ${formatBytes(item.size)}` : formatBytes(item.size)}
         </span>
       </div>
-      <progress max={100} value={percent} aria-label={`Upload of ${item.name}`} data-testid="upload-progress" />
+      <progress max={100} value={percent} aria-label={`Upload of ${label}`} data-testid="upload-progress" />
       <div className="upload-foot">
-        <span role={item.status === 'error' ? 'alert' : 'status'}>
+        <span role={item.status === 'error' ? 'alert' : 'status'} data-testid="upload-message">
           {item.status === 'uploading' ? `${percent}%` : item.status === 'done' ? 'Uploaded.' : null} {item.message}
         </span>
         {isActive ? (
@@ -42,7 +54,12 @@ export const UploadRow = ({ item, onCancel, onResolve, onDismiss }: Props) => {
         ) : null}
         {item.status === 'conflict' ? (
           <span className="actions">
-            <button type="button" onClick={() => onResolve('replace')}>
+            <button
+              type="button"
+              onClick={() => onResolve('replace')}
+              disabled={item.isLocked}
+              title={item.isLocked ? 'It is open for editing; try again when it is closed.' : undefined}
+            >
               Replace
             </button>
             <button type="button" onClick={() => onResolve('rename')}>

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { PortalHeader } from '@/components/portal-header';
+import { PortalShell } from '@/components/portal-shell';
 import { requireUser } from '@/lib/auth/session';
 
 export const dynamic = 'force-dynamic';
@@ -8,10 +8,10 @@ const PortalLayout = async ({ children }: { children: ReactNode }) => {
   const user = await requireUser();
 
   return (
-    <>
-      <PortalHeader user={user} />
-      <main className="page">{children}</main>
-    </>
+    <PortalShell user={user}>
+      <h1 className="visually-hidden">Documents</h1>
+      {children}
+    </PortalShell>
   );
 };
 

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ChangePasswordForm } from '@/components/change-password-form';
-import { PortalHeader } from '@/components/portal-header';
 import styles from '@/components/users.module.css';
 import { requireUser } from '@/lib/auth/session';
 
@@ -14,34 +13,31 @@ const AccountPage = async () => {
 
   return (
     <>
-      <PortalHeader user={user} />
-      <main className="page">
-        <h1>Your account</h1>
-        <dl className={`facts ${styles.narrow}`}>
-          <dt>Name</dt>
-          <dd>{user.name}</dd>
-          <dt>Email</dt>
-          <dd>{user.email}</dd>
-          <dt>Role</dt>
-          <dd data-testid="account-role">{user.role}</dd>
-        </dl>
-        <div className={styles.section}>
-          <ChangePasswordForm />
-        </div>
-        {user.role === 'admin' ? (
-          <nav className={styles.section} aria-labelledby="administration-title">
-            <h2 id="administration-title">Administration</h2>
-            <ul>
-              <li>
-                <Link href="/admin/users">Users</Link>: add users, change roles, disable accounts, reset passwords
-              </li>
-              <li>
-                <Link href="/admin/editors">Editors</Link>: the configured editors and their discovery
-              </li>
-            </ul>
-          </nav>
-        ) : null}
-      </main>
+      <h1>Your account</h1>
+      <dl className={`facts ${styles.narrow}`}>
+        <dt>Name</dt>
+        <dd>{user.name}</dd>
+        <dt>Email</dt>
+        <dd>{user.email}</dd>
+        <dt>Role</dt>
+        <dd data-testid="account-role">{user.role}</dd>
+      </dl>
+      <div className={styles.section}>
+        <ChangePasswordForm />
+      </div>
+      {user.role === 'admin' ? (
+        <nav className={styles.section} aria-labelledby="administration-title">
+          <h2 id="administration-title">Administration</h2>
+          <ul>
+            <li>
+              <Link href="/admin/users">Users</Link>: add users, change roles, disable accounts, reset passwords
+            </li>
+            <li>
+              <Link href="/admin/editors">Editors</Link>: the configured editors and their discovery
+            </li>
+          </ul>
+        </nav>
+      ) : null}
     </>
   );
 };

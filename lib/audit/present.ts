@@ -25,12 +25,15 @@ const detailString = (details: unknown, key: string) => {
 };
 
 /**
- * Who acted: their email now; else a removed account, a command run from a shell (`via: "cli"`),
- * or the system itself (maintenance). Emails in details name the target of user changes, not the actor.
+ * Who acted: their email now; else a removed account, the email a sign-in with an unknown email
+ * typed, a command run from a shell (`via: "cli"`), or the system itself (maintenance). Emails in details name the target of user changes, not the actor.
  */
 export const userLabel = (event: EventShape): { text: string; isKnown: boolean } => {
   if (event.userEmail) return { text: event.userEmail, isKnown: true };
   if (event.userId) return { text: 'Removed user', isKnown: false };
+  // A sign-in with an email no account has: the email as typed (lib/auth/sign-in-audit.ts).
+  const typed = event.action === 'auth.sign_in' ? detailString(event.details, 'email') : undefined;
+  if (typed) return { text: `${typed} (no such user)`, isKnown: false };
   if (detailString(event.details, 'via') === 'cli') return { text: 'Command line', isKnown: false };
 
   return { text: isSystemAction(event.action) ? 'System' : '—', isKnown: false };

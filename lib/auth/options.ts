@@ -1,13 +1,24 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import { headers } from 'next/headers';
 import { safeRedirectUrl } from '@/lib/auth/callback-url';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/auth/client-address';
 import { signInWithPassword, TooManyAttemptsError } from '@/lib/auth/sign-in';
+import { recordSignOut } from '@/lib/auth/sign-in-audit';
 import { env } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/client';
 import { log } from '@/lib/log';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+/** The client address of the request being handled (set by the portal listener), if any. */
+const requestClientAddress = async () => {
+  try {
+    return (await headers()).get(CLIENT_ADDRESS_HEADER) ?? undefined;
+  } catch {
+    return undefined; // outside a request (a test calling next-auth's callbacks directly)
+  }
+};
 
 declare module 'next-auth' {
   interface Session {
@@ -57,6 +68,10 @@ export const authOptions: NextAuthOptions = {
       },
     }),
   ],
+  events: {
+    // Sign-ins are recorded by signInWithPassword (it also sees the failures).
+    signOut: async ({ token }) => recordSignOut({ userId: token?.uid, clientAddress: await requestClientAddress() }),
+  },
   callbacks: {
     // callbackUrl (from the sign-in and sign-out forms) only as a plain path on this site.
     redirect: ({ url, baseUrl }) => safeRedirectUrl({ url, baseUrl }),

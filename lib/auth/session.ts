@@ -1,8 +1,10 @@
 import { getServerSession } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
 import { redirect } from 'next/navigation';
+import { cache } from 'react';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { authOptions } from '@/lib/auth/options';
+import { currentRequestPath } from '@/lib/auth/return-path';
 import { env } from '@/lib/env';
 import { getSessionUser, type PublicUser } from '@/lib/users/users';
 
@@ -11,21 +13,30 @@ export type SessionUser = PublicUser;
 /**
  * The signed-in user as the database has them now: a role change, a deleted or disabled account
  * or a password reset takes effect on the next request, not when the session cookie expires.
+ * Once per request (React cache): a layout and its page share the answer.
  */
-export const getUser = async (): Promise<SessionUser | null> => {
+export const getUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   if (!session?.user.id) return null;
 
   return getSessionUser({ id: session.user.id, signedInAt: session.signedInAt });
-};
+});
 
+/**
+ * The signed-in user, or a redirect to /login that comes back to the page asked for, query
+ * included (lib/auth/return-path.ts); `returnTo` when that is not known.
+ */
 export const requireUser = async (returnTo = '/'): Promise<SessionUser> => {
   const user = await getUser();
-  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(safeCallbackPath(returnTo))}`);
+  if (!user) {
+    const back = await currentRequestPath(safeCallbackPath(returnTo));
+    redirect(`/login?callbackUrl=${encodeURIComponent(back)}`);
+  }
 
   return user;
 };
 
+/** The signed-in admin; others are sent to the list with a notice (`/?notice=admin-only`). */
 export const requireAdmin = async (returnTo = '/'): Promise<SessionUser> => {
   const user = await requireUser(returnTo);
   if (user.role !== 'admin') redirect('/?notice=admin-only');

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { addressKey } from '@/lib/auth/client-address';
+import { recordSignIn } from '@/lib/auth/sign-in-audit';
 import { getPool } from '@/lib/db';
-import { verifyCredentials, type PublicUser } from '@/lib/users/users';
+import { checkCredentials, type PublicUser } from '@/lib/users/users';
 
 export const ACCOUNT_FAILURES_PER_WINDOW = 10;
 export const ADDRESS_FAILURES_PER_WINDOW = 50;
@@ -63,7 +64,8 @@ const take = async (limiter: RateLimiterPostgres, key: string) => {
  * password is checked, in one atomic statement per counter, so parallel guesses cannot slip
  * past the limit; a success gives the points back and clears the account's count. Refused
  * attempts throw TooManyAttemptsError without checking the password. Without a client address
- * (a server not behind lib/server/portal-listener.ts) only the account is counted.
+ * (a server not behind lib/server/portal-listener.ts) only the account is counted. Every
+ * attempt is an `auth.sign_in` audit event (lib/auth/sign-in-audit.ts), never with the password.
  */
 export const signInWithPassword = async ({
   email,
@@ -77,11 +79,23 @@ export const signInWithPassword = async ({
   const { account, address } = limiters();
   const accountId = accountKey(email);
   const addressId = clientAddress ? addressKey(clientAddress) : undefined;
-  await take(account, accountId);
-  if (addressId) await take(address, addressId);
+  try {
+    await take(account, accountId);
+    if (addressId) await take(address, addressId);
+  } catch (error) {
+    if (error instanceof TooManyAttemptsError)
+      await recordSignIn({ email, clientAddress, refusal: 'rate_limited', retryAfterSeconds: error.retryAfterSeconds });
+    throw error;
+  }
 
-  const user = await verifyCredentials(email, password);
-  if (user) await Promise.all([account.delete(accountId), addressId ? address.reward(addressId) : undefined]);
+  const checked = await checkCredentials(email, password);
+  if (!checked.user) {
+    await recordSignIn({ email, clientAddress, refusal: checked.reason, userId: checked.userId });
 
-  return user;
+    return null;
+  }
+  await Promise.all([account.delete(accountId), addressId ? address.reward(addressId) : undefined]);
+  await recordSignIn({ email, clientAddress, userId: checked.user.id });
+
+  return checked.user;
 };

@@ -69,13 +69,25 @@ export const freeName = async (folder: string, name: string) => {
   throw conflictError('name_conflict', `Too many documents named like "${name}".`);
 };
 
-/** Before sending any bytes: would this name be refused, or clash with a document? */
+/**
+ * Before sending any bytes: would this name be refused (throws invalid_name/invalid_folder), or
+ * clash with a document? `{ exists: false }`, or `{ exists: true, suggestion, locked }` where
+ * `suggestion` is the free "name (n)" that "Keep both" would use and `locked` says the document
+ * is open in an editor now (a WOPI lock that has not expired), so "Replace" would be refused.
+ */
 export const checkUploadTarget = async ({ folder, name }: { folder: string; name: string }) => {
   const target = validateTarget({ folder, name });
   const current = await existingAt(target.key);
   if (!current || current.missingSince) return { exists: false as const };
+  const [suggestion, lock] = await Promise.all([
+    freeName(target.folder, name),
+    db.lock.findFirst({
+      where: { documentId: current.id, expiresAt: { gt: new Date() } },
+      select: { documentId: true },
+    }),
+  ]);
 
-  return { exists: true as const, suggestion: await freeName(target.folder, name) };
+  return { exists: true as const, suggestion, locked: lock !== null };
 };
 
 const existingAt = (key: string) =>

@@ -8,6 +8,7 @@ import { browseHref } from '@/lib/documents/browse-params';
 import { getDocument, isUuid } from '@/lib/documents/queries';
 import { publicUrl } from '@/lib/env';
 import { escapeHtml, renderHostPage, renderMessagePage } from '@/lib/host-page/render';
+import { noEditorParagraphs } from '@/lib/portal-page/message-page';
 import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
 import { issueAccessToken } from '@/lib/tokens/issue';
 
@@ -78,6 +79,7 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
         title: 'Document not found',
         paragraphs: ['It may have been deleted, moved, or the link is wrong.'],
         backUrl: '/',
+        user,
       }),
       404,
       nonce,
@@ -96,11 +98,9 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
       renderMessagePage({
         nonce,
         title: 'No editor is configured',
-        paragraphs: [
-          'This portal is not connected to an office editor yet, so documents can be downloaded but not opened.',
-          'An administrator sets <code>WOPI_CLIENTS</code> (for example <code>collabora=http://localhost:9980/hosting/discovery</code>); the README explains Collabora Online, ONLYOFFICE Docs and Microsoft 365.',
-        ],
+        paragraphs: noEditorParagraphs(user.role),
         backUrl: closeUrl,
+        user,
       }),
       503,
       nonce,
@@ -115,6 +115,7 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
           `None of the configured editors opens <code>.${escapeHtml(lookup.extension || '(no extension)')}</code> files. You can still download it from the folder.`,
         ],
         backUrl: closeUrl,
+        user,
       }),
       415,
       nonce,
@@ -127,9 +128,12 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
         title: 'The editor cannot be reached',
         paragraphs: [
           'The portal could not load the editor’s discovery information, so it does not know how to open documents yet. Try again in a minute.',
-          ...lookup.failures.map((f) => `${escapeHtml(f.client)}: ${escapeHtml(f.error)}`),
+          ...(user.role === 'admin'
+            ? lookup.failures.map((f) => `${escapeHtml(f.client)}: ${escapeHtml(f.error)}`)
+            : []),
         ],
         backUrl: closeUrl,
+        user,
       }),
       503,
       nonce,

@@ -3,6 +3,7 @@ import { visibleName } from '@/lib/names';
 import { hostPageScript } from '@/lib/host-page/host-script';
 import { saveAsFormats } from '@/lib/host-page/save-as-formats';
 import { FORBIDDEN_NAME_CHARS } from '@/lib/names';
+import { renderPortalMessagePage, type PortalMessagePage } from '@/lib/portal-page/message-page';
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -118,26 +119,10 @@ ${input.mode === 'edit' ? saveAsDialog(input.documentExtension) : ''}`;
   return shell({ title: visibleName(input.documentName), nonce: input.nonce, body, script });
 };
 
-/** A plain explanation page (no editor, no document, discovery failing, …). */
-export const renderMessagePage = ({
-  nonce,
-  title,
-  paragraphs,
-  backUrl,
-}: {
-  nonce: string;
-  title: string;
-  paragraphs: string[];
-  backUrl: string;
-}) =>
-  shell({
-    title,
-    nonce,
-    body: `<main class="message" data-testid="host-message">
-  <h1>${escapeHtml(title)}</h1>
-  ${paragraphs.map((p) => `<p>${p}</p>`).join('\n  ')}
-  <p><a href="${escapeHtml(backUrl)}">← Back to the documents</a></p>
-</main>`,
-  });
+/**
+ * A plain explanation page (no editor, no document, discovery failing, …) inside the portal's
+ * frame: lib/portal-page/message-page.ts (header for `user`, heading, way back, dark mode).
+ */
+export const renderMessagePage = (input: PortalMessagePage) => renderPortalMessagePage(input);
 
 export { escapeHtml };

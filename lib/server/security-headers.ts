@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLIENT_ADDRESS_HEADER, clientAddressOf } from '@/lib/auth/client-address';
+import { REQUEST_PATH_HEADER } from '@/lib/auth/request-path-header';
 
 /** 128 random bits per request: Next.js copies it into every script it renders (app router). */
 export const newNonce = () => randomBytes(16).toString('base64');
@@ -76,7 +77,8 @@ export const addMissingHeaders = (res: ServerResponse, headers: Record<string, s
 
 /**
  * Request headers Next.js reads: the page policy (the app router takes its nonce from the
- * request's Content-Security-Policy), and the client address for the sign-in limit. Whatever
+ * request's Content-Security-Policy), the client address for the sign-in limit, and the path
+ * asked for (sign-in redirects come back to it, lib/auth/return-path.ts). Whatever
  * the client sent under these names is dropped.
  */
 export const setPortalRequestHeaders = (
@@ -92,6 +94,7 @@ export const setPortalRequestHeaders = (
   });
   if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
   else delete req.headers[CLIENT_ADDRESS_HEADER];
+  req.headers[REQUEST_PATH_HEADER] = req.url ?? '/';
 };
 
 /** True when a path segment has a malformed percent escape or is not UTF-8 ("%C0%AE", "%E0%A4%A", "%"). */

@@ -65,20 +65,36 @@ export const getSessionUser = ({ id, signedInAt = 0 }: { id: string; signedInAt?
     select: publicSelect,
   });
 
+/** Why a sign-in was refused (for the audit log only: the login form never tells them apart). */
+export type CredentialsRefusal = 'unknown_email' | 'wrong_password' | 'disabled';
+
 /**
- * The user for these credentials, or null (also for a disabled account, after the same bcrypt:
- * no hint which accounts exist or are disabled); takes the same time whether or not the email exists.
+ * Checks credentials: `{ user }`, or `{ user: null, reason, userId? }` (userId when the email
+ * names an account). Takes one bcrypt whether or not the email exists, so timing gives no hint;
+ * a disabled account is reported as `disabled` only when the password is right.
  */
-export const verifyCredentials = async (email: string, password: string): Promise<PublicUser | null> => {
+export const checkCredentials = async (
+  email: string,
+  password: string,
+): Promise<{ user: PublicUser } | { user: null; reason: CredentialsRefusal; userId?: string }> => {
   const row = await db.user.findUnique({
     where: { email: email.trim().toLowerCase() },
     select: { ...publicSelect, passwordHash: true, disabledAt: true },
   });
   const isValid = await isPasswordMatch(password, row?.passwordHash ?? DUMMY_HASH);
-  if (!row || !isValid || row.disabledAt) return null;
+  if (!row) return { user: null, reason: 'unknown_email' };
+  if (!isValid) return { user: null, reason: 'wrong_password', userId: row.id };
+  if (row.disabledAt) return { user: null, reason: 'disabled', userId: row.id };
   const { passwordHash: _hash, disabledAt: _disabledAt, ...user } = row;
 
-  return user;
+  return { user };
 };
+
+/**
+ * The user for these credentials, or null (also for a disabled account, after the same bcrypt:
+ * no hint which accounts exist or are disabled); takes the same time whether or not the email exists.
+ */
+export const verifyCredentials = async (email: string, password: string): Promise<PublicUser | null> =>
+  (await checkCredentials(email, password)).user;
 
 export const countUsers = () => db.user.count();

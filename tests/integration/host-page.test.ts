@@ -52,9 +52,9 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
     expect(response.headers.get('location')).toMatch(/^\/login\?callbackUrl=%2Fdocuments%2F/);
   });
 
-  it('no editor configured → 503 page naming WOPI_CLIENTS', async () => {
+  it('no editor configured, as admin → 503 page naming WOPI_CLIENTS', async () => {
     setRuntimeEnv({ WOPI_CLIENTS: undefined });
-    const user = await makeUser('editor');
+    const user = await makeUser('admin');
     const doc = await addDocument(uniqueFolder(), 'a.docx', 'x', user.id);
     const response = await open(doc.id, 'edit', await sessionCookie(user));
     expect(response.status).toBe(503);

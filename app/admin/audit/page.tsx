@@ -4,7 +4,6 @@ import Link from 'next/link';
 import { AuditEventTable } from '@/components/audit-event-table';
 import { AuditFilterForm } from '@/components/audit-filter-form';
 import { AuditPager } from '@/components/audit-pager';
-import { PortalHeader } from '@/components/portal-header';
 import { KNOWN_AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { isFiltered, parseAuditQuery } from '@/lib/audit/filter';
 import { listAuditPage, type AuditPage } from '@/lib/audit/query';
@@ -24,7 +23,7 @@ const NO_EVENTS: AuditPage = { events: [], newer: null, older: null };
 
 /** Admins: every recorded event, filtered, 50 a page (keyset), newest first, with a CSV export. */
 const AuditLogPage = async ({ searchParams }: Props) => {
-  const user = await requireAdmin('/admin/audit');
+  await requireAdmin('/admin/audit');
   const raw = await searchParams;
   const cookieZone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
   let query;
@@ -45,29 +44,26 @@ const AuditLogPage = async ({ searchParams }: Props) => {
 
   return (
     <div className={styles.layout}>
-      <PortalHeader user={user} />
-      <main className="page">
-        <h1>Audit log</h1>
-        <AuditFilterForm
-          filter={filter}
-          otherActions={recorded.filter((action) => !KNOWN.has(action))}
-          isTimeZoneFromAddress={typeof raw.tz === 'string' && raw.tz === filter.timeZone}
-        />
-        <h2 className="visually-hidden">Events</h2>
-        {problem ? (
-          <p className="error" role="alert" data-testid="audit-problem">
-            {problem}
-          </p>
-        ) : null}
-        {page.events.length === 0 && !problem ? (
-          <p className="empty" data-testid="audit-empty">
-            {isFiltered(filter) ? 'No event matches these filters.' : 'No event has been recorded yet.'}{' '}
-            {isFirstPage ? null : <Link href="/admin/audit">Back to the newest events</Link>}
-          </p>
-        ) : null}
-        {page.events.length > 0 ? <AuditEventTable events={page.events} timeZone={filter.timeZone} /> : null}
-        <AuditPager filter={filter} newer={page.newer} older={page.older} />
-      </main>
+      <h1>Audit log</h1>
+      <AuditFilterForm
+        filter={filter}
+        otherActions={recorded.filter((action) => !KNOWN.has(action))}
+        isTimeZoneFromAddress={typeof raw.tz === 'string' && raw.tz === filter.timeZone}
+      />
+      <h2 className="visually-hidden">Events</h2>
+      {problem ? (
+        <p className="error" role="alert" data-testid="audit-problem">
+          {problem}
+        </p>
+      ) : null}
+      {page.events.length === 0 && !problem ? (
+        <p className="empty" data-testid="audit-empty">
+          {isFiltered(filter) ? 'No event matches these filters.' : 'No event has been recorded yet.'}{' '}
+          {isFirstPage ? null : <Link href="/admin/audit">Back to the newest events</Link>}
+        </p>
+      ) : null}
+      {page.events.length > 0 ? <AuditEventTable events={page.events} timeZone={filter.timeZone} /> : null}
+      <AuditPager filter={filter} newer={page.newer} older={page.older} />
     </div>
   );
 };

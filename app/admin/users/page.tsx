@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { AddUserForm } from '@/components/add-user-form';
-import { PortalHeader } from '@/components/portal-header';
 import { UsersTable } from '@/components/users-table';
 import styles from '@/components/users.module.css';
 import { requireAdmin } from '@/lib/auth/session';
@@ -16,29 +15,26 @@ const UsersPage = async () => {
 
   return (
     <>
-      <PortalHeader user={me} />
-      <main className="page">
-        <h1>Users</h1>
-        <p className="muted">
-          Viewers open documents read-only; editors also edit, upload and create them; admins do everything, including
-          managing users. A disabled user cannot sign in, and their open sessions and editors stop working at once.
-        </p>
-        <AddUserForm />
-        <section className={styles.section} aria-labelledby="all-users-title">
-          <h2 id="all-users-title">All users ({users.length})</h2>
-          <UsersTable
-            currentUserId={me.id}
-            users={users.map((user) => ({
-              id: user.id,
-              email: user.email,
-              name: user.name,
-              role: user.role,
-              createdAt: user.createdAt.toISOString(),
-              disabledAt: user.disabledAt?.toISOString() ?? null,
-            }))}
-          />
-        </section>
-      </main>
+      <h1>Users</h1>
+      <p className="muted">
+        Viewers open documents read-only; editors also edit, upload and create them; admins do everything, including
+        managing users. A disabled user cannot sign in, and their open sessions and editors stop working at once.
+      </p>
+      <AddUserForm />
+      <section className={styles.section} aria-labelledby="all-users-title">
+        <h2 id="all-users-title">All users ({users.length})</h2>
+        <UsersTable
+          currentUserId={me.id}
+          users={users.map((user) => ({
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            createdAt: user.createdAt.toISOString(),
+            disabledAt: user.disabledAt?.toISOString() ?? null,
+          }))}
+        />
+      </section>
     </>
   );
 };

@@ -56,7 +56,7 @@ export const uploadDocumentFromRequest = async ({ request, user }: { request: Re
   }
 };
 
-/** GET with ?folder=&name=: 200 `{exists, suggestion?}` or 400 with why the name is refused. */
+/** GET with ?folder=&name=: 200 `{exists, suggestion?, locked?}` (lib/documents/write.ts checkUploadTarget) or 400 with why the name is refused. */
 export const checkUploadFromRequest = async ({ request }: { request: Request }) => {
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw badRequest('invalid_request', parsed.error.issues.map((issue) => issue.message).join(' '));

@@ -194,7 +194,11 @@ describe('GET /api/admin/documents?folder=&name= (pre-upload check)', () => {
     const folder = `f-${randomUUID()}`;
     expect(await (await check(cookie, folder, 'a.docx')).json()).toEqual({ exists: false });
     await upload({ cookie, folder, name: 'a.docx', body: 'x' });
-    expect(await (await check(cookie, folder, 'a.docx')).json()).toEqual({ exists: true, suggestion: 'a (1).docx' });
+    expect(await (await check(cookie, folder, 'a.docx')).json()).toEqual({
+      exists: true,
+      suggestion: 'a (1).docx',
+      locked: false,
+    });
   });
 
   it('invalid name → 400 invalid_name; viewer → 403', async () => {

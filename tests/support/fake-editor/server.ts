@@ -131,7 +131,7 @@ post('App_LoadingStatus', { Status: 'Document_Loaded' });`;
 SHA-256 matches: <span data-testid="fake-sha-ok">${createHash('sha256').update(bytes).digest('base64') === fileInfo.SHA256}</span>,
 mode <span data-testid="fake-mode">${canWrite ? 'edit' : 'view'}</span>, user <span data-testid="fake-user">${escapeHtml(String(fileInfo.UserFriendlyName))}</span></p>
 <p data-testid="fake-note">${escapeHtml(note)}</p>
-${canWrite ? `<form method="post" action="/editor/save"><input type="hidden" name="WOPISrc" value="${escapeHtml(wopiSrc)}"><input type="hidden" name="access_token" value="${escapeHtml(accessToken)}"><input type="hidden" name="access_token_ttl" value="${escapeHtml(ttl)}"><input name="text" value="Saved by the fake editor" data-testid="fake-text"><button type="submit" data-testid="fake-save">Save</button></form>` : ''}`,
+${canWrite ? `<form method="post" action="/editor/save"><input type="hidden" name="WOPISrc" value="${escapeHtml(wopiSrc)}"><input type="hidden" name="access_token" value="${escapeHtml(accessToken)}"><input type="hidden" name="access_token_ttl" value="${escapeHtml(ttl)}"><input name="text" value="Saved by the fake editor" data-testid="fake-text"><button type="submit" data-testid="fake-save">Save</button></form><form method="post" action="/editor/lock"><input type="hidden" name="WOPISrc" value="${escapeHtml(wopiSrc)}"><input type="hidden" name="access_token" value="${escapeHtml(accessToken)}"><input type="hidden" name="access_token_ttl" value="${escapeHtml(ttl)}"><button type="submit" data-testid="fake-lock">Start editing (lock)</button></form>` : ''}`,
       { wopiSrc, accessToken },
     );
   };
@@ -161,6 +161,17 @@ ${canWrite ? `<form method="post" action="/editor/save"><input type="hidden" nam
     });
 
     return `LOCK ${locked.status}, PutFile ${put.status} (version ${put.headers.get('X-WOPI-ItemVersion') ?? '?'}), UNLOCK ${unlocked.status}`;
+  };
+
+  /** Keeps the document open for editing: LOCK only (as an editor does when a user starts editing). */
+  const lock = async (wopiSrc: string, accessToken: string) => {
+    const query = `?access_token=${encodeURIComponent(accessToken)}`;
+    const locked = await wopiFetch(`${wopiSrc}${query}`, accessToken, {
+      method: 'POST',
+      headers: { 'X-WOPI-Override': 'LOCK', 'X-WOPI-Lock': randomUUID() },
+    });
+
+    return `LOCK ${locked.status}`;
   };
 
   /**
@@ -212,6 +223,11 @@ ${canWrite ? `<form method="post" action="/editor/save"><input type="hidden" nam
         const note = await save(wopiSrc, accessToken, form.get('text') ?? 'saved');
 
         return send(200, 'text/html', await openEditor(wopiSrc, accessToken, ttl, note));
+      }
+      if (url.pathname === '/editor/lock') {
+        const wopiSrc = form.get('WOPISrc') ?? '';
+
+        return send(200, 'text/html', await openEditor(wopiSrc, accessToken, ttl, await lock(wopiSrc, accessToken)));
       }
       const wopiSrc = url.searchParams.get('WOPISrc');
       if (!wopiSrc || !accessToken)

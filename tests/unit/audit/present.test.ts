@@ -26,6 +26,13 @@ describe('audit presentation', () => {
     expect(userLabel(base).text).toBe('—');
   });
 
+  it('userLabel: a sign-in with an unknown email → the email typed, marked as no such user', () => {
+    expect(
+      userLabel({ ...base, action: 'auth.sign_in', details: { reason: 'unknown_email', email: 'x@y.org' } }),
+    ).toEqual({ text: 'x@y.org (no such user)', isKnown: false });
+    expect(userLabel({ ...base, action: 'auth.sign_out', details: { email: 'x@y.org' } }).text).toBe('—');
+  });
+
   it('documentLabel: its folder while it exists, the trash, else the name the event recorded', () => {
     const existing = { ...base, documentId: 'd', documentName: 'a.docx', documentFolder: 'F' };
     expect(documentLabel(existing)).toEqual({ kind: 'folder', name: 'a.docx', folder: 'F' });

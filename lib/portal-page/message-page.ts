@@ -1,0 +1,99 @@
+/**
+ * The portal's error and message page as an HTML string, for responses that are not React pages
+ * (the editor host route sets its own CSP with a nonce): the same header as components/
+ * portal-header.tsx, a heading, the explanation and a way back. Colours follow app/globals.css,
+ * dark mode included. Every value is escaped; `paragraphs` are trusted HTML written by the caller.
+ */
+
+type HeaderUser = { name: string; email: string; role: string };
+
+export type PortalMessagePage = {
+  nonce: string;
+  title: string;
+  /** Trusted HTML, one paragraph each (escape any value you put in). */
+  paragraphs: string[];
+  backUrl: string;
+  backLabel?: string;
+  /** The signed-in user, for the header; without one the header offers "Sign in". */
+  user?: HeaderUser | null;
+};
+
+export const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const STYLE = `
+  :root { --bg: #f6f7f9; --surface: #fff; --fg: #1c2330; --muted: #667085; --line: #e3e6eb; --accent: #2557d6; --badge-bg: #eef2ff; --badge-fg: #3b4cca; color-scheme: light dark; }
+  @media (prefers-color-scheme: dark) {
+    :root { --bg: #14171c; --surface: #1d2128; --fg: #e6e8eb; --muted: #a0a7b4; --line: #343a45; --accent: #7ea2ff; --badge-bg: #27304a; --badge-fg: #b9c6ff; }
+  }
+  * { box-sizing: border-box; }
+  html, body { margin: 0; }
+  body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+  a { color: var(--accent); text-decoration: none; }
+  a:hover { text-decoration: underline; }
+  .topbar { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 0.5rem 1rem; padding: 0.7rem 1.5rem; background: var(--surface); border-bottom: 1px solid var(--line); }
+  .brand { font-weight: 700; font-size: 1.1rem; color: var(--fg); }
+  .topbar nav { display: flex; flex-wrap: wrap; gap: 0.4rem 0.8rem; align-items: center; min-width: 0; }
+  .badge { font-size: 0.75rem; padding: 0.1rem 0.5rem; border-radius: 999px; background: var(--badge-bg); color: var(--badge-fg); }
+  main { max-width: 1100px; margin: 0 auto; padding: 1.25rem 1.5rem 3rem; }
+  .panel { max-width: 40rem; margin: 8vh auto 0; padding: 1.5rem; background: var(--surface); border: 1px solid var(--line); border-radius: 8px; line-height: 1.5; overflow-wrap: anywhere; }
+  .panel h1 { margin-top: 0; font-size: 1.4rem; }
+  code { background: var(--bg); padding: 0.1rem 0.3rem; border-radius: 4px; }
+  @media (max-width: 600px) { .topbar, main { padding-left: 1rem; padding-right: 1rem; } }
+`;
+
+const header = (user: HeaderUser | null | undefined) => {
+  const links = user
+    ? [
+        `<a href="/account" title="${escapeHtml(user.email)}: your account and password" data-testid="account-link">${escapeHtml(user.name)}</a>`,
+        ...(user.role === 'admin'
+          ? ['<a href="/admin/editors">Editors</a>', '<a href="/admin/audit">Audit log</a>']
+          : []),
+        `<span class="badge" data-testid="user-role">${escapeHtml(user.role)}</span>`,
+      ]
+    : ['<a href="/login">Sign in</a>'];
+
+  return `<header class="topbar">
+  <a href="/" class="brand">Documents</a>
+  <nav aria-label="Your account">${links.join(' ')}</nav>
+</header>`;
+};
+
+/** A full HTML document: the portal's header, then the message inside `main`. */
+export const renderPortalMessagePage = ({ nonce, title, paragraphs, backUrl, backLabel, user }: PortalMessagePage) =>
+  `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
+<title>${escapeHtml(title)} · Documents</title>
+<style nonce="${escapeHtml(nonce)}">${STYLE}</style>
+</head>
+<body>
+${header(user)}
+<main>
+<section class="panel" aria-labelledby="error-title" data-testid="host-message">
+  <h1 id="error-title">${escapeHtml(title)}</h1>
+  ${paragraphs.map((p) => `<p>${p}</p>`).join('\n  ')}
+  <p><a href="${escapeHtml(backUrl)}" data-testid="error-back">← ${escapeHtml(backLabel ?? 'Back to the documents')}</a></p>
+</section>
+</main>
+</body>
+</html>`;
+
+/**
+ * What the "no editor is configured" page says: end users are asked to tell an administrator;
+ * administrators see the setting and where to check it (trusted HTML paragraphs).
+ */
+export const noEditorParagraphs = (role: string | undefined): string[] =>
+  role === 'admin'
+    ? [
+        'This portal is not connected to an office editor yet, so documents can be downloaded but not opened.',
+        'Set <code>WOPI_CLIENTS</code> (for example <code>collabora=http://localhost:9980/hosting/discovery</code>) and restart the portal; the README explains Collabora Online, ONLYOFFICE Docs and Microsoft 365. <a href="/admin/editors">Editors</a> shows what the portal sees.',
+      ]
+    : [
+        'Documents cannot be opened in the browser yet because no office editor is connected to this portal. You can still download them from the folder.',
+        'Ask an administrator to connect an editor.',
+      ];
