@@ -17,6 +17,8 @@ export const KNOWN_AUDIT_ACTIONS = [
   { group: 'Editors (WOPI)', action: 'wopi.delete', label: 'Delete' },
   { group: 'Portal', action: 'document.upload', label: 'Upload' },
   { group: 'Portal', action: 'document.create', label: 'New document' },
+  { group: 'Portal', action: 'document.version_restored', label: 'Version restored' },
+  { group: 'Portal', action: 'document.version_downloaded', label: 'Version downloaded' },
   { group: 'Users', action: 'user.created', label: 'User added' },
   { group: 'Users', action: 'user.role_changed', label: 'Role changed' },
   { group: 'Users', action: 'user.disabled', label: 'User disabled' },
