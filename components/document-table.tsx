@@ -109,6 +109,13 @@ export const DocumentTable = ({ listing, params, canEdit, openActions, isReading
                 data-testid="download-link"
               >
                 Download
+              </a>{' '}
+              <a
+                href={`/documents/${doc.id}/history`}
+                title={`Versions of ${visibleName(doc.name)}`}
+                data-testid="history-link"
+              >
+                History
               </a>
             </td>
           </tr>
