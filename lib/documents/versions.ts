@@ -102,7 +102,7 @@ export const getVersionHistory = async (documentId: string) => {
 
 /**
  * Where version `version` of a visible document is kept: its immutable object `key` and `size`
- * (bytes), with the document's name. The current version without a version row is read from
+ * (bytes), with the document's name and whether it is the current version. The current version without a version row is read from
  * the document's committed content. Throws not_found for an unknown document or version.
  */
 export const getVersionObject = async (documentId: string, version: number) => {
@@ -111,8 +111,9 @@ export const getVersionObject = async (documentId: string, version: number) => {
     where: { documentId_version: { documentId: doc.id, version } },
     select: { key: true, size: true },
   });
-  if (row) return { name: doc.name, key: row.key, size: Number(row.size) };
-  if (version === doc.version) return { name: doc.name, key: doc.contentKey, size: Number(doc.size) };
+  const isCurrent = version === doc.version;
+  if (row) return { name: doc.name, key: row.key, size: Number(row.size), isCurrent };
+  if (isCurrent) return { name: doc.name, key: doc.contentKey, size: Number(doc.size), isCurrent };
   throw notFoundError(`Document ${documentId} has no version ${version}.`);
 };
 

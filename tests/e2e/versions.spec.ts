@@ -139,6 +139,11 @@ for (const viewport of VIEWPORTS) {
   });
 }
 
+test('history of a document that does not exist → 404', async ({ page }) => {
+  const response = await page.goto('/documents/00000000-0000-4000-8000-000000000000/history');
+  expect(response?.status()).toBe(404);
+});
+
 test('the editor host page links to the document’s history', async ({ page }) => {
   const folder = uniqueName('e2e-history');
   const id = await uploadAsAdmin(page.request, folder, 'Notes.docx', 'one');

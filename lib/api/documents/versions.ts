@@ -64,9 +64,8 @@ export const downloadVersion = async ({
   user: SessionUser;
 }) => {
   const version = parseVersionParam(versionParam);
-  const history = await getVersionHistory(documentId);
   const object = await getVersionObject(documentId, version);
-  const fileName = version === history.document.version ? object.name : versionFileName(object.name, version);
+  const fileName = object.isCurrent ? object.name : versionFileName(object.name, version);
   const response = await attachmentResponse({ key: object.key, fileName });
   await recordAudit({
     action: 'document.version_downloaded',
