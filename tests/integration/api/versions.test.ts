@@ -5,6 +5,7 @@ import { POST as restoreRoute } from '@/app/api/documents/[id]/versions/[version
 import { GET as currentContentRoute } from '@/app/api/documents/[id]/content/route';
 import { db } from '@/lib/db';
 import { mirrorsSettled } from '@/lib/documents/content';
+import { reconcileFolder } from '@/lib/documents/reconcile';
 import { documentKey } from '@/lib/storage/keys';
 import type { PublicUser } from '@/lib/users/users';
 import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
@@ -102,6 +103,21 @@ describe('GET /api/documents/:id/versions', () => {
       [1, 'upload', users.admin.email, 'version one'.length, false],
     ]);
     expect(body.versions[1]!.flags).toEqual({ isAutosave: true, isExitSave: false, isModifiedByUser: true });
+  });
+
+  it('GET /api/documents/:id/versions of a document another tool put in the bucket → its one version, "found", current; downloadable', async () => {
+    const outside = uniqueFolder('history-found');
+    await putExternalObject(documentKey({ folder: outside, name: 'Found.txt' }), 'put by another tool');
+    await reconcileFolder(outside);
+    const { id } = await db.document.findFirstOrThrow({ where: { folder: outside }, select: { id: true } });
+    const body = (await (await list(id, cookies.viewer)).json()) as { versions: VersionJson[] };
+    expect(body.versions.map((v) => [v.version, v.kind, v.author, v.size, v.isCurrent])).toEqual([
+      [1, 'found', null, 'put by another tool'.length, true],
+    ]);
+    const response = await download(id, '1', cookies.viewer);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('put by another tool');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename=Found.txt');
   });
 
   it('GET /api/documents/:id/versions without a session → 401', async () => {
