@@ -11,7 +11,7 @@ import { parseBrowseParams } from '@/lib/documents/browse-params';
 import { breadcrumbs } from '@/lib/documents/folders';
 import { listFolder } from '@/lib/documents/queries';
 import { syncFolderForListing } from '@/lib/documents/listing-sync';
-import { creatableKinds, NEW_DOCUMENT_KINDS, openActionsFor } from '@/lib/discovery/open-action';
+import { listingOpenOptions } from '@/lib/discovery/open-action';
 import { env, publicUrl } from '@/lib/env';
 import { parseFolder } from '@/lib/storage/keys';
 
@@ -30,8 +30,11 @@ const BrowsePage = async ({ searchParams }: Props) => {
   const listing = await listFolder({ folder, sort: params.sort, dir: params.dir, query: params.q, page: params.page });
   const isAdmin = user.role === 'admin';
   // How each name opens, and which New document kinds an editor can open (lib/discovery/open-action.ts).
-  const openActions = await openActionsFor({ documents: listing.documents, role: user.role, publicUrl: publicUrl() });
-  const newKinds = user.role === 'viewer' ? [] : await creatableKinds(NEW_DOCUMENT_KINDS, publicUrl());
+  const { openActions, newKinds } = await listingOpenOptions({
+    documents: listing.documents,
+    role: user.role,
+    publicUrl: publicUrl(),
+  });
 
   return (
     <>

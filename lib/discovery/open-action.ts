@@ -78,19 +78,12 @@ export const capabilityOf = (zones: DiscoveryZone[], extension: string): EditorC
   return { canView: offers(['view', 'embedview']), canEdit: offers(['edit']), canEditNew: offers(['editnew']) };
 };
 
-/**
- * The open action of each listed document (id → action), reading discovery once for the page.
- */
-export const openActionsFor = async ({
-  documents,
-  role,
-  publicUrl,
-}: {
-  documents: { id: string; extension: string; size: number }[];
-  role: Role;
-  publicUrl: string;
-}): Promise<Record<string, OpenAction>> => {
-  const zones = documents.length > 0 ? await loadEditorZones(publicUrl) : [];
+/** The open action of each document (id → action) under the editors' `zones`. */
+const openActionsIn = (
+  zones: DiscoveryZone[],
+  documents: { id: string; extension: string; size: number }[],
+  role: Role,
+): Record<string, OpenAction> => {
   const capabilities = new Map<string, EditorCapability>();
   const actions: Record<string, OpenAction> = {};
   for (const doc of documents) {
@@ -103,20 +96,50 @@ export const openActionsFor = async ({
   return actions;
 };
 
+/** Of `kinds` (extensions such as docx), those some editor in `zones` can open for editing (`edit` or `editnew`). */
+const creatableIn = <K extends string>(zones: DiscoveryZone[], kinds: readonly K[]): K[] =>
+  kinds.filter((kind) => {
+    const capability = capabilityOf(zones, kind);
+
+    return capability.canEdit || capability.canEditNew;
+  });
+
+/** The open action of each listed document (id → action), reading discovery once. */
+export const openActionsFor = async ({
+  documents,
+  role,
+  publicUrl,
+}: {
+  documents: { id: string; extension: string; size: number }[];
+  role: Role;
+  publicUrl: string;
+}): Promise<Record<string, OpenAction>> =>
+  openActionsIn(documents.length > 0 ? await loadEditorZones(publicUrl) : [], documents, role);
+
 /** What "New document" can create (components/new-document-menu.tsx labels them). */
 export const NEW_DOCUMENT_KINDS = ['docx', 'xlsx', 'pptx'] as const;
 export type NewDocumentKind = (typeof NEW_DOCUMENT_KINDS)[number];
 
 /**
- * Of `kinds` (extensions such as docx), those some editor can open for editing once created
- * (`edit` or `editnew`): "New document" offers only these, and the server refuses the others.
+ * For a folder listing, from one reading of the editors' discovery: how each document opens
+ * (id → action) and which "New document" kinds to offer — those an editor can open for editing
+ * once created (none for viewers, none without an editor). The server refuses the others too
+ * (lib/api/documents/new-document.ts).
  */
-export const creatableKinds = async <K extends string>(kinds: readonly K[], publicUrl: string): Promise<K[]> => {
+export const listingOpenOptions = async ({
+  documents,
+  role,
+  publicUrl,
+}: {
+  documents: { id: string; extension: string; size: number }[];
+  role: Role;
+  publicUrl: string;
+}): Promise<{ openActions: Record<string, OpenAction>; newKinds: NewDocumentKind[] }> => {
   const zones = await loadEditorZones(publicUrl);
+  const mayCreate = ROLE_PERMISSIONS[role].includes('create');
 
-  return kinds.filter((kind) => {
-    const capability = capabilityOf(zones, kind);
-
-    return capability.canEdit || capability.canEditNew;
-  });
+  return {
+    openActions: openActionsIn(zones, documents, role),
+    newKinds: mayCreate ? creatableIn(zones, NEW_DOCUMENT_KINDS) : [],
+  };
 };
