@@ -3,13 +3,16 @@ import { FileIcon, FolderIcon } from '@/components/file-icon';
 import { visibleName } from '@/lib/names';
 import { browseHref, type BrowseParams } from '@/lib/documents/browse-params';
 import type { DocumentSummary, SortField } from '@/lib/documents/types';
+import type { OpenAction } from '@/lib/discovery/open-action';
 import { formatBytes } from '@/lib/format';
 
 type Props = {
   listing: { folders: { path: string; name: string }[]; documents: DocumentSummary[]; total: number };
   params: BrowseParams;
-  /** Names open the editor in edit mode (else view). */
+  /** Names open the editor in edit mode (else view), unless `openActions` says how. */
   canEdit: boolean;
+  /** How each document's name opens it (lib/discovery/open-action.ts), by id. */
+  openActions?: Record<string, OpenAction>;
   /** The folder's first sync is still under way: empty is not empty yet. */
   isReading?: boolean;
 };
@@ -30,7 +33,11 @@ const SortHeader = ({ field, label, params }: { field: SortField; label: string;
   );
 };
 
-export const DocumentTable = ({ listing, params, canEdit, isReading = false }: Props) => {
+const OPEN_VERBS = { edit: 'Edit', view: 'View', inline: 'Open', download: 'Download' } as const;
+
+export const DocumentTable = ({ listing, params, canEdit, openActions, isReading = false }: Props) => {
+  const openOf = (id: string): OpenAction =>
+    openActions?.[id] ?? { kind: canEdit ? 'edit' : 'view', href: `/documents/${id}/${canEdit ? 'edit' : 'view'}` };
   const showFolders = params.page === 1;
   if (listing.documents.length === 0 && (!showFolders || listing.folders.length === 0)) {
     return (
@@ -80,9 +87,10 @@ export const DocumentTable = ({ listing, params, canEdit, isReading = false }: P
           <tr key={doc.id} data-testid="document-row">
             <td>
               <a
-                href={`/documents/${doc.id}/${canEdit ? 'edit' : 'view'}`}
+                href={openOf(doc.id).href}
                 className="name-cell"
-                title={`${canEdit ? 'Edit' : 'View'} ${visibleName(doc.name)}`}
+                title={`${OPEN_VERBS[openOf(doc.id).kind]} ${visibleName(doc.name)}`}
+                data-open={openOf(doc.id).kind}
               >
                 <FileIcon extension={doc.extension} />
                 {visibleName(doc.name)}
@@ -101,6 +109,13 @@ export const DocumentTable = ({ listing, params, canEdit, isReading = false }: P
                 data-testid="download-link"
               >
                 Download
+              </a>{' '}
+              <a
+                href={`/documents/${doc.id}/history`}
+                title={`Versions of ${visibleName(doc.name)}`}
+                data-testid="history-link"
+              >
+                History
               </a>
             </td>
           </tr>

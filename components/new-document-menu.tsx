@@ -1,15 +1,16 @@
 'use client';
 
 import { useState } from 'react';
+import type { NewDocumentKind } from '@/lib/discovery/open-action';
 
-const CHOICES = [
+const CHOICES: { kind: NewDocumentKind; label: string }[] = [
   { kind: 'docx', label: 'New document' },
   { kind: 'xlsx', label: 'New spreadsheet' },
   { kind: 'pptx', label: 'New presentation' },
-] as const;
+];
 
-/** Creates a blank document in the folder and opens it in the editor. */
-export const NewDocumentMenu = ({ folder }: { folder: string }) => {
+/** Creates a blank document in the folder and opens it in the editor; offers only `kinds` (those an editor opens). */
+export const NewDocumentMenu = ({ folder, kinds }: { folder: string; kinds: readonly NewDocumentKind[] }) => {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -36,7 +37,7 @@ export const NewDocumentMenu = ({ folder }: { folder: string }) => {
 
   return (
     <div className="new-menu" aria-label="New">
-      {CHOICES.map((choice) => (
+      {CHOICES.filter((choice) => kinds.includes(choice.kind)).map((choice) => (
         <button
           key={choice.kind}
           type="button"

@@ -11,7 +11,8 @@ import { parseBrowseParams } from '@/lib/documents/browse-params';
 import { breadcrumbs } from '@/lib/documents/folders';
 import { listFolder } from '@/lib/documents/queries';
 import { syncFolderForListing } from '@/lib/documents/listing-sync';
-import { env } from '@/lib/env';
+import { listingOpenOptions } from '@/lib/discovery/open-action';
+import { env, publicUrl } from '@/lib/env';
 import { parseFolder } from '@/lib/storage/keys';
 
 export const metadata: Metadata = { title: 'Documents' };
@@ -28,6 +29,12 @@ const BrowsePage = async ({ searchParams }: Props) => {
   const sync = await syncFolderForListing(folder);
   const listing = await listFolder({ folder, sort: params.sort, dir: params.dir, query: params.q, page: params.page });
   const isAdmin = user.role === 'admin';
+  // How each name opens, and which New document kinds an editor can open (lib/discovery/open-action.ts).
+  const { openActions, newKinds } = await listingOpenOptions({
+    documents: listing.documents,
+    role: user.role,
+    publicUrl: publicUrl(),
+  });
 
   return (
     <>
@@ -39,12 +46,13 @@ const BrowsePage = async ({ searchParams }: Props) => {
       <FolderBreadcrumbs crumbs={breadcrumbs(folder)} />
       {sync !== 'synced' ? <FolderSyncNotice state={sync} /> : null}
       <ListToolbar params={{ ...params, folder }} />
-      {user.role !== 'viewer' ? <NewDocumentMenu folder={folder} /> : null}
+      {newKinds.length > 0 ? <NewDocumentMenu folder={folder} kinds={newKinds} /> : null}
       {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}
       <DocumentTable
         listing={listing}
         params={{ ...params, folder }}
         canEdit={user.role !== 'viewer'}
+        openActions={openActions}
         isReading={sync === 'reading'}
       />
       <Pagination params={{ ...params, folder }} total={listing.total} pageSize={listing.pageSize} />

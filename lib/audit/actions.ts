@@ -17,6 +17,8 @@ export const KNOWN_AUDIT_ACTIONS = [
   { group: 'Editors (WOPI)', action: 'wopi.delete', label: 'Delete' },
   { group: 'Portal', action: 'document.upload', label: 'Upload' },
   { group: 'Portal', action: 'document.create', label: 'New document' },
+  { group: 'Portal', action: 'document.version_restored', label: 'Version restored' },
+  { group: 'Portal', action: 'document.version_downloaded', label: 'Version downloaded' },
   { group: 'Sign-in', action: 'auth.sign_in', label: 'Sign-in' },
   { group: 'Sign-in', action: 'auth.sign_out', label: 'Sign-out' },
   { group: 'Users', action: 'user.created', label: 'User added' },

@@ -87,6 +87,8 @@ export const hostPageScript = (config: HostScriptConfig) => `
     document.body.dataset.documentId = id;
     history.replaceState(history.state, '', documentPath(id, config.mode, new URLSearchParams(location.search).get('editor')));
     for (const link of document.querySelectorAll('a[data-editor-link]')) link.href = documentPath(id, config.mode, link.dataset.editorLink);
+    const historyLink = document.querySelector('a[data-testid="history-link"]');
+    if (historyLink) historyLink.href = documentPath(id, 'history');
   };
 
   // Save As finished in the editor: follow it to the copy (same folder, name unique there). With

@@ -4,6 +4,7 @@ import { buildActionUrl, toLlcc } from '@/lib/discovery/action-url';
 import { configuredClients } from '@/lib/discovery/clients';
 import { editorProductOf } from '@/lib/discovery/product';
 import { chooseEditor } from '@/lib/discovery/editors';
+import { inlineTypeOf } from '@/lib/discovery/open-action';
 import { browseHref } from '@/lib/documents/browse-params';
 import { getDocument, isUuid } from '@/lib/documents/queries';
 import { publicUrl } from '@/lib/env';
@@ -53,7 +54,8 @@ const localeOf = (request: Request) =>
 /**
  * GET /documents/:id/(view|edit): signs the user in (redirect), checks the role (edit → view for
  * viewers), mints the access token and renders the host page, or a page saying exactly why the
- * document cannot be opened.
+ * document cannot be opened. Edit of a type the editors only view → 303 to view; a PDF or raster
+ * image no editor opens → 303 to the browser's own viewer (/api/documents/:id/inline).
  */
 export const openDocumentPage = async (request: Request, id: string, mode: string): Promise<Response> => {
   const nonce = randomBytes(16).toString('base64');
@@ -86,13 +88,21 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
     );
   }
   const closeUrl = browseHref({ folder: doc.folder });
-  const lookup = await chooseEditor({
-    extension: doc.extension,
-    mode,
-    isEmpty: doc.size === 0,
-    preferred: url.searchParams.get('editor'),
-    publicUrl: base,
-  });
+  const lookupFor = (wanted: 'view' | 'edit') =>
+    chooseEditor({
+      extension: doc.extension,
+      mode: wanted,
+      isEmpty: doc.size === 0,
+      preferred: url.searchParams.get('editor'),
+      publicUrl: base,
+    });
+  const lookup = await lookupFor(mode);
+  // A type the editors only view (Collabora: pdf) opens in view mode rather than failing.
+  if (mode === 'edit' && lookup.kind === 'no-editor' && (await lookupFor('view')).kind === 'ok')
+    return redirect(`/documents/${doc.id}/view${url.search}`);
+  // No editor for it at all: PDFs and raster images open in the browser's own viewer.
+  if ((lookup.kind === 'no-editor' || lookup.kind === 'no-clients') && inlineTypeOf(doc.extension))
+    return redirect(`/api/documents/${doc.id}/inline`);
   if (lookup.kind === 'no-clients') {
     return htmlResponse(
       renderMessagePage({

@@ -100,6 +100,7 @@ export const renderHostPage = (input: HostPageInput) => {
   <span class="title" id="doc-title" data-testid="document-title">${escapeHtml(visibleName(input.documentName))}</span>
   <span data-testid="editor-name">${escapeHtml(input.editor)} · ${input.mode === 'edit' ? 'editing' : 'viewing'}</span>
   ${switcher}
+  <a href="/documents/${input.documentId}/history" data-testid="history-link">History</a>
 </header>
 <div id="editor-host" data-testid="editor-host"></div>
 ${input.mode === 'edit' ? saveAsDialog(input.documentExtension) : ''}`;

@@ -106,6 +106,7 @@ test('PostMessage UI_SaveAs (Collabora browser/src/map/Map.js openSaveAs) → po
   expect(page.url()).not.toContain('access_token');
   expect(await page.title()).not.toContain('access_token');
   expect(await (await page.request.get(`/api/documents/${copyId}/content`)).text()).toBe('letter body');
+  await expect(page.getByTestId('history-link')).toHaveAttribute('href', `/documents/${copyId}/history`);
   await expectNoReload(page, navigations);
 
   // UI_SaveAs again: the dialog now starts from the copy's name.

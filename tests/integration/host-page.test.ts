@@ -191,11 +191,11 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       expect(html).toContain('/new.html');
     });
 
-    it('a type the editor does not handle → 415 page; a missing document → 404 page', async () => {
+    it('a type the editor does not handle (and the browser does not show) → 415 page; a missing document → 404 page', async () => {
       const user = await makeUser('editor');
       const cookie = await sessionCookie(user);
-      const pdf = await addDocument(uniqueFolder(), 'a.pdf', 'x', user.id);
-      const unsupported = await open(pdf.id, 'view', cookie);
+      const zip = await addDocument(uniqueFolder(), 'a.zip', 'x', user.id);
+      const unsupported = await open(zip.id, 'view', cookie);
       expect(unsupported.status).toBe(415);
       expect(await unsupported.text()).toContain('No editor for this type of file');
       const missing = await open('00000000-0000-4000-8000-000000000000', 'view', cookie);

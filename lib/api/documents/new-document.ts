@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { badRequest, forbidden } from '@/lib/api/errors';
+import { badRequest, conflict, forbidden, serviceUnavailable } from '@/lib/api/errors';
 import { recordAudit } from '@/lib/audit/audit';
 import type { SessionUser } from '@/lib/auth/session';
 import { chooseEditor } from '@/lib/discovery/editors';
@@ -29,7 +29,9 @@ export const newDocumentSchema = z.object({
 /**
  * A new blank document in a folder, opened for editing next. Where the editor advertises
  * "editnew" for the type, the file starts empty and the editor writes its own template into it;
- * elsewhere it starts as the project's own valid blank file (lib/samples).
+ * elsewhere it starts as the project's own valid blank file (lib/samples). Refused before anything
+ * is written when no configured editor edits the type (409 `no_editor`) or none can be reached
+ * (503 `editor_unavailable`); viewers 403.
  */
 export const createBlankDocument = async (input: unknown, user: SessionUser) => {
   if (!ROLE_PERMISSIONS[user.role].includes('create')) throw forbidden('Viewers cannot create documents.');
@@ -38,6 +40,14 @@ export const createBlankDocument = async (input: unknown, user: SessionUser) => 
   const { folder, kind } = parsed.data;
   const base = parsed.data.name?.replace(new RegExp(`\\.${kind}$`, 'i'), '') ?? DEFAULT_NAMES[kind];
   const lookup = await chooseEditor({ extension: kind, mode: 'edit', isEmpty: true, publicUrl: publicUrl() });
+  // Nothing is created that no editor could open: a blank file per click helps nobody.
+  if (lookup.kind === 'discovery-failed')
+    throw serviceUnavailable(
+      'editor_unavailable',
+      'The editor cannot be reached right now, so no document was created.',
+    );
+  if (lookup.kind !== 'ok')
+    throw conflict('no_editor', `No configured editor can edit .${kind} files, so no document was created.`, { kind });
   const isEditNew = lookup.kind === 'ok' && lookup.option.action.name === 'editnew';
   const bytes = isEditNew ? new Uint8Array(0) : makeBlank(kind);
   const created = await uploadDocument({

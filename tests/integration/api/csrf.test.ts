@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { POST as refreshDiscovery } from '@/app/api/admin/discovery/refresh/route';
 import { GET as checkUpload, POST as upload } from '@/app/api/admin/documents/route';
 import { POST as newDocument } from '@/app/api/documents/new/route';
 import { db } from '@/lib/db';
-import { setRuntimeEnv } from '@/lib/env';
+import { env, setRuntimeEnv } from '@/lib/env';
+import { startDiscoveryServer } from '../../support/discovery-server';
 import { emptyContext, makeUser, sessionCookie } from '../../support/session';
 
 // Route handlers called with real Requests, as Next.js hands them over: `host` is the portal's
@@ -136,6 +137,17 @@ describe('CSRF: state-changing portal API routes refuse cross-site browser reque
 });
 
 describe('POST /api/documents/new: JSON only', () => {
+  // New documents are made only for types an editor opens (tests/integration/api/open.test.ts).
+  let editor: Awaited<ReturnType<typeof startDiscoveryServer>>;
+  const originalClients = env.WOPI_CLIENTS;
+  beforeAll(async () => {
+    editor = await startDiscoveryServer();
+    setRuntimeEnv({ WOPI_CLIENTS: `office=${editor.url}` });
+  });
+  afterAll(async () => {
+    setRuntimeEnv({ WOPI_CLIENTS: originalClients });
+    await editor.close();
+  });
   const create = async (headers: Record<string, string>, body: BodyInit) => {
     const cookie = await sessionCookie(await makeUser('editor'));
 

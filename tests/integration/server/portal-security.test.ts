@@ -9,6 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { ACCOUNTS, startPortal, type Portal } from '../../../scripts/lib/portal';
+import { startDiscoveryServer } from '../../support/discovery-server';
 
 const MAX_UPLOAD_BYTES = 1024 * 1024;
 const EVIL = 'https://evil.example';
@@ -19,6 +20,8 @@ const output: string[] = [];
 let adminCookie = '';
 let adminId = '';
 let documentId = '';
+// New documents are made only for types an editor opens: a discovery that edits docx.
+let editor: Awaited<ReturnType<typeof startDiscoveryServer>> | undefined;
 
 type Answer = { status: number; headers: Headers; text: string } | { status: 'network-error'; error: string };
 
@@ -92,12 +95,18 @@ const uncaught = () =>
   output.filter((line) => /uncaughtException|unhandledRejection|Controller is already closed/.test(line));
 
 beforeAll(async () => {
+  editor = await startDiscoveryServer();
   portal = await startPortal({
     label: 'security',
     log: () => {},
     isEmbeddedOnly: true,
     output: { write: (line: string) => output.push(line) } as unknown as NodeJS.WriteStream,
-    env: { LOG_LEVEL: 'warn', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), NODE_ENV: 'production' },
+    env: {
+      LOG_LEVEL: 'warn',
+      MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+      NODE_ENV: 'production',
+      WOPI_CLIENTS: `office=${editor.url}`,
+    },
   }).catch((error: unknown) => {
     throw new Error(`${String(error)}\n${output.slice(-40).join('')}`);
   });
@@ -120,6 +129,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
+  await editor?.close();
 });
 
 const mb = (n: number) => Buffer.alloc(Math.round(n * 1024 * 1024), 97);

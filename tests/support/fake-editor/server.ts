@@ -18,6 +18,8 @@ import { proofKeyFromPublicKey, signProof, ticksFromDate } from '@/lib/discovery
 import { encodeUtf7Name } from '@/lib/wopi/utf7';
 
 const EXTENSIONS = ['docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'txt', 'wopitest'];
+// Types it only shows, as Collabora lists pdf (view, no edit).
+const VIEW_ONLY_EXTENSIONS = ['pdf'];
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -62,7 +64,7 @@ export const startFakeEditor = async ({ port = 0 }: { port?: number } = {}): Pro
 <wopi-discovery>
   <net-zone name="external-http">
     <app name="FakeEditor" favIconUrl="${origin}/favicon.ico">
-${EXTENSIONS.flatMap((ext) => ['view', 'edit', 'editnew'].map((action) => `      <action name="${action}" ext="${ext}" urlsrc="${origin}/editor/${action}?&lt;ui=UI_LLCC&amp;&gt;&lt;rs=DC_LLCC&amp;&gt;&lt;dchat=DISABLE_CHAT&amp;&gt;"${action === 'edit' ? ' requires="locks,update"' : ''}/>`)).join('\n')}
+${[...EXTENSIONS.map((ext) => [ext, ['view', 'edit', 'editnew']] as const), ...VIEW_ONLY_EXTENSIONS.map((ext) => [ext, ['view']] as const)].flatMap(([ext, actions]) => actions.map((action) => `      <action name="${action}" ext="${ext}" urlsrc="${origin}/editor/${action}?&lt;ui=UI_LLCC&amp;&gt;&lt;rs=DC_LLCC&amp;&gt;&lt;dchat=DISABLE_CHAT&amp;&gt;"${action === 'edit' ? ' requires="locks,update"' : ''}/>`)).join('\n')}
     </app>
   </net-zone>
   <proof-key value="${proofKey.value}" modulus="${proofKey.modulus}" exponent="${proofKey.exponent}" oldvalue="${proofKey.oldValue}" oldmodulus="${proofKey.oldModulus}" oldexponent="${proofKey.oldExponent}"/>
