@@ -101,6 +101,13 @@ const ROW_COLUMNS = Prisma.raw(
   'id, key, "contentKey", name, folder, version, size, sha256, etag, "lastModifiedAt", "lastModifiedById", "missingSince", "deletedAt", "mirrorPendingSince"',
 );
 
+/**
+ * What WOPI UNLOCK leaves in "Lock"."expiresAt" (SQL): the released lock's row stays, so the next
+ * LOCK of the document updates it in place (lib/locks/lock-statements.ts); every reader asks for
+ * "expiresAt" > now, and the janitor removes only locks that ran out (retention.ts).
+ */
+export const UNLOCKED_AT = `'epoch'::timestamptz`;
+
 /** SELECT … FOR UPDATE: the row stays locked until the transaction ends (this also blocks new WOPI locks on it). */
 export const lockDocumentRow = async (tx: Tx, where: { id: string } | { key: string }) => {
   const rows =

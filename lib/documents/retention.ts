@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit/audit';
 import { db, sql } from '@/lib/db';
 import { unreferencedKeys } from '@/lib/documents/blobs';
-import { COMMIT_TX_OPTIONS, lockDocumentRow } from '@/lib/documents/content';
+import { COMMIT_TX_OPTIONS, lockDocumentRow, UNLOCKED_AT } from '@/lib/documents/content';
 import { env } from '@/lib/env';
 import { deleteObjects } from '@/lib/storage/objects';
 
@@ -162,9 +162,14 @@ const pruneOne = async (documentId: string, keep: number, dryRun: boolean) => {
   return { count: taken.length, bytes: removed.bytes };
 };
 
-/** Lock rows past expiry (an expired lock already counts as none: removing it changes nothing). */
+/**
+ * Lock rows that ran out without an UNLOCK (an expired lock already counts as none: removing it
+ * changes nothing). Rows UNLOCK released (expiresAt = UNLOCKED_AT) stay: the next LOCK of that
+ * document updates them in place, and they are no "expired locks" to report.
+ */
 export const removeExpiredLocks = async ({ now, dryRun }: { now: Date; dryRun: boolean }) => {
-  const where = `"expiresAt" < $1 AND "documentId" IN (SELECT id FROM "Document" WHERE key LIKE $2)`;
+  const where = `"expiresAt" < $1 AND "expiresAt" > ${UNLOCKED_AT}
+                 AND "documentId" IN (SELECT id FROM "Document" WHERE key LIKE $2)`;
   const { rows } = await sql<{ documentId: string }>(
     dryRun
       ? `SELECT "documentId" FROM "Lock" WHERE ${where}`

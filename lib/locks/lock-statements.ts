@@ -1,4 +1,5 @@
 import { lateStatementError } from '@/lib/db';
+import { UNLOCKED_AT } from '@/lib/documents/content';
 import { LOCK_TTL_MS, type LockCall, type LockOutcome } from '@/lib/wopi/ports';
 
 /**
@@ -71,9 +72,10 @@ export const CHANGES: Record<ChangeMethod, (p: Placeholders, gate: string) => st
   // Unlocking expires the row instead of deleting it: the next LOCK is then an update that
   // changes no indexed column (a HOT update: no index insert, no foreign-key check on Document),
   // where delete + insert cost about 25 % more Postgres CPU per lock cycle (tmp bench, 16 conn).
-  // Every reader asks for "expiresAt" > now; the janitor removes expired rows.
+  // Every reader asks for "expiresAt" > now. 'epoch' (1970-01-01), not '-infinity': a finite
+  // instant every client library reads as a date; the janitor leaves such rows (UNLOCKED_AT).
   unlock: (p, gate) =>
-    `UPDATE "Lock" SET "expiresAt" = '-infinity'
+    `UPDATE "Lock" SET "expiresAt" = ${UNLOCKED_AT}
      WHERE "documentId" = ${p.documentId}::uuid AND "lockId" = ${p.lockId} AND "expiresAt" > ${p.now} AND ${gate}
      RETURNING 1`,
   refresh: (p, gate) =>

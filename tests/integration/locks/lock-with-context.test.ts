@@ -26,7 +26,7 @@ beforeEach(async () => {
   documentId = (await addDocument(folder, 'Report.docx', 'original bytes', userId)).id;
 });
 
-/** The lock row unless it is expired now, or null: an UNLOCK leaves the row expired ('-infinity'). */
+/** The lock row unless it is expired now, or null: an UNLOCK leaves the row expired (UNLOCKED_AT). */
 const lockRow = () =>
   db.lock.findFirst({
     where: { documentId, expiresAt: { gt: new Date() } },

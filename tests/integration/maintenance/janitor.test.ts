@@ -119,10 +119,13 @@ describe('locks and token uses', () => {
     const since = new Date();
     const expired = await addDocument(folder, 'Expired.docx', 'a', userId);
     const live = await addDocument(folder, 'Live.docx', 'b', userId);
+    const released = await addDocument(folder, 'Released.docx', 'c', userId);
     await db.lock.createMany({
       data: [
         { documentId: expired.id, lockId: 'old', expiresAt: new Date(Date.now() - 60_000) },
         { documentId: live.id, lockId: 'live', expiresAt: new Date(Date.now() + 30 * 60_000) },
+        // What WOPI UNLOCK leaves (UNLOCKED_AT): no expired lock, kept for the next LOCK.
+        { documentId: released.id, lockId: 'released', expiresAt: new Date(0) },
       ],
     });
     const oldUse = `old-${randomUUID()}`;
@@ -139,6 +142,7 @@ describe('locks and token uses', () => {
     expect(report.tokenUses.removed).toBeGreaterThanOrEqual(1);
     expect(await db.lock.findUnique({ where: { documentId: expired.id } })).toBeNull();
     expect(await db.lock.findUnique({ where: { documentId: live.id } })).not.toBeNull();
+    expect(await db.lock.findUnique({ where: { documentId: released.id } })).not.toBeNull();
     expect(await db.wopiTokenUse.findUnique({ where: { tokenId: oldUse } })).toBeNull();
     expect(await db.wopiTokenUse.findUnique({ where: { tokenId: recentUse } })).not.toBeNull();
     expect(await auditEvents('janitor.locks_removed', since)).toMatchObject([
