@@ -47,7 +47,11 @@ const day = (label: string) =>
 
 export const searchQuerySchema = z
   .object({
-    q: text(SEARCH_QUERY_MAX, 'Search'),
+    // Postgres text cannot hold U+0000 (the statement fails: a 500), and no name contains it.
+    q: text(SEARCH_QUERY_MAX, 'Search').refine(
+      (value) => value === undefined || !value.includes('\u0000'),
+      'Search: no NUL characters.',
+    ),
     type: text(20, 'Type').refine(
       (value) => value === undefined || extensionsOfType(value) !== null,
       'Type: a kind (documents, spreadsheets, presentations, pdfs, images, text) or an extension such as docx.',

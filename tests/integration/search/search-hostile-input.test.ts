@@ -1,0 +1,24 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fetchSearch, insertDocument, search, uniqueTag } from './fixtures';
+import { makeUser, sessionCookie } from '../../support/session';
+
+// Client input must never make the search answer 5xx or list what it does not ask for.
+
+let cookie: string;
+
+beforeAll(async () => {
+  cookie = await sessionCookie(await makeUser('viewer'));
+});
+
+const names = (body: { results: { name: string }[] }) => body.results.map((result) => result.name);
+
+describe('GET /api/documents/search: hostile input', () => {
+  it.each(['%00', 'a%00b', `${'x'.repeat(10)}%00`])(
+    'GET /api/documents/search?q=%s (NUL, which Postgres text cannot hold) → 400 invalid_search, not 500',
+    async (q) => {
+      const response = await fetchSearch(`q=${q}`, cookie);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({ code: 'invalid_search', message: /Search: / });
+    },
+  );
+});
