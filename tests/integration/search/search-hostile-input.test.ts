@@ -21,4 +21,13 @@ describe('GET /api/documents/search: hostile input', () => {
       expect((await response.json()).error).toMatchObject({ code: 'invalid_search', message: /Search: / });
     },
   );
+
+  it('GET /api/documents/search?to=9999-12-31 (the last day a date field takes) → 200, today’s documents included', async () => {
+    const tag = uniqueTag();
+    await insertDocument({ name: `${tag} now.txt` });
+    for (const tz of ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      expect(names(await search({ q: tag, to: '9999-12-31', tz }, cookie))).toEqual([`${tag} now.txt`]);
+      expect(names(await search({ q: tag, from: '9999-12-31', to: '9999-12-31', tz }, cookie))).toEqual([]);
+    }
+  });
 });
