@@ -30,4 +30,24 @@ describe('GET /api/documents/search: hostile input', () => {
       expect(names(await search({ q: tag, from: '9999-12-31', to: '9999-12-31', tz }, cookie))).toEqual([]);
     }
   });
+
+  // Types are lower-cased first, so these two are the Object.prototype names a type can be.
+  it.each(['constructor', '__proto__'])(
+    'GET /api/documents/search?type=%s → the files with that extension (a property of Object.prototype is no kind)',
+    async (type) => {
+      const tag = uniqueTag();
+      const extension = type.toLowerCase();
+      if (!/^[a-z0-9]{1,15}$/.test(extension)) {
+        // Not an extension either: refused like any other unknown type.
+        const response = await fetchSearch({ q: tag, type }, cookie);
+        expect(response.status).toBe(400);
+        expect((await response.json()).error.code).toBe('invalid_search');
+
+        return;
+      }
+      await insertDocument({ name: `${tag}.${extension}` });
+      await insertDocument({ name: `${tag}.txt` });
+      expect(names(await search({ q: tag, type }, cookie))).toEqual([`${tag}.${extension}`]);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@/lib/errors';
-import { extensionsOfType } from '@/lib/search/kinds';
+import { extensionsOfType, isSearchKind } from '@/lib/search/kinds';
 import { hasCriteria, parseSearchQuery, searchHref } from '@/lib/search/params';
 
 const ID = '0b5f7e1c-3a1d-4c2e-9f00-1234567890ab';
@@ -86,5 +86,11 @@ describe('extensionsOfType', () => {
     expect(extensionsOfType('.Docx')).toEqual(['docx']);
     expect(extensionsOfType('a.b')).toBeNull();
     expect(extensionsOfType('')).toBeNull();
+  });
+
+  it('Object.prototype names are no kinds: "constructor" is an extension, "__proto__" nothing', () => {
+    expect(isSearchKind('constructor')).toBe(false);
+    expect(extensionsOfType('constructor')).toEqual(['constructor']);
+    expect(extensionsOfType('__proto__')).toBeNull();
   });
 });
