@@ -50,4 +50,16 @@ describe('GET /api/documents/search: hostile input', () => {
       expect(names(await search({ q: tag, type }, cookie))).toEqual([`${tag}.${extension}`]);
     },
   );
+
+  it.each([
+    ['\u0301', 'a combining acute accent alone'],
+    ['\u0301\u0308', 'two combining marks'],
+  ])(
+    'GET /api/documents/search?q=%j (%s: nothing left once accents are ignored) → 200 with no result, not every document',
+    async (q) => {
+      await insertDocument({ name: `${uniqueTag()} café.txt` });
+      const body = await search({ q }, cookie);
+      expect(body).toMatchObject({ results: [], total: 0, isTotalCapped: false });
+    },
+  );
 });
