@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isCalendarDay, isTimeZone } from '@/lib/audit/time-zone';
-import { invalidInput } from '@/lib/errors';
+import { DomainError, invalidInput } from '@/lib/errors';
 import { extensionsOfType } from '@/lib/search/kinds';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -117,6 +117,26 @@ export const parseSearchQuery = (raw: RawQuery, options: { timeZone?: string } =
     sort: q ? (query.sort ?? 'relevance') : 'modified',
     page: query.page,
   };
+};
+
+/**
+ * The /search page's reading of its address: the filter, or, for bad input, the problem and a
+ * filter with the time zone only (the form shows the problem). Never throws for client input:
+ * the page re-read `tz` alone after a problem, so a `tz` over 64 characters threw again (a 500).
+ */
+export const parseSearchPageQuery = (
+  raw: RawQuery,
+  options: { timeZone?: string } = {},
+): { filter: SearchFilter; problem?: string } => {
+  try {
+    return { filter: parseSearchQuery(raw, options) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const tz = first(raw, 'tz');
+    const zone = tz && isTimeZone(tz) ? tz : undefined;
+
+    return { filter: parseSearchQuery({ tz: zone }, options), problem: error.message };
+  }
 };
 
 /** Whether the search names anything to look for (a query or a filter); an empty one lists nothing. */
