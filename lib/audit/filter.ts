@@ -38,11 +38,13 @@ export const decodeCursor = (value: string): AuditCursor | null => {
   return match ? { at: new Date(Number(match[1])), id: BigInt(match[2]!) } : null;
 };
 
+// Postgres text cannot hold U+0000: a filter carrying it failed the statement (a 500).
 const text = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `At most ${max} characters.`)
+    .refine((value) => !value.includes('\u0000'), 'No NUL characters.')
     .optional()
     .transform((value) => value || undefined);
 
