@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { TimeZoneField } from '@/components/time-zone-field';
-import { SEARCH_KINDS, SEARCH_KIND_NAMES } from '@/lib/search/kinds';
+import { isSearchKind, SEARCH_KINDS, SEARCH_KIND_NAMES } from '@/lib/search/kinds';
 import { searchParamsOf, type SearchFilter } from '@/lib/search/params';
 import styles from './search.module.css';
 
@@ -13,7 +13,7 @@ type Props = {
 
 /** The search and its filters as one plain GET form: works without JavaScript, the address can be shared. */
 export const SearchFilterForm = ({ filter, users, isTimeZoneFromAddress }: Props) => {
-  const isKind = filter.type === undefined || filter.type in SEARCH_KINDS;
+  const isKind = filter.type === undefined || isSearchKind(filter.type);
 
   return (
     // Keyed by the filter: a link to another search (Clear) shows its values, not the typed ones.

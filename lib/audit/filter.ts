@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '@/lib/audit/actions';
 import { DEFAULT_TIME_ZONE, isCalendarDay, isTimeZone } from '@/lib/audit/time-zone';
-import { invalidInput } from '@/lib/errors';
+import { DomainError, invalidInput } from '@/lib/errors';
 
 /**
  * What the audit page and its CSV export select, as the query string carries it. Empty fields
@@ -38,11 +38,13 @@ export const decodeCursor = (value: string): AuditCursor | null => {
   return match ? { at: new Date(Number(match[1])), id: BigInt(match[2]!) } : null;
 };
 
+// Postgres text cannot hold U+0000: a filter carrying it failed the statement (a 500).
 const text = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `At most ${max} characters.`)
+    .refine((value) => !value.includes('\u0000'), 'No NUL characters.')
     .optional()
     .transform((value) => value || undefined);
 
@@ -115,6 +117,25 @@ export const parseAuditQuery = (raw: RawQuery, options: { timeZone?: string } = 
       : {};
 
   return { filter, position };
+};
+
+/**
+ * The audit page's reading of its address: the filter and position, or, for bad input, the
+ * problem and the first page with the time zone only. Never throws for client input: the page
+ * re-read `tz` alone after a problem, so a `tz` over 64 characters threw again (a 500).
+ */
+export const parseAuditPageQuery = (
+  raw: RawQuery,
+  options: { timeZone?: string } = {},
+): ReturnType<typeof parseAuditQuery> & { problem?: string } => {
+  try {
+    return parseAuditQuery(raw, options);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const tz = first(raw, 'tz');
+
+    return { ...parseAuditQuery({ tz: tz && isTimeZone(tz) ? tz : undefined }, options), problem: error.message };
+  }
 };
 
 /** The query string of `filter` (non-empty fields only) and an optional position. */

@@ -55,6 +55,8 @@ const offsetAt = (instant: number, timeZone: string) =>
   wallClockOf(instant, timeZone) - Math.floor(instant / 1000) * 1000;
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** DAY, or the expanded year ISO 8601 writes past 9999 ("+010000-01-01": the day after 9999-12-31). */
+const ANY_DAY = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})$/;
 
 /** Whether `value` is a real calendar day written YYYY-MM-DD. */
 export const isCalendarDay = (value: string) => {
@@ -70,7 +72,7 @@ export const isCalendarDay = (value: string) => {
  * first local time after it when a DST change skips midnight (America/Santiago, Asia/Beirut…).
  */
 export const startOfDayIn = (day: string, timeZone: string): Date => {
-  const match = DAY.exec(day);
+  const match = ANY_DAY.exec(day);
   if (!match) throw new Error(`not a day: ${day}`);
   const midnight = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   // Local midnight under the offset in force the day before or the day after (DST changes are
@@ -83,12 +85,16 @@ export const startOfDayIn = (day: string, timeZone: string): Date => {
   return new Date(Math.min(...candidates));
 };
 
-/** The calendar day after `day` (YYYY-MM-DD). */
+/**
+ * The calendar day after `day` (YYYY-MM-DD), as startOfDayIn takes it: after 9999-12-31 that is
+ * "+010000-01-01" (a date field's last day is a valid "to"; cutting the ISO string at 10
+ * characters gave "+010000-01", which startOfDayIn refused: a 500).
+ */
 export const nextDay = (day: string) => {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 1);
 
-  return date.toISOString().slice(0, 10);
+  return date.toISOString().slice(0, -'T00:00:00.000Z'.length);
 };
 
 /** The calendar day (YYYY-MM-DD) of `instant` in `timeZone`. */

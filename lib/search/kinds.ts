@@ -21,6 +21,13 @@ export type SearchKind = keyof typeof SEARCH_KINDS;
 
 export const SEARCH_KIND_NAMES = Object.keys(SEARCH_KINDS) as SearchKind[];
 
+/**
+ * Whether `value` names a kind. An own key only: `in` also finds Object.prototype's "constructor"
+ * and "__proto__", which made ?type=constructor a kind without extensions (no .constructor file
+ * found) and ?type=__proto__ no 400.
+ */
+export const isSearchKind = (value: string): value is SearchKind => Object.hasOwn(SEARCH_KINDS, value);
+
 /** An extension as the type filter takes it: letters and digits, at most 15, without the dot. */
 export const EXTENSION_SHAPE = /^[a-z0-9]{1,15}$/;
 
@@ -30,7 +37,7 @@ export const EXTENSION_SHAPE = /^[a-z0-9]{1,15}$/;
  */
 export const extensionsOfType = (type: string): readonly string[] | null => {
   const value = type.trim().toLowerCase().replace(/^\./, '');
-  if (value in SEARCH_KINDS) return SEARCH_KINDS[value as SearchKind].extensions;
+  if (isSearchKind(value)) return SEARCH_KINDS[value].extensions;
 
   return EXTENSION_SHAPE.test(value) ? [value] : null;
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isCalendarDay, isTimeZone } from '@/lib/audit/time-zone';
-import { invalidInput } from '@/lib/errors';
+import { DomainError, invalidInput } from '@/lib/errors';
 import { extensionsOfType } from '@/lib/search/kinds';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,7 +47,11 @@ const day = (label: string) =>
 
 export const searchQuerySchema = z
   .object({
-    q: text(SEARCH_QUERY_MAX, 'Search'),
+    // Postgres text cannot hold U+0000 (the statement fails: a 500), and no name contains it.
+    q: text(SEARCH_QUERY_MAX, 'Search').refine(
+      (value) => value === undefined || !value.includes('\u0000'),
+      'Search: no NUL characters.',
+    ),
     type: text(20, 'Type').refine(
       (value) => value === undefined || extensionsOfType(value) !== null,
       'Type: a kind (documents, spreadsheets, presentations, pdfs, images, text) or an extension such as docx.',
@@ -113,6 +117,26 @@ export const parseSearchQuery = (raw: RawQuery, options: { timeZone?: string } =
     sort: q ? (query.sort ?? 'relevance') : 'modified',
     page: query.page,
   };
+};
+
+/**
+ * The /search page's reading of its address: the filter, or, for bad input, the problem and a
+ * filter with the time zone only (the form shows the problem). Never throws for client input:
+ * the page re-read `tz` alone after a problem, so a `tz` over 64 characters threw again (a 500).
+ */
+export const parseSearchPageQuery = (
+  raw: RawQuery,
+  options: { timeZone?: string } = {},
+): { filter: SearchFilter; problem?: string } => {
+  try {
+    return { filter: parseSearchQuery(raw, options) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const tz = first(raw, 'tz');
+    const zone = tz && isTimeZone(tz) ? tz : undefined;
+
+    return { filter: parseSearchQuery({ tz: zone }, options), problem: error.message };
+  }
 };
 
 /** Whether the search names anything to look for (a query or a filter); an empty one lists nothing. */

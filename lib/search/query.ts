@@ -29,8 +29,11 @@ const FOLDED_NAME = 'd."searchName"';
 const whereOf = (filter: SearchFilter, param: (value: unknown) => string) => {
   const conditions = visibleConditions();
   if (filter.q) {
+    const folded = `wopi_search_fold(${param(filter.q)})`;
+    // A query of accents alone (combining marks) folds to '': LIKE '%%' would list every document.
+    conditions.push(`${folded} <> ''`);
     conditions.push(
-      `${FOLDED_NAME} LIKE '%' || replace(replace(replace(wopi_search_fold(${param(filter.q)}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`,
+      `${FOLDED_NAME} LIKE '%' || replace(replace(replace(${folded}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`,
     );
   }
   if (filter.type) {

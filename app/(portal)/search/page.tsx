@@ -6,8 +6,7 @@ import { SearchPager } from '@/components/search-pager';
 import { SearchResults } from '@/components/search-results';
 import { TIME_ZONE_COOKIE } from '@/lib/audit/time-zone';
 import { requireUser } from '@/lib/auth/session';
-import { DomainError } from '@/lib/errors';
-import { hasCriteria, parseSearchQuery, searchHref, type SearchFilter } from '@/lib/search/params';
+import { hasCriteria, parseSearchPageQuery, searchHref } from '@/lib/search/params';
 import { listSearchableUsers, searchDocuments, type SearchPage } from '@/lib/search/query';
 
 export const metadata: Metadata = { title: 'Search' };
@@ -27,15 +26,7 @@ const SearchPageView = async ({ searchParams }: Props) => {
   const user = await requireUser('/search');
   const raw = await searchParams;
   const cookieZone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
-  let filter: SearchFilter;
-  let problem: string | undefined;
-  try {
-    filter = parseSearchQuery(raw, { timeZone: cookieZone });
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    problem = error.message;
-    filter = parseSearchQuery({ tz: raw.tz }, { timeZone: cookieZone });
-  }
+  const { filter, problem } = parseSearchPageQuery(raw, { timeZone: cookieZone });
   const isSearching = !problem && hasCriteria(filter);
   const [page, users] = await Promise.all([isSearching ? searchDocuments(filter) : null, listSearchableUsers()]);
 

@@ -5,12 +5,11 @@ import { AuditEventTable } from '@/components/audit-event-table';
 import { AuditFilterForm } from '@/components/audit-filter-form';
 import { AuditPager } from '@/components/audit-pager';
 import { KNOWN_AUDIT_ACTIONS } from '@/lib/audit/actions';
-import { isFiltered, parseAuditQuery } from '@/lib/audit/filter';
+import { isFiltered, parseAuditPageQuery } from '@/lib/audit/filter';
 import { listAuditPage, type AuditPage } from '@/lib/audit/query';
 import { listRecordedActions } from '@/lib/audit/resolve-filter';
 import { TIME_ZONE_COOKIE } from '@/lib/audit/time-zone';
 import { requireAdmin } from '@/lib/auth/session';
-import { DomainError } from '@/lib/errors';
 import styles from './page.module.css';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -26,16 +25,7 @@ const AuditLogPage = async ({ searchParams }: Props) => {
   await requireAdmin('/admin/audit');
   const raw = await searchParams;
   const cookieZone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
-  let query;
-  let problem: string | undefined;
-  try {
-    query = parseAuditQuery(raw, { timeZone: cookieZone });
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    problem = error.message;
-    query = parseAuditQuery({ tz: raw.tz }, { timeZone: cookieZone });
-  }
-  const { filter, position } = query;
+  const { filter, position, problem } = parseAuditPageQuery(raw, { timeZone: cookieZone });
   const [page, recorded] = await Promise.all([
     problem ? NO_EVENTS : listAuditPage({ filter, position }),
     listRecordedActions(),

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { auditCsvHref, auditPageHref, decodeCursor, encodeCursor, parseAuditQuery } from '@/lib/audit/filter';
+import {
+  auditCsvHref,
+  auditPageHref,
+  decodeCursor,
+  encodeCursor,
+  parseAuditPageQuery,
+  parseAuditQuery,
+} from '@/lib/audit/filter';
 import { DomainError } from '@/lib/errors';
 
 describe('parseAuditQuery', () => {
@@ -51,5 +58,23 @@ describe('parseAuditQuery', () => {
       '/admin/audit?user=a+b&action=wopi.save&tz=UTC&after=5_7',
     );
     expect(auditCsvHref(filter)).toBe('/api/admin/audit.csv?user=a+b&action=wopi.save&tz=UTC');
+  });
+});
+
+describe('parseAuditPageQuery (what GET /admin/audit renders)', () => {
+  it('GET /admin/audit?user=a&tz=<65 characters> → the problem shown with the cookie zone, not a throw (a 500)', () => {
+    expect(parseAuditPageQuery({ user: 'a', tz: 'x'.repeat(65) }, { timeZone: 'Europe/Paris' })).toEqual({
+      filter: { timeZone: 'Europe/Paris' },
+      position: {},
+      problem: 'At most 64 characters.',
+    });
+  });
+
+  it('GET /admin/audit?from=x&tz=Asia/Tokyo → the problem, the address zone kept; good input → no problem', () => {
+    expect(parseAuditPageQuery({ from: 'x', tz: 'Asia/Tokyo' })).toMatchObject({
+      filter: { timeZone: 'Asia/Tokyo' },
+      problem: 'From: use a date as YYYY-MM-DD.',
+    });
+    expect(parseAuditPageQuery({ user: 'a' })).toEqual(parseAuditQuery({ user: 'a' }));
   });
 });

@@ -49,6 +49,12 @@ describe('time-zone helpers', () => {
     expect(nextDay('2028-02-28')).toBe('2028-02-29');
   });
 
+  it('nextDay of 9999-12-31 (a valid "to") is a day startOfDayIn takes, not a 500', () => {
+    expect(nextDay('9999-12-31')).toBe('+010000-01-01');
+    expect(startOfDayIn(nextDay('9999-12-31'), 'UTC').toISOString()).toBe('+010000-01-01T00:00:00.000Z');
+    expect(startOfDayIn(nextDay('9999-12-31'), 'Europe/Berlin').toISOString()).toBe('9999-12-31T23:00:00.000Z');
+  });
+
   it('dayIn, localTimestampIn and formatDateTimeIn show the wall clock of the zone', () => {
     const instant = new Date('2026-11-30T23:30:05.123Z');
     expect(dayIn(instant, 'UTC')).toBe('2026-11-30');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@/lib/errors';
-import { extensionsOfType } from '@/lib/search/kinds';
-import { hasCriteria, parseSearchQuery, searchHref } from '@/lib/search/params';
+import { extensionsOfType, isSearchKind } from '@/lib/search/kinds';
+import { hasCriteria, parseSearchPageQuery, parseSearchQuery, searchHref } from '@/lib/search/params';
 
 const ID = '0b5f7e1c-3a1d-4c2e-9f00-1234567890ab';
 
@@ -63,6 +63,27 @@ describe('parseSearchQuery', () => {
   });
 });
 
+describe('parseSearchPageQuery (what GET /search renders)', () => {
+  it('GET /search?q=a&tz=<65 characters> → the problem shown with the cookie zone, not a throw (a 500)', () => {
+    const result = parseSearchPageQuery({ q: 'a', tz: 'x'.repeat(65) }, { timeZone: 'Europe/Paris' });
+    expect(result).toEqual({
+      filter: { timeZone: 'Europe/Paris', sort: 'modified', page: 1 },
+      problem: 'Time zone: at most 64 characters.',
+    });
+  });
+
+  it('GET /search?from=x&tz=Asia/Tokyo → the problem, the address zone kept', () => {
+    expect(parseSearchPageQuery({ from: 'x', tz: 'Asia/Tokyo' })).toMatchObject({
+      filter: { timeZone: 'Asia/Tokyo' },
+      problem: 'From: use a date as YYYY-MM-DD.',
+    });
+  });
+
+  it('GET /search?q=a → the filter, no problem', () => {
+    expect(parseSearchPageQuery({ q: 'a' })).toEqual({ filter: parseSearchQuery({ q: 'a' }) });
+  });
+});
+
 describe('hasCriteria and searchHref', () => {
   it('a search with nothing to look for has no criteria', () => {
     expect(hasCriteria(parseSearchQuery({ tz: 'Europe/Paris' }))).toBe(false);
@@ -86,5 +107,11 @@ describe('extensionsOfType', () => {
     expect(extensionsOfType('.Docx')).toEqual(['docx']);
     expect(extensionsOfType('a.b')).toBeNull();
     expect(extensionsOfType('')).toBeNull();
+  });
+
+  it('Object.prototype names are no kinds: "constructor" is an extension, "__proto__" nothing', () => {
+    expect(isSearchKind('constructor')).toBe(false);
+    expect(extensionsOfType('constructor')).toEqual(['constructor']);
+    expect(extensionsOfType('__proto__')).toBeNull();
   });
 });
