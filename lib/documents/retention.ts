@@ -60,7 +60,14 @@ export const purgeTrash = async ({ before, dryRun }: { before: Date; dryRun: boo
   }
 };
 
-const purgeOne = async (id: string, before: Date, dryRun: boolean) => {
+/**
+ * Purges one deleted document now (the trash page's "Delete forever"): its row, versions, lock and
+ * bytes. The caller records its own audit event. Null when it is not in the trash (any more).
+ */
+export const purgeDocument = async (id: string) =>
+  purgeOne(id, new Date(Date.now() + 60_000), false, { isAudited: false });
+
+const purgeOne = async (id: string, before: Date, dryRun: boolean, { isAudited = true } = {}) => {
   const taken = await db.$transaction(async (tx) => {
     const row = await lockDocumentRow(tx, { id });
     if (!row?.deletedAt || row.deletedAt >= before) return null;
@@ -81,7 +88,7 @@ const purgeOne = async (id: string, before: Date, dryRun: boolean) => {
     ? { objects: doomed.length, bytes: doomed.reduce((sum, object) => sum + Number(object.size), 0) }
     : await deleteUnreferenced(doomed);
   const document = { id, name: row.name, folder: row.folder };
-  if (!dryRun) {
+  if (!dryRun && isAudited) {
     await recordAudit({
       action: 'janitor.trash_purged',
       outcome: 'success',
