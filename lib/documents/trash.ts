@@ -227,7 +227,8 @@ export const emptyTrash = async ({ actor }: { actor: FileActor }) => {
     purged += progressed;
     if (progressed === 0) break;
   }
-  const batches = await db.trashBatch.deleteMany({});
+  // Deleted folders with nothing left in the trash (another S3_PREFIX's stay).
+  const batches = await db.trashBatch.deleteMany({ where: { documents: { none: { deletedAt: { not: null } } } } });
   await audit('trash.emptied', actor, { documents: purged, folders: batches.count });
 
   return { documents: purged, folders: batches.count };

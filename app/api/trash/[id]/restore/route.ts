@@ -6,7 +6,8 @@ export const dynamic = 'force-dynamic';
 
 /** POST {onConflict?: "fail"|"rename"|"merge"} → {kind, id, folder, name, documents}; 409 name_conflict. Admins and editors. */
 export const POST = withUser<{ id: string }>(async ({ request, params, user }) => {
-  const body: unknown = await request.json().catch(() => ({}));
+  // The body is optional: without one, a taken name is refused (onConflict "fail").
+  const body: unknown = request.headers.has('content-type') ? await request.json().catch(() => ({})) : {};
 
   return Response.json(await trashActions.restore(params.id, body, user));
 });
