@@ -38,18 +38,22 @@ import { copyObject, deleteObject, headObject } from '@/lib/storage/objects';
 
 export type RelocateOutcome =
   | { ok: true; id: string; folder: string; name: string; isUnchanged?: boolean }
-  | { ok: false; reason: 'locked' | 'exists' | 'gone'; name: string };
+  | { ok: false; reason: 'locked' | 'exists' | 'gone'; name: string; current?: string };
 
 const isVisible = (row: LockedDocument | null): row is LockedDocument => !!row && !row.deletedAt && !row.missingSince;
 
 /** Step 1 (see above): committed bytes in a blob, mirror pending. Refuses while an editor holds the document. */
-const prepare = async (id: string, now: Date, { isDeleted = false } = {}) =>
+const prepare = async (
+  id: string,
+  now: Date,
+  { isDeleted = false, lockId }: { isDeleted?: boolean; lockId?: string } = {},
+) =>
   db.$transaction(async (tx) => {
     const locked = await lockDocumentRow(tx, { id });
     if (!locked || (isDeleted ? !locked.deletedAt : !isVisible(locked)))
       return { ok: false as const, reason: 'gone' as const, row: locked };
-    if (!isDeleted && (await heldLock(tx, id, now)))
-      return { ok: false as const, reason: 'locked' as const, row: locked };
+    const current = isDeleted ? '' : await heldLock(tx, id, now);
+    if (current && current !== lockId) return { ok: false as const, reason: 'locked' as const, row: locked, current };
     const row = isDeleted ? locked : await adoptStorageChangeLocked(tx, locked, now);
     let contentKey = row.contentKey;
     if (!isBlobKey(contentKey)) {
@@ -62,7 +66,7 @@ const prepare = async (id: string, now: Date, { isDeleted = false } = {}) =>
       data: { contentKey, mirrorPendingSince: isDeleted ? null : (row.mirrorPendingSince ?? now) },
     });
 
-    return { ok: true as const, row: { ...row, contentKey } };
+    return { ok: true as const, row: { ...row, contentKey }, current: '' };
   }, COMMIT_TX_OPTIONS);
 
 /** Step 3: the visible object at the row's key; a failure leaves it pending for the janitor. */
@@ -95,18 +99,21 @@ export const relocateDocument = async ({
   id,
   to,
   userId,
+  lockId,
   now = new Date(),
 }: {
   id: string;
   to: { folder: string; name: string };
   userId: string | null;
+  /** An editor's own WOPI lock (RenameFile): that lock allows the change, any other refuses it. */
+  lockId?: string;
   now?: Date;
 }): Promise<RelocateOutcome> => {
-  const prepared = await prepare(id, now);
+  const prepared = await prepare(id, now, { lockId });
   if (!prepared.ok) {
     if (prepared.row) await settle(id);
 
-    return { ok: false, reason: prepared.reason, name: prepared.row?.name ?? to.name };
+    return { ok: false, reason: prepared.reason, name: prepared.row?.name ?? to.name, current: prepared.current };
   }
   const key = documentKey(to);
   if (prepared.row.key === key) {
@@ -118,7 +125,8 @@ export const relocateDocument = async ({
     const outcome = await db.$transaction(async (tx): Promise<RelocateOutcome> => {
       const row = await lockDocumentRow(tx, { id });
       if (!isVisible(row)) return { ok: false, reason: 'gone', name: to.name };
-      if (await heldLock(tx, id, now)) return { ok: false, reason: 'locked', name: row.name };
+      const current = await heldLock(tx, id, now);
+      if (current && current !== lockId) return { ok: false, reason: 'locked', name: row.name, current };
       if (await isTaken(tx, key, id)) return { ok: false, reason: 'exists', name: to.name };
       await ensureFolders(to.folder, tx);
       await tx.document.update({
@@ -168,13 +176,14 @@ export const trashDocument = async ({
   if (!prepared.ok) {
     if (prepared.row) await settle(id);
 
-    return { ok: false, reason: prepared.reason, name: prepared.row?.name ?? '' };
+    return { ok: false, reason: prepared.reason, name: prepared.row?.name ?? '', current: prepared.current };
   }
   const outcome = await db
     .$transaction(async (tx): Promise<RelocateOutcome> => {
       const row = await lockDocumentRow(tx, { id });
       if (!isVisible(row)) return { ok: false, reason: 'gone', name: prepared.row.name };
-      if (await heldLock(tx, id, now)) return { ok: false, reason: 'locked', name: row.name };
+      const current = await heldLock(tx, id, now);
+      if (current) return { ok: false, reason: 'locked', name: row.name, current };
       await tx.document.update({
         where: { id },
         data: {
