@@ -15,6 +15,7 @@ import {
   createFolder,
   deleteFolder,
   folderConflictSchema,
+  listFolders,
   moveFolder,
   renameFolder,
 } from '@/lib/documents/folder-actions';
@@ -74,6 +75,7 @@ const folderCopySchema = z.object({ path, to: folder, name: z.string().optional(
 const folderDeleteSchema = z.object({ path });
 
 export const folderActions = {
+  list: async (parent: string) => ({ folders: await listFolders(parent) }),
   create: (body: unknown, user: SessionUser) =>
     createFolder({ actor: managing(user), ...parseInput(createSchema, body) }),
   rename: (body: unknown, user: SessionUser) =>
