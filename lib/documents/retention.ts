@@ -55,7 +55,15 @@ export const purgeTrash = async ({ before, dryRun }: { before: Date; dryRun: boo
       if (report.documents.length < REPORTED_MAX) report.documents.push(purged.document);
     }
     const last = rows.at(-1);
-    if (!last || rows.length < BATCH) return report;
+    if (!last || rows.length < BATCH) {
+      // Deleted folders (trash entries) whose documents are all purged go with them.
+      if (!dryRun)
+        await db.trashBatch.deleteMany({
+          where: { deletedAt: { lt: before }, documents: { none: { deletedAt: { not: null } } } },
+        });
+
+      return report;
+    }
     after = last;
   }
 };

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { purgeTrash } from '@/lib/documents/retention';
 import type { PublicUser } from '@/lib/users/users';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { filesApi } from '../../support/files-api';
@@ -62,5 +63,13 @@ describe('POST /api/trash/empty (admins)', () => {
     expect(left).not.toContain(batchId);
     expect(await db.document.findUnique({ where: { id: doc.id } })).toBeNull();
     expect(await db.auditEvent.count({ where: { action: 'trash.emptied', userId: admin.id } })).toBe(1);
+  });
+
+  it('the janitor purging the trash past retention also removes the deleted folders it emptied', async () => {
+    const { batchId } = await deletedFolder();
+    expect(await db.trashBatch.findUnique({ where: { id: batchId } })).not.toBeNull();
+    await purgeTrash({ before: new Date(Date.now() + 60_000), dryRun: false });
+    expect(await db.trashBatch.findUnique({ where: { id: batchId } })).toBeNull();
+    expect(await db.document.count({ where: { trashBatchId: batchId } })).toBe(0);
   });
 });
