@@ -6,7 +6,7 @@ import { POST as copyFolder } from '@/app/api/folders/copy/route';
 import { POST as deleteFolder } from '@/app/api/folders/delete/route';
 import { POST as moveFolder } from '@/app/api/folders/move/route';
 import { POST as renameFolder } from '@/app/api/folders/rename/route';
-import { POST as createFolder } from '@/app/api/folders/route';
+import { POST as createFolder, GET as listFolders } from '@/app/api/folders/route';
 import { POST as purgeEntry } from '@/app/api/trash/[id]/purge/route';
 import { POST as restoreEntry } from '@/app/api/trash/[id]/restore/route';
 import { POST as emptyTrash } from '@/app/api/trash/empty/route';
@@ -28,6 +28,11 @@ export const filesApi = {
     copyDocument(apiRequest(`/api/documents/${id}/copy`, { cookie, body, headers }), idContext(id)),
   deleteDocument: (id: string, { cookie, headers }: Call) =>
     deleteDocument(apiRequest(`/api/documents/${id}/delete`, { cookie, headers }), idContext(id)),
+  listFolders: (parent: string, { cookie }: Call = {}) =>
+    listFolders(
+      apiRequest(`/api/folders?parent=${encodeURIComponent(parent)}`, { cookie, method: 'GET' }),
+      emptyContext,
+    ),
   createFolder: ({ cookie, body, headers }: Call) =>
     createFolder(apiRequest('/api/folders', { cookie, body, headers }), emptyContext),
   renameFolder: ({ cookie, body, headers }: Call) =>

@@ -52,6 +52,24 @@ const visibleUnder = async (folder: string) =>
     })
   ).map((doc) => `${doc.folder}/${doc.name}`);
 
+describe('GET /api/folders (the folder picker)', () => {
+  it('GET /api/folders?parent=F as viewer → 200 its subfolders by name; signed out → 401; an unknown folder is not created', async () => {
+    const { root } = await makeTree();
+    const response = await filesApi.listFolders(root, { cookie: cookies.viewer });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      folders: [
+        { path: `${root}/empty`, name: 'empty' },
+        { path: `${root}/sub`, name: 'sub' },
+      ],
+    });
+    expect((await filesApi.listFolders(root)).status).toBe(401);
+    const unknown = uniqueFolder('unknown');
+    expect(await (await filesApi.listFolders(unknown, { cookie: cookies.viewer })).json()).toEqual({ folders: [] });
+    expect(await db.folder.findUnique({ where: { path: unknown } })).toBeNull();
+  });
+});
+
 describe('POST /api/folders (new folder)', () => {
   it('POST /api/folders as editor → 201; listed in its parent, kept by a marker object while empty; folder.create audited', async () => {
     const parent = uniqueFolder('new');
