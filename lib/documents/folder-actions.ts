@@ -107,7 +107,12 @@ const audit = (action: string, actor: FileActor, details: Record<string, unknown
 type Step = (doc: TreeDocument, folder: string) => Promise<{ ok: true } | { ok: false; reason: Skipped['reason'] }>;
 
 /** Runs `step` for every document in `from`, mapping its folder into `to`; counts and skips. */
-const eachDocument = async (from: string, to: string, step: Step, onProgress?: (done: number) => void) => {
+const eachDocument = async (
+  from: string,
+  to: string,
+  step: Step,
+  onProgress?: (done: number) => void | Promise<void>,
+) => {
   const report = { documents: 0, skipped: [] as Skipped[], skippedCount: 0 };
   for await (const batch of documentsUnder(from)) {
     for (const doc of batch) {
@@ -125,7 +130,7 @@ const eachDocument = async (from: string, to: string, step: Step, onProgress?: (
         report.skippedCount++;
         if (report.skipped.length < SKIPPED_REPORTED_MAX) report.skipped.push({ ...doc, reason: outcome.reason });
       }
-      onProgress?.(report.documents + report.skippedCount);
+      await onProgress?.(report.documents + report.skippedCount);
     }
   }
 
@@ -142,7 +147,7 @@ type FolderInput = {
   path: string;
   actor: FileActor;
   onConflict?: FolderConflictMode;
-  onProgress?: (done: number) => void;
+  onProgress?: (done: number) => void | Promise<void>;
 };
 
 /** A new, empty folder `name` in `parent` (which must exist). Returns its path. */

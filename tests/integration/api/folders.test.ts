@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { renameFolder } from '@/lib/documents/folder-actions';
 import { relocateDocument } from '@/lib/documents/relocate';
 import { listFolder } from '@/lib/documents/queries';
 import { documentKey, folderPrefix } from '@/lib/storage/keys';
@@ -207,6 +208,32 @@ describe('POST /api/folders/rename and /move', () => {
     expect(report.skipped).toEqual([expect.objectContaining({ name: 'a.docx', reason: 'exists' })]);
     expect(await textAt(documentKey({ folder: other, name: 'a.docx' }))).toBe('other A');
     expect(await visibleUnder(root)).toEqual([`${root}/a.docx`]);
+  });
+
+  it('a document opened in an editor while the folder moves stays put and is reported in skipped', async () => {
+    const { root, a, b, c } = await makeTree();
+    const to = `${root}-moving`;
+    let isLocked = false;
+    const report = await renameFolder({
+      path: root,
+      name: to,
+      actor: { id: editor.id, role: 'editor', via: 'portal' },
+      // After the first document moved, an editor opens every other one.
+      onProgress: async () => {
+        if (isLocked) return;
+        isLocked = true;
+        for (const doc of [a, b, c]) {
+          const { folder } = await rowOf(doc.id);
+          if (folder === root || folder.startsWith(`${root}/`)) await holdLock(doc.id);
+        }
+      },
+    });
+    expect(report.documents).toBe(1);
+    expect(report.skipped.map((doc) => doc.reason)).toEqual(['locked', 'locked']);
+    expect(await visibleUnder(to)).toHaveLength(1);
+    expect(await visibleUnder(root)).toHaveLength(2);
+    // The old folder keeps what stayed there.
+    expect(await db.folder.findUnique({ where: { path: root } })).not.toBeNull();
   });
 
   it('a folder move cut short (some documents already moved) finishes when run again with "merge"', async () => {
