@@ -82,47 +82,49 @@ const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRest
       <td data-label="Deleted" className={styles.nowrap}>
         <time dateTime={entry.deletedAt}>{dateFormat.format(new Date(entry.deletedAt))} UTC</time>
       </td>
-      <td data-label="Actions">
-        <div className={styles.actions}>
-          {canRestore ? (
-            <button type="button" className={styles.secondary} disabled={isBusy} onClick={() => void restore('fail')}>
-              Restore
-            </button>
-          ) : null}
-          {isAdmin ? (
-            <button type="button" className={styles.danger} disabled={isBusy} onClick={() => void purge()}>
-              Delete forever
-            </button>
-          ) : null}
-        </div>
-        {notice ? (
-          <div role={notice.kind} className={`${styles.message} ${notice.kind === 'alert' ? 'error' : 'muted'}`}>
-            {notice.text}
-            {notice.conflict ? (
-              <div className={styles.choice}>
-                <button type="button" disabled={isBusy} onClick={() => void restore('rename')}>
-                  {notice.conflict.suggestion
-                    ? `Restore as “${notice.conflict.suggestion}”`
-                    : 'Restore under a free name'}
-                </button>
-                {entry.kind === 'folder' ? (
-                  <button
-                    type="button"
-                    className={styles.secondary}
-                    disabled={isBusy}
-                    onClick={() => void restore('merge')}
-                  >
-                    Merge into the existing folder
-                  </button>
-                ) : null}
-                <button type="button" className={styles.secondary} onClick={() => setNotice(null)}>
-                  Cancel
-                </button>
-              </div>
+      {canRestore || isAdmin ? (
+        <td data-label="Actions">
+          <div className={styles.actions}>
+            {canRestore ? (
+              <button type="button" className={styles.secondary} disabled={isBusy} onClick={() => void restore('fail')}>
+                Restore
+              </button>
+            ) : null}
+            {isAdmin ? (
+              <button type="button" className={styles.danger} disabled={isBusy} onClick={() => void purge()}>
+                Delete forever
+              </button>
             ) : null}
           </div>
-        ) : null}
-      </td>
+          {notice ? (
+            <div role={notice.kind} className={`${styles.message} ${notice.kind === 'alert' ? 'error' : 'muted'}`}>
+              {notice.text}
+              {notice.conflict ? (
+                <div className={styles.choice}>
+                  <button type="button" disabled={isBusy} onClick={() => void restore('rename')}>
+                    {notice.conflict.suggestion
+                      ? `Restore as “${notice.conflict.suggestion}”`
+                      : 'Restore under a free name'}
+                  </button>
+                  {entry.kind === 'folder' ? (
+                    <button
+                      type="button"
+                      className={styles.secondary}
+                      disabled={isBusy}
+                      onClick={() => void restore('merge')}
+                    >
+                      Merge into the existing folder
+                    </button>
+                  ) : null}
+                  <button type="button" className={styles.secondary} onClick={() => setNotice(null)}>
+                    Cancel
+                  </button>
+                </div>
+              ) : null}
+            </div>
+          ) : null}
+        </td>
+      ) : null}
     </tr>
   );
 };
@@ -172,9 +174,11 @@ export const TrashTable = ({ entries, canRestore, isAdmin }: Props) => {
               <th scope="col">Size</th>
               <th scope="col">Deleted by</th>
               <th scope="col">Deleted</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              {canRestore || isAdmin ? (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>

@@ -159,7 +159,16 @@ test.describe('as editor', () => {
       await expect(page.getByRole('button', { name: 'New folder' })).toBeVisible();
       await page.getByRole('checkbox', { name: 'Select Sub' }).check();
       await page.getByRole('button', { name: 'Actions for Long name for a narrow screen.docx' }).click();
-      await expect(page.getByRole('menuitem', { name: 'Delete' })).toBeVisible();
+      const remove = page.getByRole('menuitem', { name: 'Delete' });
+      await expect(remove).toBeVisible();
+      // Not clipped by the list's own scroll box: the item is what is at its centre.
+      expect(
+        await remove.evaluate((item) => {
+          const box = item.getBoundingClientRect();
+
+          return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) === item;
+        }),
+      ).toBe(true);
       await expectMainFits(page);
       await screenshot(page, `files-editor-${viewport.label}`);
     });
