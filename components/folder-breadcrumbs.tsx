@@ -1,21 +1,63 @@
+'use client';
+
 import Link from 'next/link';
+import { useState } from 'react';
+import { draggedItems } from '@/components/document-table';
+import { moveItem } from '@/components/file-operations';
+import { FileNotice, useFileRunner } from '@/components/file-runner';
+import styles from '@/components/files.module.css';
 import { browseHref } from '@/lib/documents/browse-params';
 import { visibleName } from '@/lib/names';
 
-type Props = { crumbs: { name: string; path: string }[] };
+type Props = {
+  crumbs: { name: string; path: string }[];
+  /** Rows dragged from the list onto a breadcrumb move into that folder (admins and editors). */
+  canDrop?: boolean;
+};
 
-export const FolderBreadcrumbs = ({ crumbs }: Props) => (
-  <nav aria-label="Breadcrumb" className="breadcrumbs">
-    <ol>
-      {crumbs.map((crumb, index) => (
-        <li key={crumb.path}>
-          {index === crumbs.length - 1 ? (
-            <span aria-current="page">{visibleName(crumb.name)}</span>
-          ) : (
-            <Link href={browseHref({ folder: crumb.path })}>{visibleName(crumb.name)}</Link>
-          )}
-        </li>
-      ))}
-    </ol>
-  </nav>
-);
+export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
+  const runner = useFileRunner();
+  const [over, setOver] = useState<string | null>(null);
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumbs">
+        <ol>
+          {crumbs.map((crumb, index) => (
+            <li key={crumb.path}>
+              {index === crumbs.length - 1 ? (
+                <span aria-current="page">{visibleName(crumb.name)}</span>
+              ) : (
+                <Link
+                  href={browseHref({ folder: crumb.path })}
+                  className={over === crumb.path ? styles.breadcrumbDrop : undefined}
+                  data-testid="breadcrumb-link"
+                  onDragOver={(event) => {
+                    if (!canDrop || !draggedItems(event)) return;
+                    event.preventDefault();
+                    setOver(crumb.path);
+                  }}
+                  onDragLeave={() => setOver(null)}
+                  onDrop={(event) => {
+                    setOver(null);
+                    const items = draggedItems(event);
+                    if (!canDrop || !items || items.length === 0) return;
+                    event.preventDefault();
+                    void runner.run({
+                      items,
+                      verb: `Moved to ${crumb.path === '' ? 'Documents' : `“${visibleName(crumb.path)}”`}`,
+                      operation: (item, mode) => moveItem(item, crumb.path, mode),
+                    });
+                  }}
+                >
+                  {visibleName(crumb.name)}
+                </Link>
+              )}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      {canDrop ? <FileNotice runner={runner} testId="breadcrumb-notice" /> : null}
+    </>
+  );
+};

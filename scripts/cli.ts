@@ -24,15 +24,39 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   documents reconcile [--folder F]
   documents versions <id>
   documents restore-version <id> <version>
+  documents rename <id> <new name> [--on-conflict fail|rename]
+  documents move <id> --to F [--on-conflict fail|rename]
+  documents copy <id> --to F [--name N] [--on-conflict fail|rename]
+  documents delete <id>                          (to the trash)
   documents trash
   documents restore <id>
+  folders list [--folder F]
+  folders create <path> [--on-conflict fail|rename]
+  folders rename <path> <new name> [--on-conflict fail|rename|merge]
+  folders move <path> --to F [--on-conflict fail|rename|merge]
+  folders copy <path> --to F [--name N] [--on-conflict fail|rename|merge]
+  folders delete <path>                          (its documents to the trash, as one entry)
   discovery status | discovery refresh
   maintenance run [--dry-run]
   token --document ID --user EMAIL [--readonly | --permissions read,write,rename,delete,create] [--ttl-hours H]
 
-Output is JSON. Configuration comes from the environment (see .env.example).`;
+Output is JSON. Exit codes: 0 done; 1 refused or failed (the reason on stderr: a name taken, a
+document open for editing, not found…); 2 usage; 3 a folder operation finished but left some
+documents where they were (listed in "skipped": opened for editing meanwhile, or a name taken
+with --on-conflict merge). A folder rename or move cut short is finished by running it again
+with --on-conflict merge. "F" is a folder path such as Reports/2026 ("" is the top).
+Configuration comes from the environment (see .env.example).`;
+
+/** `<group> --help`: that group's lines of USAGE. */
+const groupUsage = (group: string) =>
+  USAGE.split('\n')
+    .filter((line) => line.startsWith(`  ${group} `))
+    .join('\n');
 
 class UsageError extends Error {}
+
+/** A folder operation that finished but left documents in place (exit code 3). */
+class PartialError extends Error {}
 
 const CLI_ACTOR = { id: null, via: 'cli' } as const;
 
@@ -53,6 +77,7 @@ const options = {
   permissions: { type: 'string' },
   'ttl-hours': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -190,6 +215,24 @@ const run = async ({ values, positionals }: Args) => {
 
       return print(await (await import('@/lib/documents/trash')).restoreDocument(rest[0]));
     }
+    case 'documents rename':
+    case 'documents move':
+    case 'documents copy':
+    case 'documents delete':
+      return print(await runDocumentCommand(command!, rest, values));
+    case 'folders list':
+    case 'folders create':
+    case 'folders rename':
+    case 'folders move':
+    case 'folders copy':
+    case 'folders delete': {
+      const report = await runFolderCommand(command!, rest, values);
+      print(report);
+      if ('skipped' in report && Array.isArray(report.skipped) && report.skipped.length > 0)
+        throw new PartialError(`${report.skipped.length} document(s) were left where they were (see "skipped").`);
+
+      return;
+    }
     case 'documents reconcile':
       return print(await reconcileFolder(values.folder ?? '', { force: true }));
     case 'maintenance run': {
@@ -203,6 +246,71 @@ const run = async ({ values, positionals }: Args) => {
   }
 };
 
+const conflictMode = <T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined => {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--on-conflict must be ${allowed.join(', ').replace(/, ([^,]*)$/, ' or $1')}.`);
+
+  return value as T;
+};
+
+/** --to: a folder path, where "" (the top folder) is a value, not a missing one. */
+const destination = (value: string | undefined) => {
+  if (value === undefined) throw new UsageError('--to is required (a folder path; "" for the top folder).');
+
+  return value;
+};
+
+const positional = (rest: string[], index: number, what: string) => {
+  const value = rest[index];
+  if (value === undefined) throw new UsageError(`Missing ${what}.`);
+
+  return value;
+};
+
+/** documents rename|move|copy|delete, acting as the CLI (all rights, no user). */
+const runDocumentCommand = async (command: string, rest: string[], values: Args['values']) => {
+  const files = await import('@/lib/documents/file-actions');
+  const actor = files.CLI_FILE_ACTOR;
+  const id = positional(rest, 0, 'the document id');
+  const onConflict = conflictMode(values['on-conflict'], ['fail', 'rename'] as const);
+  if (command === 'rename')
+    return files.renameDocument({ id, name: positional(rest, 1, 'the new name'), actor, onConflict });
+  if (command === 'move') return files.moveDocument({ id, folder: destination(values.to), actor, onConflict });
+  if (command === 'copy')
+    return files.copyDocumentTo({ id, folder: destination(values.to), name: values.name, actor, onConflict });
+
+  return files.deleteDocument({ id, actor });
+};
+
+/** folders list|create|rename|move|copy|delete, acting as the CLI. */
+const runFolderCommand = async (command: string, rest: string[], values: Args['values']) => {
+  const folders = await import('@/lib/documents/folder-actions');
+  const { CLI_FILE_ACTOR: actor } = await import('@/lib/documents/file-actions');
+  if (command === 'list') return folders.listFolders(values.folder ?? '');
+  const path = positional(rest, 0, 'the folder path');
+  if (command === 'create') {
+    const parsed = folders.parseFolderPath(path);
+    const slash = parsed.lastIndexOf('/');
+    const onConflict = conflictMode(values['on-conflict'], ['fail', 'rename'] as const);
+
+    return folders.createFolder({
+      parent: parsed.slice(0, Math.max(slash, 0)),
+      name: parsed.slice(slash + 1),
+      actor,
+      onConflict,
+    });
+  }
+  const onConflict = conflictMode(values['on-conflict'], ['fail', 'rename', 'merge'] as const);
+  if (command === 'rename')
+    return folders.renameFolder({ path, name: positional(rest, 1, 'the new name'), actor, onConflict });
+  if (command === 'move') return folders.moveFolder({ path, to: destination(values.to), actor, onConflict });
+  if (command === 'copy')
+    return folders.copyFolder({ path, to: destination(values.to), name: values.name, actor, onConflict });
+
+  return folders.deleteFolder({ path, actor });
+};
+
 const main = async () => {
   let args: Args;
   try {
@@ -211,6 +319,11 @@ const main = async () => {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
 
     return 2;
+  }
+  if (args.values.help && args.positionals[0] && groupUsage(args.positionals[0])) {
+    process.stdout.write(`Usage: npm run cli -- <command> [options]\n\n${groupUsage(args.positionals[0])}\n`);
+
+    return 0;
   }
   if (args.values.help || args.positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
@@ -239,7 +352,7 @@ const main = async () => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`Error: ${message}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
 
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError ? 2 : error instanceof PartialError ? 3 : 1;
   } finally {
     const { disconnectDb } = await import('@/lib/db');
     await disconnectDb();

@@ -1,9 +1,12 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { DocumentTable } from '@/components/document-table';
 import { FolderBreadcrumbs } from '@/components/folder-breadcrumbs';
 import { FolderSyncNotice } from '@/components/folder-sync-notice';
 import { ListToolbar } from '@/components/list-toolbar';
+import styles from '@/components/files.module.css';
 import { NewDocumentMenu } from '@/components/new-document-menu';
+import { NewFolderButton } from '@/components/new-folder-button';
 import { Pagination } from '@/components/pagination';
 import { UploadPanel } from '@/components/upload-panel';
 import { requireUser } from '@/lib/auth/session';
@@ -35,6 +38,8 @@ const BrowsePage = async ({ searchParams }: Props) => {
     role: user.role,
     publicUrl: publicUrl(),
   });
+  // Rename, move, copy, delete, new folder, drag and drop: admins and editors (the API enforces it too).
+  const canManage = user.role !== 'viewer';
 
   return (
     <>
@@ -43,16 +48,24 @@ const BrowsePage = async ({ searchParams }: Props) => {
           {parsed.problem} Showing the top folder instead.
         </p>
       ) : null}
-      <FolderBreadcrumbs crumbs={breadcrumbs(folder)} />
+      <FolderBreadcrumbs crumbs={breadcrumbs(folder)} canDrop={canManage} />
       {sync !== 'synced' ? <FolderSyncNotice state={sync} /> : null}
       <ListToolbar params={{ ...params, folder }} />
+      <div className={styles.listActions}>
+        {canManage ? <NewFolderButton folder={folder} /> : null}
+        <Link href="/trash">Trash</Link>
+      </div>
       {newKinds.length > 0 ? <NewDocumentMenu folder={folder} kinds={newKinds} /> : null}
       {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}
       <DocumentTable
-        listing={listing}
+        listing={{
+          ...listing,
+          documents: listing.documents.map((doc) => ({ ...doc, lastModifiedAt: doc.lastModifiedAt.toISOString() })),
+        }}
         params={{ ...params, folder }}
         canEdit={user.role !== 'viewer'}
         openActions={openActions}
+        canManage={canManage}
         isReading={sync === 'reading'}
       />
       <Pagination params={{ ...params, folder }} total={listing.total} pageSize={listing.pageSize} />

@@ -55,12 +55,27 @@ export const purgeTrash = async ({ before, dryRun }: { before: Date; dryRun: boo
       if (report.documents.length < REPORTED_MAX) report.documents.push(purged.document);
     }
     const last = rows.at(-1);
-    if (!last || rows.length < BATCH) return report;
+    if (!last || rows.length < BATCH) {
+      // Deleted folders (trash entries) whose documents are all purged go with them.
+      if (!dryRun)
+        await db.trashBatch.deleteMany({
+          where: { deletedAt: { lt: before }, documents: { none: { deletedAt: { not: null } } } },
+        });
+
+      return report;
+    }
     after = last;
   }
 };
 
-const purgeOne = async (id: string, before: Date, dryRun: boolean) => {
+/**
+ * Purges one deleted document now (the trash page's "Delete forever"): its row, versions, lock and
+ * bytes. The caller records its own audit event. Null when it is not in the trash (any more).
+ */
+export const purgeDocument = async (id: string) =>
+  purgeOne(id, new Date(Date.now() + 60_000), false, { isAudited: false });
+
+const purgeOne = async (id: string, before: Date, dryRun: boolean, { isAudited = true } = {}) => {
   const taken = await db.$transaction(async (tx) => {
     const row = await lockDocumentRow(tx, { id });
     if (!row?.deletedAt || row.deletedAt >= before) return null;
@@ -81,7 +96,7 @@ const purgeOne = async (id: string, before: Date, dryRun: boolean) => {
     ? { objects: doomed.length, bytes: doomed.reduce((sum, object) => sum + Number(object.size), 0) }
     : await deleteUnreferenced(doomed);
   const document = { id, name: row.name, folder: row.folder };
-  if (!dryRun) {
+  if (!dryRun && isAudited) {
     await recordAudit({
       action: 'janitor.trash_purged',
       outcome: 'success',

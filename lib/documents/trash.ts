@@ -1,56 +1,248 @@
-import { notFoundError } from '@/lib/errors';
-import { db } from '@/lib/db';
-import { lockDocumentRow } from '@/lib/documents/content';
-import { ensureFolders } from '@/lib/documents/folders';
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/audit';
+import { db, sql } from '@/lib/db';
+import { assertCanManageFiles, folderLabel, type FileActor } from '@/lib/documents/file-actions';
+import { isFolderTaken, makeFolder } from '@/lib/documents/folder-tree';
+import { nameOf, parentOf } from '@/lib/documents/folders';
 import { isUuid } from '@/lib/documents/queries';
-import { freeName } from '@/lib/documents/write';
-import { documentKey, extensionOf } from '@/lib/storage/keys';
-import { copyObject } from '@/lib/storage/objects';
+import { untrashDocument } from '@/lib/documents/relocate';
+import { purgeDocument } from '@/lib/documents/retention';
+import { freeName, validateTarget } from '@/lib/documents/write';
+import { env } from '@/lib/env';
+import { conflictError, notFoundError, notPermittedError } from '@/lib/errors';
 
-/** Documents deleted through WOPI or the portal, newest first. Their bytes are kept. */
-export const listTrash = () =>
-  db.document.findMany({
-    where: { deletedAt: { not: null } },
-    select: { id: true, name: true, folder: true, size: true, version: true, deletedAt: true, deletedById: true },
-    orderBy: { deletedAt: 'desc' },
+/**
+ * The trash: documents deleted through WOPI or the portal (their bytes, versions and history
+ * kept until retention purges them) and folders deleted from the portal, each folder one entry
+ * (a TrashBatch) restored or purged as a whole. Restoring puts things back where they were; a name
+ * taken meanwhile is refused (409 `name_conflict`) unless the caller chose `rename` (a free
+ * "name (n)") or, for a folder, `merge` (into the folder that exists now; clashing documents get a
+ * free name). Deleting forever and emptying the trash are for admins only.
+ */
+
+export type TrashEntry = {
+  kind: 'document' | 'folder';
+  id: string;
+  /** The document's name, or the folder's. */
+  name: string;
+  /** Where it was: the document's folder, or the deleted folder's parent. */
+  folder: string;
+  /** Documents in the entry (1 for a document). */
+  documents: number;
+  /** Bytes of the current versions. */
+  size: number;
+  deletedAt: Date;
+  deletedBy: string | null;
+};
+
+const TRASH_LIST_MAX = 500;
+
+/** The trash, newest first (at most 500 entries): single documents and deleted folders. */
+export const listTrash = async (): Promise<TrashEntry[]> => {
+  const { rows } = await sql<Omit<TrashEntry, 'size' | 'documents'> & { size: string; documents: string }>(
+    `SELECT * FROM (
+       SELECT 'document' AS kind, d.id::text, d.name, d.folder, 1 AS documents, d.size::text AS size,
+              d."deletedAt", u.name AS "deletedBy"
+         FROM "Document" d LEFT JOIN "User" u ON u.id = d."deletedById"
+        WHERE d."deletedAt" IS NOT NULL AND d."trashBatchId" IS NULL
+       UNION ALL
+       SELECT 'folder', b.id::text, b.path, b.path, count(d.id), COALESCE(sum(d.size), 0)::text,
+              b."deletedAt", u.name
+         FROM "TrashBatch" b LEFT JOIN "User" u ON u.id = b."deletedById"
+         LEFT JOIN "Document" d ON d."trashBatchId" = b.id AND d."deletedAt" IS NOT NULL
+        GROUP BY b.id, u.name) t
+     ORDER BY "deletedAt" DESC, id LIMIT ${TRASH_LIST_MAX}`,
+  );
+
+  return rows.map((row) =>
+    row.kind === 'folder'
+      ? {
+          ...row,
+          name: nameOf(row.name),
+          folder: parentOf(row.folder) ?? '',
+          size: Number(row.size),
+          documents: Number(row.documents),
+        }
+      : { ...row, size: Number(row.size), documents: 1 },
+  );
+};
+
+export const restoreConflictSchema = z.enum(['fail', 'rename', 'merge']).default('fail');
+export type RestoreConflictMode = z.infer<typeof restoreConflictSchema>;
+
+const deletedDocument = (id: string) =>
+  isUuid(id)
+    ? db.document.findFirst({
+        where: { id, deletedAt: { not: null } },
+        select: { id: true, folder: true, name: true, trashBatchId: true },
+      })
+    : null;
+
+const batchOf = (id: string) => (isUuid(id) ? db.trashBatch.findUnique({ where: { id } }) : null);
+
+const audit = (action: string, actor: FileActor, details: Record<string, unknown>, documentId?: string) =>
+  recordAudit({ action, outcome: 'success', userId: actor.id, documentId, details: { via: actor.via, ...details } });
+
+/** Puts one deleted document back at folder/name, picking a free name when `isRenaming`. */
+const restoreOne = async (id: string, target: { folder: string; name: string }, isRenaming: boolean) => {
+  for (let tries = 0; ; tries++) {
+    const name = isRenaming ? await freeName(target.folder, target.name) : target.name;
+    const outcome = await untrashDocument({ id, to: validateTarget({ folder: target.folder, name }) });
+    if (outcome.ok || outcome.reason === 'gone' || !isRenaming || tries >= 4) return outcome;
+  }
+};
+
+const restoreDocumentEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
+  const doc = (await deletedDocument(id))!;
+  const outcome = await restoreOne(id, doc, onConflict !== 'fail');
+  if (!outcome.ok && outcome.reason === 'gone') throw notFoundError('Nothing in the trash with that id.');
+  if (!outcome.ok)
+    throw conflictError(
+      'name_conflict',
+      `A document named "${doc.name}" already exists in ${folderLabel(doc.folder)}. Restore it under another name, or move that one away first.`,
+      { suggestion: await freeName(doc.folder, doc.name) },
+    );
+  await audit('document.restore', actor, { folder: outcome.folder, name: outcome.name, was: doc.name }, id);
+
+  return { kind: 'document' as const, id, folder: outcome.folder, name: outcome.name, documents: 1 };
+};
+
+const freeFolder = async (path: string) => {
+  for (let n = 1; n < 1000; n++) {
+    const candidate = `${path} (${n})`;
+    if (!(await isFolderTaken(candidate))) return candidate;
+  }
+  throw conflictError('name_conflict', `Too many folders named like "${path}".`);
+};
+
+const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
+  const batch = (await batchOf(id))!;
+  let root = batch.path;
+  if (await isFolderTaken(root)) {
+    if (onConflict === 'fail')
+      throw conflictError(
+        'name_conflict',
+        `A folder named "${nameOf(root)}" already exists in ${folderLabel(parentOf(root) ?? '')}. Restore it under another name, or into that folder.`,
+        { suggestion: nameOf(await freeFolder(root)) },
+      );
+    if (onConflict === 'rename') root = await freeFolder(root);
+  }
+  const mapped = (folder: string) => root + folder.slice(batch.path.length);
+  for (const folder of batch.folders.length > 0 ? batch.folders : [batch.path]) await makeFolder(mapped(folder));
+  let restored = 0;
+  let renamed = 0;
+  for (;;) {
+    const docs = await db.document.findMany({
+      where: { trashBatchId: id, deletedAt: { not: null } },
+      select: { id: true, folder: true, name: true },
+      orderBy: { id: 'asc' },
+      take: 100,
+    });
+    if (docs.length === 0) break;
+    for (const doc of docs) {
+      const outcome = await restoreOne(doc.id, { folder: mapped(doc.folder), name: doc.name }, true);
+      if (!outcome.ok) continue;
+      restored++;
+      if (outcome.name !== doc.name) renamed++;
+      await audit(
+        'document.restore',
+        actor,
+        { folder: outcome.folder, name: outcome.name, folderAction: 'folder.restore' },
+        doc.id,
+      );
+    }
+  }
+  await db.trashBatch.delete({ where: { id } });
+  await audit('folder.restore', actor, { path: root, was: batch.path, documents: restored, renamed });
+
+  return { kind: 'folder' as const, id, folder: root, name: nameOf(root), documents: restored, renamed };
+};
+
+/**
+ * Restores one trash entry (a document or a deleted folder) to where it was. `onConflict`:
+ * `fail` (409 `name_conflict` with a suggestion when the name is taken), `rename` (a free name),
+ * `merge` (a folder: into the existing one). 404 when nothing in the trash has that id.
+ */
+export const restoreTrashEntry = async ({
+  id,
+  actor,
+  onConflict = 'fail',
+}: {
+  id: string;
+  actor: FileActor;
+  onConflict?: RestoreConflictMode;
+}) => {
+  assertCanManageFiles(actor);
+  if (await deletedDocument(id)) return restoreDocumentEntry(id, actor, onConflict);
+  if (await batchOf(id)) return restoreFolderEntry(id, actor, onConflict);
+  throw notFoundError('Nothing in the trash with that id.');
+};
+
+const assertAdmin = (actor: FileActor) => {
+  if (actor.role !== 'admin') throw notPermittedError('Only administrators can delete from the trash forever.');
+};
+
+/** Deletes one trash entry forever (admins): rows, versions and bytes. Returns how many documents went. */
+export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileActor }) => {
+  assertAdmin(actor);
+  const doc = await deletedDocument(id);
+  const batch = doc ? null : await batchOf(id);
+  if (!doc && !batch) throw notFoundError('Nothing in the trash with that id.');
+  let purged = 0;
+  if (doc) purged += (await purgeDocument(id)) ? 1 : 0;
+  if (batch) {
+    for (;;) {
+      const docs = await db.document.findMany({
+        where: { trashBatchId: id, deletedAt: { not: null } },
+        select: { id: true },
+        take: 100,
+      });
+      if (docs.length === 0) break;
+      for (const { id: docId } of docs) purged += (await purgeDocument(docId)) ? 1 : 0;
+    }
+    await db.trashBatch.delete({ where: { id } });
+  }
+  await audit(doc ? 'document.purge' : 'folder.purge', actor, {
+    trashId: id,
+    name: doc?.name ?? batch!.path,
+    documents: purged,
   });
+
+  return { id, documents: purged };
+};
+
+/** Deletes everything in the trash forever (admins), in batches. */
+export const emptyTrash = async ({ actor }: { actor: FileActor }) => {
+  assertAdmin(actor);
+  let purged = 0;
+  for (;;) {
+    const docs = await db.document.findMany({
+      where: { deletedAt: { not: null }, key: { startsWith: env.S3_PREFIX } },
+      select: { id: true },
+      take: 100,
+    });
+    if (docs.length === 0) break;
+    let progressed = 0;
+    for (const { id } of docs) progressed += (await purgeDocument(id)) ? 1 : 0;
+    purged += progressed;
+    if (progressed === 0) break;
+  }
+  // Deleted folders with nothing left in the trash (another S3_PREFIX's stay).
+  const batches = await db.trashBatch.deleteMany({ where: { documents: { none: { deletedAt: { not: null } } } } });
+  await audit('trash.emptied', actor, { documents: purged, folders: batches.count });
+
+  return { documents: purged, folders: batches.count };
+};
 
 /**
  * Puts a deleted document back where it was (same id, versions and history); a name taken
- * meanwhile gets a " (n)" suffix. Returns the restored name.
+ * meanwhile gets a " (n)" suffix. Returns the restored name. (The CLI's and tests' shortcut.)
  */
 export const restoreDocument = async (id: string) => {
-  if (!isUuid(id)) throw notFoundError(`No deleted document ${id}.`);
-  const deleted = await db.document.findFirst({
-    where: { id, deletedAt: { not: null } },
-    select: { folder: true, name: true },
-  });
-  if (!deleted) throw notFoundError(`No deleted document ${id}.`);
-  const name = await freeName(deleted.folder, deleted.name);
+  const doc = await deletedDocument(id);
+  if (!doc) throw notFoundError(`No deleted document ${id}.`);
+  const outcome = await restoreOne(id, doc, true);
+  if (!outcome.ok) throw notFoundError(`No deleted document ${id}.`);
 
-  return db.$transaction(
-    async (tx) => {
-      const row = await lockDocumentRow(tx, { id });
-      if (!row?.deletedAt) throw notFoundError(`No deleted document ${id}.`);
-      const key = documentKey({ folder: row.folder, name });
-      const { etag } = await copyObject(row.contentKey, key);
-      await ensureFolders(row.folder, tx);
-      await tx.document.update({
-        where: { id },
-        data: {
-          key,
-          name,
-          extension: extensionOf(name),
-          etag,
-          deletedAt: null,
-          deletedById: null,
-          mirrorPendingSince: null,
-          lastSeenAt: new Date(),
-        },
-      });
-
-      return { id, name, folder: row.folder };
-    },
-    { timeout: 10 * 60 * 1000 },
-  );
+  return { id, name: outcome.name, folder: outcome.folder };
 };

@@ -8,7 +8,6 @@ import {
   commitSaveStatement,
   discardBlob,
   discardBlobAfterFailure,
-  isBlobKey,
   isChangedInStorage,
   heldLock,
   lockDocumentRow,
@@ -19,12 +18,11 @@ import {
   type SaveStatementOutcome,
 } from '@/lib/documents/content';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
+import { relocateDocument, trashDocument } from '@/lib/documents/relocate';
 import { freeName } from '@/lib/documents/write';
-import { Prisma } from '@/lib/generated/prisma/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
-import { log } from '@/lib/log';
-import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
-import { copyObject, deleteObject, getObjectStream, headObject, type StoredObject } from '@/lib/storage/objects';
+import { getObjectStream, headObject, type StoredObject } from '@/lib/storage/objects';
 import {
   DocumentGoneError,
   type DocumentStore,
@@ -62,11 +60,6 @@ const find = async (id: string) => {
 };
 
 const isVisible = (row: LockedDocument | null): row is LockedDocument => !!row && !row.deletedAt && !row.missingSince;
-
-/** Removes an object after a commit made it unreferenced; a failure only leaves a stray copy. */
-const removeAfterCommit = async (key: string) => {
-  await deleteObject(key).catch((error: unknown) => log.warn({ err: error, key }, 'stale object not removed'));
-};
 
 /** The port's answer for a save the one-statement commit decided (lib/documents/content.ts). */
 const toWriteResult = (
@@ -204,69 +197,33 @@ export const wopiDocumentStore: DocumentStore = {
 
   freeName,
 
+  // RenameFile and DeleteFile share the portal's one way of moving a document
+  // (lib/documents/relocate.ts): the row locked, the old visible object removed in the same
+  // commit, the new one written after it under the pending-mirror mark.
   rename: async ({ doc, name, lockId, userId, now }) => {
+    const wanted = doc.extension ? `${name}.${doc.extension}` : name;
     for (let attempt = 0; ; attempt++) {
-      const wanted = doc.extension ? `${name}.${doc.extension}` : name;
-      const finalName = await freeName(doc.folder, wanted);
-      try {
-        const outcome = await db.$transaction(async (tx) => {
-          const locked = await lockDocumentRow(tx, { id: doc.id });
-          if (!isVisible(locked)) throw new DocumentGoneError();
-          const current = await heldLock(tx, locked.id, now);
-          if (current && current !== lockId) return { ok: false as const, reason: 'lock' as const, current };
-          const row = await adoptStorageChangeLocked(tx, locked, now);
-          if (row.name === wanted) return { ok: true as const, name: row.name, oldKey: null };
-          const key = documentKey({ folder: row.folder, name: finalName });
-          // The committed bytes (the old visible object may still await its copy of them).
-          const { etag } = await copyObject(isBlobKey(row.contentKey) ? row.contentKey : row.key, key);
-          await tx.document.update({
-            where: { id: row.id },
-            data: {
-              key,
-              name: finalName,
-              extension: extensionOf(finalName),
-              etag,
-              contentKey: row.contentKey === row.key ? key : row.contentKey,
-              mirrorPendingSince: null,
-              lastSeenAt: now,
-              lastModifiedById: userId,
-            },
-          });
-
-          return { ok: true as const, name: finalName, oldKey: row.key };
-        }, COMMIT_TX_OPTIONS);
-        if (outcome.ok && outcome.oldKey) await removeAfterCommit(outcome.oldKey);
-
-        return outcome.ok ? { ok: true, name: outcome.name } : outcome;
-      } catch (error) {
-        // Someone took that name between freeName and the commit: pick the next one.
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && attempt < 5) continue;
-        throw error;
-      }
+      const finalName = doc.name === wanted ? wanted : await freeName(doc.folder, wanted);
+      const outcome = await relocateDocument({
+        id: doc.id,
+        to: { folder: doc.folder, name: finalName },
+        userId,
+        lockId,
+        now,
+      });
+      if (outcome.ok) return { ok: true, name: outcome.name };
+      if (outcome.reason === 'gone') throw new DocumentGoneError();
+      if (outcome.reason === 'locked') return { ok: false, reason: 'lock', current: outcome.current ?? '' };
+      // Someone took that name between freeName and the commit: pick the next one.
+      if (attempt >= 5) throw new Error(`No free name for "${wanted}" after ${attempt + 1} attempts`);
     }
   },
 
   delete: async ({ doc, userId, now }) => {
-    const outcome = await db.$transaction(async (tx) => {
-      const locked = await lockDocumentRow(tx, { id: doc.id });
-      if (!isVisible(locked)) throw new DocumentGoneError();
-      const current = await heldLock(tx, locked.id, now);
-      if (current) return { ok: false as const, reason: 'lock' as const, current };
-      const row = await adoptStorageChangeLocked(tx, locked, now);
-      const trashKey = internalKey('trash', row.id);
-      // Bytes only at the visible key (put there by another tool) move into the trash first.
-      const contentKey = row.contentKey === row.key ? (await copyObject(row.key, trashKey), trashKey) : row.contentKey;
-      await tx.document.update({
-        where: { id: row.id },
-        data: { key: trashKey, contentKey, deletedAt: now, deletedById: userId, mirrorPendingSince: null },
-      });
-
-      return { ok: true as const, oldKey: row.key };
-    }, COMMIT_TX_OPTIONS);
-    if (!outcome.ok) return outcome;
-    await removeAfterCommit(outcome.oldKey);
-
-    return { ok: true };
+    const outcome = await trashDocument({ id: doc.id, userId, now });
+    if (outcome.ok) return { ok: true };
+    if (outcome.reason === 'locked') return { ok: false, reason: 'lock', current: outcome.current ?? '' };
+    throw new DocumentGoneError();
   },
 };
 

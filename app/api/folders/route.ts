@@ -1,0 +1,17 @@
+import { folderActions } from '@/lib/api/files/actions';
+import { withUser } from '@/lib/api/handler';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** GET ?parent=F → {folders: [{path, name}]}: the subfolders of F (the folder picker). Any signed-in user. */
+export const GET = withUser(async ({ request }) =>
+  Response.json(await folderActions.list(new URL(request.url).searchParams.get('parent') ?? '')),
+);
+
+/** POST {parent, name, onConflict?: "fail"|"rename"} → 201 {path, name, parent}. Admins and editors. */
+export const POST = withUser(async ({ request, user }) => {
+  const body: unknown = await request.json().catch(() => ({}));
+
+  return Response.json(await folderActions.create(body, user), { status: 201 });
+});

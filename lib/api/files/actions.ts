@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { SessionUser } from '@/lib/auth/session';
+import {
+  assertCanManageFiles,
+  copyDocumentTo,
+  deleteDocument,
+  moveDocument,
+  onConflictSchema,
+  parseInput,
+  renameDocument,
+  type FileActor,
+} from '@/lib/documents/file-actions';
+import {
+  copyFolder,
+  createFolder,
+  deleteFolder,
+  folderConflictSchema,
+  listFolders,
+  moveFolder,
+  renameFolder,
+} from '@/lib/documents/folder-actions';
+import {
+  emptyTrash,
+  listTrash,
+  purgeTrashEntry,
+  restoreConflictSchema,
+  restoreTrashEntry,
+} from '@/lib/documents/trash';
+
+/**
+ * The portal API's file management: request bodies (zod) → the domain (lib/documents), acting as
+ * the signed-in user. Viewers are refused (403) before their input is looked at.
+ */
+
+const actorOf = (user: SessionUser): FileActor => ({ id: user.id, role: user.role, via: 'portal' });
+
+const managing = (user: SessionUser) => {
+  const actor = actorOf(user);
+  assertCanManageFiles(actor);
+
+  return actor;
+};
+
+const name = z.string({ message: 'is required' });
+const folder = z.string({ message: 'is required' });
+
+const renameSchema = z.object({ name, onConflict: onConflictSchema });
+const moveSchema = z.object({ folder, onConflict: onConflictSchema });
+const copySchema = z.object({ folder, name: z.string().optional(), onConflict: onConflictSchema });
+
+export const documentActions = {
+  rename: (id: string, body: unknown, user: SessionUser) => {
+    const actor = managing(user);
+
+    return renameDocument({ id, actor, ...parseInput(renameSchema, body) });
+  },
+  move: (id: string, body: unknown, user: SessionUser) => {
+    const actor = managing(user);
+
+    return moveDocument({ id, actor, ...parseInput(moveSchema, body) });
+  },
+  copy: (id: string, body: unknown, user: SessionUser) => {
+    const actor = managing(user);
+
+    return copyDocumentTo({ id, actor, ...parseInput(copySchema, body) });
+  },
+  delete: (id: string, user: SessionUser) => deleteDocument({ id, actor: managing(user) }),
+};
+
+const path = z.string({ message: 'is required' }).min(1, 'is required');
+const createSchema = z.object({ parent: z.string().default(''), name, onConflict: onConflictSchema });
+const folderRenameSchema = z.object({ path, name, onConflict: folderConflictSchema });
+const folderMoveSchema = z.object({ path, to: folder, onConflict: folderConflictSchema });
+const folderCopySchema = z.object({ path, to: folder, name: z.string().optional(), onConflict: folderConflictSchema });
+const folderDeleteSchema = z.object({ path });
+
+export const folderActions = {
+  list: async (parent: string) => ({ folders: await listFolders(parent) }),
+  create: (body: unknown, user: SessionUser) =>
+    createFolder({ actor: managing(user), ...parseInput(createSchema, body) }),
+  rename: (body: unknown, user: SessionUser) =>
+    renameFolder({ actor: managing(user), ...parseInput(folderRenameSchema, body) }),
+  move: (body: unknown, user: SessionUser) =>
+    moveFolder({ actor: managing(user), ...parseInput(folderMoveSchema, body) }),
+  copy: (body: unknown, user: SessionUser) =>
+    copyFolder({ actor: managing(user), ...parseInput(folderCopySchema, body) }),
+  delete: (body: unknown, user: SessionUser) =>
+    deleteFolder({ actor: managing(user), ...parseInput(folderDeleteSchema, body) }),
+};
+
+const restoreSchema = z.object({ onConflict: restoreConflictSchema });
+
+export const trashActions = {
+  list: async () => ({ entries: await listTrash() }),
+  restore: (id: string, body: unknown, user: SessionUser) =>
+    restoreTrashEntry({ id, actor: managing(user), ...parseInput(restoreSchema, body) }),
+  purge: (id: string, user: SessionUser) => purgeTrashEntry({ id, actor: actorOf(user) }),
+  empty: (user: SessionUser) => emptyTrash({ actor: actorOf(user) }),
+};

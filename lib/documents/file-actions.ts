@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/audit';
+import { db } from '@/lib/db';
+import { copyDocument, type CopyOutcome } from '@/lib/documents/copy';
+import { isUuid, VISIBLE } from '@/lib/documents/queries';
+import { relocateDocument, trashDocument, type RelocateOutcome } from '@/lib/documents/relocate';
+import { freeName, validateTarget } from '@/lib/documents/write';
+import { conflictError, invalidInput, notFoundError, notPermittedError } from '@/lib/errors';
+import type { Role } from '@/lib/generated/prisma/enums';
+
+/**
+ * Rename, move, copy and delete (to the trash) of single documents, for the portal API and the
+ * CLI: who may (admins and editors; viewers never), name rules (lib/names.ts via validateTarget),
+ * name clashes (409 `name_conflict` with a suggested free name, or `onConflict: "rename"` to take
+ * it), documents open in an editor (409 `locked`), and one audit event per change.
+ */
+
+/** Who acts: a signed-in user in the portal, or a shell (`npm run cli`, id null, all rights). */
+export type FileActor = { id: string | null; role: Role; via: 'portal' | 'cli' };
+
+export const CLI_FILE_ACTOR: FileActor = { id: null, role: 'admin', via: 'cli' };
+
+/** Throws 403 unless `actor` may change documents and folders (admins and editors). */
+export const assertCanManageFiles = (actor: FileActor) => {
+  if (actor.role === 'viewer') throw notPermittedError('Viewers cannot change documents or folders.');
+};
+
+export const onConflictSchema = z.enum(['fail', 'rename']).default('fail');
+export type NameConflictMode = z.infer<typeof onConflictSchema>;
+
+/** Parses `input` with `schema`, or throws 400 `invalid_request` listing what is wrong. */
+export const parseInput = <T>(schema: z.ZodType<T>, input: unknown): T => {
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success)
+    throw invalidInput(
+      'invalid_request',
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join(' '),
+    );
+
+  return parsed.data;
+};
+
+export const folderLabel = (folder: string) => (folder === '' ? 'Documents' : `"${folder}"`);
+
+/** The DomainError for a refused relocation or copy (`locked`, `exists`, `gone`). */
+export const refusal = async (outcome: Extract<RelocateOutcome, { ok: false }>, folder: string) => {
+  if (outcome.reason === 'locked')
+    return conflictError('locked', `"${outcome.name}" is open for editing; try again when it is closed.`);
+  if (outcome.reason === 'gone') return notFoundError('The document no longer exists.');
+
+  return conflictError(
+    'name_conflict',
+    `A document named "${outcome.name}" already exists in ${folderLabel(folder)}.`,
+    {
+      suggestion: await freeName(folder, outcome.name),
+    },
+  );
+};
+
+const visibleDocument = async (id: string) => {
+  const row = isUuid(id)
+    ? await db.document.findFirst({ where: { id, ...VISIBLE }, select: { id: true, folder: true, name: true } })
+    : null;
+  if (!row) throw notFoundError(`No document ${id}.`);
+
+  return row;
+};
+
+type Target = { folder: string; name: string };
+
+/**
+ * Runs `attempt` against `target`; with `rename`, a taken name becomes the first free
+ * "name (n).ext" (again if someone takes that one meanwhile). Throws the refusal otherwise.
+ */
+const withFreeName = async <T extends { ok: true }>(
+  target: Target,
+  onConflict: NameConflictMode,
+  attempt: (to: Target) => Promise<T | Extract<RelocateOutcome, { ok: false }>>,
+): Promise<T> => {
+  let to = target;
+  for (let tries = 0; ; tries++) {
+    if (onConflict === 'rename') to = { ...to, name: await freeName(to.folder, target.name) };
+    const outcome = await attempt(to);
+    if (outcome.ok) return outcome;
+    if (outcome.reason !== 'exists' || onConflict !== 'rename' || tries >= 4) throw await refusal(outcome, to.folder);
+  }
+};
+
+type ChangeInput = { id: string; actor: FileActor; onConflict?: NameConflictMode };
+
+const audit = (action: string, actor: FileActor, documentId: string, details: Record<string, unknown>) =>
+  recordAudit({ action, outcome: 'success', userId: actor.id, documentId, details: { via: actor.via, ...details } });
+
+/** Renames a document in its folder (`name` is the full new name, extension included). */
+export const renameDocument = async ({ id, name, actor, onConflict = 'fail' }: ChangeInput & { name: string }) => {
+  assertCanManageFiles(actor);
+  const doc = await visibleDocument(id);
+  const target = validateTarget({ folder: doc.folder, name });
+  const moved = await withFreeName(target, onConflict, (to) => relocateDocument({ id, to, userId: actor.id }));
+  if (!moved.isUnchanged)
+    await audit('document.rename', actor, id, { from: doc.name, to: moved.name, folder: doc.folder });
+
+  return { id, folder: moved.folder, name: moved.name };
+};
+
+/** Moves a document into `folder` (kept name). The folder is made if it does not exist yet. */
+export const moveDocument = async ({ id, folder, actor, onConflict = 'fail' }: ChangeInput & { folder: string }) => {
+  assertCanManageFiles(actor);
+  const doc = await visibleDocument(id);
+  const target = validateTarget({ folder, name: doc.name });
+  const moved = await withFreeName(target, onConflict, (to) => relocateDocument({ id, to, userId: actor.id }));
+  if (!moved.isUnchanged)
+    await audit('document.move', actor, id, { from: doc.folder, to: moved.folder, name: moved.name, was: doc.name });
+
+  return { id, folder: moved.folder, name: moved.name };
+};
+
+/** Copies a document into `folder` as `name` (default: its own name); returns the new document. */
+export const copyDocumentTo = async ({
+  id,
+  folder,
+  name,
+  actor,
+  onConflict = 'fail',
+}: ChangeInput & { folder: string; name?: string }) => {
+  assertCanManageFiles(actor);
+  const doc = await visibleDocument(id);
+  const target = validateTarget({ folder, name: name ?? doc.name });
+  const copied = await withFreeName<Extract<CopyOutcome, { ok: true }>>(target, onConflict, (to) =>
+    copyDocument({ id, to, userId: actor.id }),
+  );
+  await audit('document.copy', actor, copied.id, {
+    sourceId: id,
+    from: { folder: doc.folder, name: doc.name },
+    to: { folder: copied.folder, name: copied.name },
+  });
+
+  return { id: copied.id, sourceId: id, folder: copied.folder, name: copied.name };
+};
+
+/** Moves a document to the trash (restorable from /trash). Refused while it is open for editing. */
+export const deleteDocument = async ({ id, actor }: Omit<ChangeInput, 'onConflict'>) => {
+  assertCanManageFiles(actor);
+  const doc = await visibleDocument(id);
+  const outcome = await trashDocument({ id, userId: actor.id });
+  if (!outcome.ok) throw await refusal(outcome, doc.folder);
+  await audit('document.delete', actor, id, { folder: doc.folder, name: doc.name });
+
+  return { id, folder: doc.folder, name: doc.name };
+};

@@ -1,0 +1,72 @@
+import { mkdir } from 'node:fs/promises';
+import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, signInViaApi, uniqueName } from './fixtures';
+
+// Shared by files.spec.ts and trash.spec.ts: screenshots, the 390 px layout check and seeding
+// documents as an admin (editors and viewers cannot upload).
+
+const SCREENSHOTS = '.data/test-results/screenshots';
+
+export const VIEWPORTS = [
+  { label: '1280', width: 1280, height: 900 },
+  { label: '390', width: 390, height: 844 },
+] as const;
+
+export const screenshot = async (page: Page, name: string) => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+};
+
+/**
+ * Nothing in <main> reaches past the viewport's right edge (no horizontal page scroll from this
+ * page's content; the shared header is components/portal-header.tsx's matter, issue 9 item 8).
+ * The document table scrolls inside its own box.
+ */
+export const expectMainFits = async (page: Page) => {
+  const overflow = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    if (!main) return ['no <main>'];
+    const limit = window.innerWidth + 0.5;
+    const isClipped = (element: Element) => {
+      for (let parent = element.parentElement; parent && parent !== main; parent = parent.parentElement)
+        if (getComputedStyle(parent).overflowX !== 'visible' && parent.getBoundingClientRect().right <= limit)
+          return true;
+
+      return false;
+    };
+
+    return [main, ...main.querySelectorAll('*')]
+      .filter((element) => element.getBoundingClientRect().right > limit && !isClipped(element))
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+  });
+  expect(overflow, 'elements of <main> wider than the viewport').toEqual([]);
+};
+
+/** An API context signed in as the seeded admin (to seed documents whatever the page's role). */
+export const adminApi = async (baseURL: string) => {
+  const context = await playwrightRequest.newContext({ baseURL });
+  await signInViaApi(context, 'admin');
+
+  return context;
+};
+
+/** Uploads `names` into a new folder as the admin; returns the folder and the documents' ids by name. */
+export const seedFolder = async (api: APIRequestContext, names: string[], prefix = 'e2e-files') => {
+  const folder = uniqueName(prefix);
+  const ids: Record<string, string> = {};
+  for (const name of names) {
+    const response = await api.post(
+      `/api/admin/documents?folder=${encodeURIComponent(folder)}&name=${encodeURIComponent(name)}`,
+      {
+        data: `bytes of ${name}`,
+      },
+    );
+    expect(response.status(), `upload ${name}`).toBe(201);
+    ids[name] = ((await response.json()) as { document: { id: string } }).document.id;
+  }
+
+  return { folder, ids };
+};
+
+/** Accepts the next window.confirm(). */
+export const acceptConfirm = (page: Page) => page.once('dialog', (dialog) => void dialog.accept());

@@ -1,0 +1,131 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { acceptConfirm, adminApi, expectMainFits, screenshot, seedFolder, VIEWPORTS } from './files-helpers';
+
+// /trash: deleted documents and folders (one entry each) with who deleted them and when; restore
+// with a choice when the name is taken (admins, editors); delete forever and empty trash (admins).
+
+// Emptying the trash (admin) must not run while another test here looks at its own entries.
+test.describe.configure({ mode: 'serial' });
+
+let api: APIRequestContext;
+
+test.beforeAll(async ({ baseURL }) => {
+  api = await adminApi(baseURL!);
+});
+
+test.afterAll(async () => {
+  await api.dispose();
+});
+
+const entry = (page: Page, name: string) => page.locator(`[data-testid="trash-row"][data-name="${name}"]`);
+
+/** A document deleted by the admin; returns its folder, name and id. */
+const deletedDocument = async (name = 'Gone.docx') => {
+  const { folder, ids } = await seedFolder(api, [name], 'e2e-trash');
+  expect((await api.post(`/api/documents/${ids[name]}/delete`)).status()).toBe(200);
+
+  return { folder, name, id: ids[name]! };
+};
+
+/** A deleted folder with two documents; returns its name. */
+const deletedFolder = async () => {
+  const { folder } = await seedFolder(api, ['a.docx', 'b.docx'], 'e2e-trash-folder');
+  expect((await api.post('/api/folders/delete', { data: { path: folder } })).status()).toBe(200);
+
+  return folder;
+};
+
+test.describe('as admin', () => {
+  for (const viewport of VIEWPORTS) {
+    test(`the trash at ${viewport.label} px: a document and a folder (one entry), who and when; main content fits`, async ({
+      page,
+    }) => {
+      await page.setViewportSize(viewport);
+      const doc = await deletedDocument();
+      const folder = await deletedFolder();
+      await page.goto('/trash');
+      await expect(page.getByRole('heading', { name: 'Trash', level: 1 })).toBeVisible();
+      await expect(entry(page, doc.name).first()).toContainText(doc.folder);
+      await expect(entry(page, folder)).toContainText('folder, 2 documents');
+      await expect(entry(page, folder)).toHaveAttribute('data-kind', 'folder');
+      await expect(page.getByRole('button', { name: 'Empty trash' })).toBeVisible();
+      await expectMainFits(page);
+      await screenshot(page, `trash-admin-${viewport.label}`);
+    });
+  }
+
+  test('Restore a folder → back in the list; Delete forever → gone; Empty trash → the trash is empty', async ({
+    page,
+  }) => {
+    const folder = await deletedFolder();
+    const doomed = await deletedDocument('Doomed.docx');
+    await page.goto('/trash');
+    await entry(page, folder).getByRole('button', { name: 'Restore' }).click();
+    await expect(entry(page, folder)).toHaveCount(0);
+    await page.goto(`/?folder=${encodeURIComponent(folder)}`);
+    await expect(page.getByTestId('document-row')).toHaveCount(2);
+
+    await page.goto('/trash');
+    const doomedRow = entry(page, doomed.name).filter({ hasText: doomed.folder });
+    acceptConfirm(page);
+    await doomedRow.getByRole('button', { name: 'Delete forever' }).click();
+    await expect(doomedRow).toHaveCount(0);
+
+    await deletedDocument('Last.docx');
+    await page.reload();
+    acceptConfirm(page);
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    await expect(page.getByRole('heading', { name: 'The trash is empty' })).toBeVisible();
+  });
+});
+
+test.describe('as editor', () => {
+  test.use({ role: 'editor' });
+
+  test('Restore when the name is taken → says so and offers "Restore as"; no Delete forever, no Empty trash', async ({
+    page,
+  }) => {
+    const doc = await deletedDocument('Clash.docx');
+    const again = await api.post(`/api/admin/documents?folder=${encodeURIComponent(doc.folder)}&name=Clash.docx`, {
+      data: 'new',
+    });
+    expect(again.status()).toBe(201);
+    await page.goto('/trash');
+    const row = entry(page, 'Clash.docx').filter({ hasText: doc.folder });
+    await expect(row.getByRole('button', { name: 'Delete forever' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Empty trash' })).toHaveCount(0);
+    await row.getByRole('button', { name: 'Restore' }).click();
+    await expect(row.getByRole('alert')).toContainText('already exists');
+    await row.getByRole('button', { name: 'Restore as “Clash (1).docx”' }).click();
+    await expect(row).toHaveCount(0);
+    await page.goto(`/?folder=${encodeURIComponent(doc.folder)}`);
+    await expect(page.getByTestId('document-row').filter({ hasText: 'Clash (1).docx' })).toBeVisible();
+    await screenshot(page, 'trash-editor-restored-1280');
+
+    const purge = await page.request.post(`/api/trash/${doc.id}/purge`);
+    expect(purge.status()).toBe(403);
+  });
+});
+
+test.describe('as viewer', () => {
+  test.use({ role: 'viewer' });
+
+  for (const viewport of VIEWPORTS) {
+    test(`the trash at ${viewport.label} px: listed, no Restore, no Delete forever; the API refuses restore with 403`, async ({
+      page,
+    }) => {
+      await page.setViewportSize(viewport);
+      const doc = await deletedDocument('Look.docx');
+      await page.goto('/trash');
+      const row = entry(page, 'Look.docx').filter({ hasText: doc.folder });
+      await expect(row).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Restore' })).toHaveCount(0);
+      await expect(page.getByRole('button', { name: 'Delete forever' })).toHaveCount(0);
+      await expectMainFits(page);
+      await screenshot(page, `trash-viewer-${viewport.label}`);
+      expect((await page.request.post(`/api/trash/${doc.id}/restore`)).status()).toBe(403);
+      expect((await page.request.post('/api/trash/empty')).status()).toBe(403);
+    });
+  }
+});

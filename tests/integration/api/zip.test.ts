@@ -1,0 +1,74 @@
+import { unzipSync } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GET as zip } from '@/app/api/zip/route';
+import { addDocument, uniqueFolder } from '../../support/documents';
+import { filesApi } from '../../support/files-api';
+import { emptyContext, makeUser, sessionCookie } from '../../support/session';
+import { apiRequest } from '../../support/users-api';
+
+// GET /api/zip: a streamed zip of a selection of documents and whole folders, for any signed-in user.
+
+const cookies = { editor: '', viewer: '' };
+
+beforeAll(async () => {
+  cookies.editor = await sessionCookie(await makeUser('editor'));
+  cookies.viewer = await sessionCookie(await makeUser('viewer'));
+});
+
+const get = (query: string, cookie?: string) =>
+  zip(apiRequest(`/api/zip?${query}`, { cookie, method: 'GET' }), emptyContext);
+
+const unzip = async (response: Response) => {
+  const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+
+  return Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString()]));
+};
+
+describe('GET /api/zip', () => {
+  it('GET /api/zip?folder=F as viewer → 200 application/zip "F.zip" with every document under F/ (subfolders, empty folders)', async () => {
+    const root = uniqueFolder('zip');
+    await addDocument(root, 'a.docx', 'A');
+    await addDocument(`${root}/sub`, 'b.xlsx', 'B');
+    await filesApi.createFolder({ cookie: cookies.editor, body: { parent: root, name: 'empty' } });
+    const response = await get(`folder=${encodeURIComponent(root)}`, cookies.viewer);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('content-disposition')).toContain(`filename="${root}.zip"`);
+    expect(await unzip(response)).toEqual({
+      [`${root}/`]: '',
+      [`${root}/empty/`]: '',
+      [`${root}/sub/`]: '',
+      [`${root}/a.docx`]: 'A',
+      [`${root}/sub/b.xlsx`]: 'B',
+    });
+  });
+
+  it('GET /api/zip?id=…&id=… → the chosen documents at the top of "documents.zip"; 120 documents stream through', async () => {
+    const folder = uniqueFolder('zip');
+    const docs = [];
+    for (let i = 0; i < 120; i++)
+      docs.push(await addDocument(folder, `n${String(i).padStart(3, '0')}.txt`, `body ${i}`));
+    const picked = await get(
+      docs
+        .slice(0, 2)
+        .map((doc) => `id=${doc.id}`)
+        .join('&'),
+      cookies.viewer,
+    );
+    expect(picked.headers.get('content-disposition')).toContain('filename="documents.zip"');
+    expect(await unzip(picked)).toEqual({ 'n000.txt': 'body 0', 'n001.txt': 'body 1' });
+    const all = await unzip(await get(`folder=${encodeURIComponent(folder)}`, cookies.viewer));
+    expect(Object.keys(all).filter((name) => name.endsWith('.txt'))).toHaveLength(120);
+    expect(all[`${folder}/n119.txt`]).toBe('body 119');
+  });
+
+  it('GET /api/zip signed out → 401; nothing chosen → 400; an unknown document or folder → 404 before any byte', async () => {
+    const doc = await addDocument(uniqueFolder('zip'), 'a.docx');
+    expect((await get(`id=${doc.id}`)).status).toBe(401);
+    expect((await get('', cookies.viewer)).status).toBe(400);
+    const unknownDoc = await get('id=00000000-0000-4000-8000-000000000000', cookies.viewer);
+    expect(unknownDoc.status).toBe(404);
+    expect(((await unknownDoc.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await get(`folder=${uniqueFolder('nope')}`, cookies.viewer)).status).toBe(404);
+  });
+});
