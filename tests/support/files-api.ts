@@ -56,11 +56,15 @@ export const errorOf = async (response: Response) =>
   ((await response.json()) as { error: { code: string; message: string; suggestion?: string } }).error;
 
 /** An editor's WOPI lock on `documentId` (what LOCK writes), valid for 30 minutes. */
-export const holdLock = (documentId: string, lockId = 'editor-lock') =>
+/**
+ * A WOPI lock row as an editor leaves it (default: held for 30 minutes). An upsert: a released
+ * lock's row stays after UNLOCK (lib/locks/lock-statements.ts), so a plain insert could collide.
+ */
+export const holdLock = (documentId: string, lockId = 'editor-lock', expiresAt = new Date(Date.now() + 30 * 60_000)) =>
   db.lock.upsert({
     where: { documentId },
-    create: { documentId, lockId, expiresAt: new Date(Date.now() + 30 * 60_000) },
-    update: { lockId, expiresAt: new Date(Date.now() + 30 * 60_000) },
+    create: { documentId, lockId, expiresAt },
+    update: { lockId, expiresAt },
   });
 
 /** The document row as the tests look at it. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GET, POST } from '@/app/api/admin/documents/route';
 import { db } from '@/lib/db';
+import { holdLock } from '../../support/files-api';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { emptyContext, makeUser, sessionCookie } from '../../support/session';
 import { tokenFor, wopi } from '../../support/wopi';
@@ -57,7 +58,7 @@ describe('GET /api/admin/documents?folder=&name= on a document open for editing'
     const cookie = await sessionCookie(admin);
     const folder = uniqueFolder('expired-check');
     const doc = await addDocument(folder, 'Old.docx', 'original', admin.id);
-    await db.lock.create({ data: { documentId: doc.id, lockId: 'stale', expiresAt: new Date(Date.now() - 1000) } });
+    await holdLock(doc.id, 'stale', new Date(Date.now() - 1000));
 
     expect(await (await check(cookie, folder, 'Old.docx')).json()).toEqual({
       exists: true,

@@ -4,6 +4,7 @@ import { GET as versionContentRoute } from '@/app/api/documents/[id]/versions/[v
 import { POST as restoreRoute } from '@/app/api/documents/[id]/versions/[version]/restore/route';
 import { GET as currentContentRoute } from '@/app/api/documents/[id]/content/route';
 import { db } from '@/lib/db';
+import { holdLock } from '../../support/files-api';
 import { mirrorsSettled } from '@/lib/documents/content';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { documentKey } from '@/lib/storage/keys';
@@ -215,7 +216,7 @@ describe('POST /api/documents/:id/versions/:version/restore', () => {
 
   it('POST …/restore while the document is open in an editor (a live lock) → 409 locked "open for editing"; nothing changes; the refusal audited', async () => {
     await saveAs(docId, users.editor.id, 'version two', { autosave: false });
-    await db.lock.create({ data: { documentId: docId, lockId: 'held', expiresAt: new Date(Date.now() + 60_000) } });
+    await holdLock(docId, 'held', new Date(Date.now() + 60_000));
     const response = await restore(docId, '1', cookies.editor);
     expect(response.status).toBe(409);
     const error = await errorOf(response);
@@ -232,7 +233,7 @@ describe('POST /api/documents/:id/versions/:version/restore', () => {
 
   it('POST …/restore under an expired lock → 201 (an expired lock is no lock)', async () => {
     await saveAs(docId, users.editor.id, 'version two', { autosave: false });
-    await db.lock.create({ data: { documentId: docId, lockId: 'old', expiresAt: new Date(Date.now() - 1000) } });
+    await holdLock(docId, 'old', new Date(Date.now() - 1000));
     expect((await restore(docId, '1', cookies.editor)).status).toBe(201);
   });
 

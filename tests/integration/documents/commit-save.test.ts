@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db';
+import { holdLock } from '../../support/files-api';
 import { commitSaveStatement, stageContent } from '@/lib/documents/content';
 import { documentKey } from '@/lib/storage/keys';
 import { headObject } from '@/lib/storage/objects';
@@ -23,7 +24,7 @@ const stage = (text: string) => stageContent({ body: Readable.from([Buffer.from(
 
 const setup = async (text = 'one', lockId: string | null = 'L', name = 'Doc.docx') => {
   const doc = await addDocument(folder, name, text, userId);
-  if (lockId) await db.lock.create({ data: { documentId: doc.id, lockId, expiresAt: new Date(Date.now() + 60_000) } });
+  if (lockId) await holdLock(doc.id, lockId, new Date(Date.now() + 60_000));
   const row = await db.document.findUniqueOrThrow({ where: { id: doc.id } });
   const visibleEtag = (await headObject(row.key))?.etag ?? null;
 

@@ -5,6 +5,7 @@ import { postgresLockWithContext } from '@/lib/locks/postgres-lock-with-context'
 import { loadWopiContext } from '@/lib/server/wopi-document-store';
 import { LOCK_TTL_MS, type LockCall } from '@/lib/wopi/ports';
 import { addDocument, uniqueFolder } from '../../support/documents';
+import { holdLock } from '../../support/files-api';
 import { makeUser } from '../../support/session';
 import { tokenFor, wopi } from '../../support/wopi';
 
@@ -335,7 +336,7 @@ describe('lock statements reaching Postgres after their deadline (lateGate)', ()
 
   it('LOCK / REFRESH_LOCK / UNLOCK / UnlockAndRelock after the deadline → 503 (database_unavailable) naming the clock skew; no lock change, no audit row', async () => {
     const now = new Date();
-    await db.lock.create({ data: { documentId, lockId: 'HELD', expiresAt: new Date(now.getTime() + MINUTE) } });
+    await holdLock(documentId, 'HELD', new Date(now.getTime() + MINUTE));
     const calls: LockCall[] = [
       { method: 'lock', lockId: 'HELD', audit: audit('wopi.lock') },
       { method: 'refresh', lockId: 'HELD', audit: audit('wopi.refresh_lock') },
