@@ -59,15 +59,15 @@ describe('CopyObject over a key while it is read', () => {
     try {
       for (let i = 1; i < COPIES; i++) {
         const { etag } = await copyObject(`${prefix}.src/${i}`, key);
-        if (etag !== md5Etag(bodies[i])) wrong.push(`copy ${i} answered ${etag}`);
+        if (etag !== md5Etag(bodies[i]!)) wrong.push(`copy ${i} answered ${etag}`);
         const head = await headObject(key);
-        if (head?.etag !== md5Etag(bodies[i])) wrong.push(`HEAD after copy ${i}: ${head?.etag}`);
+        if (head?.etag !== md5Etag(bodies[i]!)) wrong.push(`HEAD after copy ${i}: ${head?.etag}`);
       }
     } finally {
       isCopying = false;
       await Promise.all(readers);
     }
     expect(wrong).toEqual([]);
-    expect((await headObject(key))?.etag).toBe(md5Etag(bodies[COPIES - 1]));
+    expect((await headObject(key))?.etag).toBe(md5Etag(bodies[COPIES - 1]!));
   });
 });
