@@ -347,6 +347,11 @@ export const syncMirrorLocked = async (tx: Tx, row: LockedDocument, now: Date): 
 
     return 'adopted';
   }
+  // The ETag recorded is the copy's answer, so it must name the bytes that landed: one that does
+  // not makes the next HEAD pass for another tool's change (a spurious {"via":"storage"} version).
+  // The embedded s3rver answered `""` when a read of the key (the next back-to-back save's HEAD)
+  // rewrote the object's MD5 file mid-copy; fixed in patches/s3rver+3.7.1.patch, and copyObject
+  // never returns such an ETag (lib/storage/objects.ts etagOf).
   const etag = judged === 'synced' ? head!.etag : (await copyObject(row.contentKey, row.key)).etag;
   // Seen now, after the copy: a folder listing that started before it landed (and so missed the
   // object) must not take the row for missing once it is no longer pending.

@@ -329,11 +329,18 @@ export const getObjectStream = async (key: string, range?: string) => {
   };
 };
 
+/**
+ * An ETag that names bytes, or undefined: an empty one (`""`, which the embedded s3rver answered
+ * while it rewrote an object's MD5 file in place; patches/s3rver+3.7.1.patch) describes nothing,
+ * and compared with a real one it would look like another tool's change.
+ */
+export const etagOf = (etag: string | undefined) => (etag && etag !== '""' ? etag : undefined);
+
 export const headObject = async (key: string) => {
   try {
     const result = await getS3().send(new HeadObjectCommand({ Bucket: env.S3_BUCKET, Key: key }));
 
-    return { size: result.ContentLength ?? 0, etag: result.ETag, lastModified: result.LastModified };
+    return { size: result.ContentLength ?? 0, etag: etagOf(result.ETag), lastModified: result.LastModified };
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
@@ -355,8 +362,12 @@ export const copyObject = async (source: string, destination: string, { ifMatch 
       CopySourceIfMatch: ifMatch,
     }),
   );
+  // The answer's ETag is recorded as the visible object's (syncMirror, rename, mirror repair);
+  // without a usable one, the copy's own HEAD says what landed — a row left with the previous
+  // ETag would take the next HEAD for another tool's change.
+  const etag = etagOf(result.CopyObjectResult?.ETag);
 
-  return { etag: result.CopyObjectResult?.ETag };
+  return { etag: etag ?? (await headObject(destination))?.etag };
 };
 
 export const deleteObject = async (key: string) => {
@@ -379,7 +390,7 @@ export const listPage = async (options: { prefix: string; delimiter?: string; co
   const objects: ListedObject[] = (result.Contents ?? []).map((item) => ({
     key: item.Key!,
     size: item.Size ?? 0,
-    etag: item.ETag,
+    etag: etagOf(item.ETag),
     lastModified: item.LastModified,
   }));
   const prefixes = (result.CommonPrefixes ?? []).map((item) => item.Prefix!).filter(Boolean);
