@@ -2,7 +2,7 @@
 CREATE TABLE "TrashBatch" (
     "id" UUID NOT NULL,
     "path" TEXT NOT NULL,
-    "folders" TEXT[] NOT NULL DEFAULT ARRAY[]::TEXT[],
+    "folders" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "deletedAt" TIMESTAMPTZ(3) NOT NULL,
     "deletedById" UUID,
 

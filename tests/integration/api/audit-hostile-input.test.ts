@@ -10,11 +10,11 @@ beforeAll(async () => {
 
 describe('GET /api/admin/audit: hostile input', () => {
   it.each(['user=%00', 'document=a%00b', 'action=%00', 'actionText=wopi.%00'])(
-    'GET /api/admin/audit?%s (NUL, which Postgres text cannot hold) → 400 invalid_filter, not 500',
+    'GET /api/admin/audit?%s (NUL, which Postgres text cannot hold) → 400 invalid_text (refused at the API edge, lib/api/handler.ts), not 500',
     async (query) => {
       const response = await fetchAuditPage(query, admin);
       expect(response.status).toBe(400);
-      expect((await response.json()).error.code).toBe('invalid_filter');
+      expect((await response.json()).error.code).toBe('invalid_text');
     },
   );
 

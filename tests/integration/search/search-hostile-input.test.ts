@@ -14,11 +14,11 @@ const names = (body: { results: { name: string }[] }) => body.results.map((resul
 
 describe('GET /api/documents/search: hostile input', () => {
   it.each(['%00', 'a%00b', `${'x'.repeat(10)}%00`])(
-    'GET /api/documents/search?q=%s (NUL, which Postgres text cannot hold) → 400 invalid_search, not 500',
+    'GET /api/documents/search?q=%s (NUL, which Postgres text cannot hold) → 400 invalid_text (refused at the API edge, lib/api/handler.ts), not 500',
     async (q) => {
       const response = await fetchSearch(`q=${q}`, cookie);
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatchObject({ code: 'invalid_search', message: /Search: / });
+      expect((await response.json()).error).toMatchObject({ code: 'invalid_text', message: /NUL character/ });
     },
   );
 
