@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commitBlobAt, currentContent, discardBlob, sha256Of, syncMirror } from '@/lib/documents/content';
+import { commitBlobAt, currentContent, discardBlobAfterFailure, sha256Of, syncMirror } from '@/lib/documents/content';
 import { db } from '@/lib/db';
 import { log } from '@/lib/log';
 import { internalKey } from '@/lib/storage/keys';
@@ -53,7 +53,8 @@ export const copyDocument = async ({
 
     return { ok: true, id: outcome.id, sourceId: id, ...to };
   } catch (error) {
-    await discardBlob(blobKey);
+    // Kept when the commit's outcome is unknown (the database went away): it may be the copy's content.
+    await discardBlobAfterFailure(blobKey, error);
     throw error;
   }
 };
