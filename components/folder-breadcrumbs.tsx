@@ -1,8 +1,9 @@
 'use client';
 
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { draggedItems } from '@/components/document-table';
+import { draggedItems, folderLabel } from '@/components/document-table';
 import { moveItem } from '@/components/file-operations';
 import { FileNotice, useFileRunner } from '@/components/file-runner';
 import styles from '@/components/files.module.css';
@@ -17,11 +18,12 @@ type Props = {
 
 export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
   const runner = useFileRunner();
+  const t = useTranslations('files');
   const [over, setOver] = useState<string | null>(null);
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumbs">
+      <nav aria-label={t('breadcrumb')} className="breadcrumbs">
         <ol>
           {crumbs.map((crumb, index) => (
             <li key={crumb.path}>
@@ -45,7 +47,7 @@ export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
                     event.preventDefault();
                     void runner.run({
                       items,
-                      verb: `Moved to ${crumb.path === '' ? 'Documents' : `“${visibleName(crumb.path)}”`}`,
+                      verb: t('movedTo', { folder: folderLabel(t, crumb.path) }),
                       operation: (item, mode) => moveItem(item, crumb.path, mode),
                     });
                   }}

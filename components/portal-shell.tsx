@@ -3,6 +3,7 @@ import NextTopLoader from 'nextjs-toploader';
 import { Suspense, type ReactNode } from 'react';
 import { NoticeBanner } from '@/components/notice-banner';
 import { PortalHeader } from '@/components/portal-header';
+import { TimeZoneCookie } from '@/components/time-zone-cookie';
 
 type Props = { user: { name: string; email: string; role: string } | null; children: ReactNode };
 
@@ -20,6 +21,7 @@ export const PortalShell = ({ user, children }: Props) => {
       <a href="#main" className="skip-link">
         {t('skipToContent')}
       </a>
+      <TimeZoneCookie />
       <PortalHeader user={user} />
       <main id="main" className="page" tabIndex={-1}>
         <Suspense fallback={null}>
