@@ -28,7 +28,7 @@ export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
           {crumbs.map((crumb, index) => (
             <li key={crumb.path}>
               {index === crumbs.length - 1 ? (
-                <span aria-current="page">{visibleName(crumb.name)}</span>
+                <span aria-current="page">{crumb.path === '' ? t('topFolder') : visibleName(crumb.name)}</span>
               ) : (
                 <Link
                   href={browseHref({ folder: crumb.path })}
@@ -52,7 +52,7 @@ export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
                     });
                   }}
                 >
-                  {visibleName(crumb.name)}
+                  {crumb.path === '' ? t('topFolder') : visibleName(crumb.name)}
                 </Link>
               )}
             </li>

@@ -1,4 +1,4 @@
-import { createElement } from 'react';
+import { createElement, type ComponentProps } from 'react';
 import { AppRouterContext } from 'next/dist/shared/lib/app-router-context.shared-runtime';
 import { NextIntlClientProvider } from 'next-intl';
 import { renderToStaticMarkup } from 'react-dom/server';
@@ -22,11 +22,11 @@ const versions: HistoryVersion[] = [
 const render = (canRestore: boolean) =>
   renderToStaticMarkup(
     // The restore button asks for the app router (to refresh after a restore); a stand-in suffices to render.
-    createElement(NextIntlClientProvider, {
-      locale: 'en',
-      messages,
-      timeZone: 'UTC',
-      children: createElement(
+    createElement(
+      NextIntlClientProvider,
+      // The labels come from the English messages, as a request without a language gets them.
+      { locale: 'en', messages, timeZone: 'UTC' } as ComponentProps<typeof NextIntlClientProvider>,
+      createElement(
         AppRouterContext.Provider,
         { value: {} as never },
         createElement(VersionHistory, {
@@ -37,7 +37,7 @@ const render = (canRestore: boolean) =>
           canRestore,
         }),
       ),
-    }),
+    ),
   );
 
 describe('VersionHistory', () => {
