@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import createNextIntlPlugin from 'next-intl/plugin';
 import { loadEnv } from './lib/env';
 
 // A bad environment fails `next build` and `next start` here, naming the variable.
@@ -12,4 +13,5 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
 };
 
-export default nextConfig;
+// Languages without locale-prefixed URLs: the request config picks each request's language.
+export default createNextIntlPlugin('./lib/i18n/request.ts')(nextConfig);

@@ -32,6 +32,8 @@ export default defineConfig({
       : [['list']],
   use: {
     baseURL: process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000',
+    // Accept-Language en-US: the specs read English labels; i18n.spec.ts opens German contexts itself.
+    locale: 'en-US',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -1,15 +1,21 @@
 import type { Metadata } from 'next';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
-export const metadata: Metadata = {
-  title: { default: 'Documents', template: '%s · Documents' },
-  description: 'Document portal: browse, view and edit office documents in your browser.',
+export const generateMetadata = async (): Promise<Metadata> => {
+  const t = await getTranslations('app');
+
+  return { title: { default: t('title'), template: `%s · ${t('title')}` }, description: t('description') };
 };
 
-const RootLayout = ({ children }: { children: ReactNode }) => (
-  <html lang="en">
-    <body>{children}</body>
+/** The language of every page is the request's (lib/i18n/request.ts); client components get its messages. */
+const RootLayout = async ({ children }: { children: ReactNode }) => (
+  <html lang={await getLocale()}>
+    <body>
+      <NextIntlClientProvider>{children}</NextIntlClientProvider>
+    </body>
   </html>
 );
 

@@ -1,18 +1,22 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { ErrorPage } from '@/components/error-page';
 import { PortalShell } from '@/components/portal-shell';
 import { getUser } from '@/lib/auth/session';
 
-export const metadata: Metadata = { title: 'Page not found' };
+export const generateMetadata = async (): Promise<Metadata> => ({
+  title: (await getTranslations('errors'))('notFoundTitle'),
+});
 
 /** Any unknown path (and notFound()): inside the portal's frame, with a way back. */
 const NotFound = async () => {
   const user = await getUser();
+  const t = await getTranslations('errors');
 
   return (
     <PortalShell user={user}>
-      <ErrorPage title="Page not found">
-        <p>There is no page at this address. The link may be wrong, or what it pointed to was moved or deleted.</p>
+      <ErrorPage title={t('notFoundTitle')}>
+        <p>{t('notFoundText')}</p>
       </ErrorPage>
     </PortalShell>
   );

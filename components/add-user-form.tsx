@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { OneTimePassword } from '@/components/one-time-password';
 import { useApiPost } from '@/components/use-api-post';
@@ -18,6 +19,7 @@ const text = (form: FormData, name: string) => {
 export const AddUserForm = () => {
   const router = useRouter();
   const { post, isBusy } = useApiPost();
+  const t = useTranslations('users');
   const [isTyped, setIsTyped] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<Created | null>(null);
@@ -43,51 +45,51 @@ export const AddUserForm = () => {
 
   return (
     <section className={`card stack ${styles.section}`} aria-labelledby="add-user-title">
-      <h2 id="add-user-title">Add a user</h2>
+      <h2 id="add-user-title">{t('addTitle')}</h2>
       <form className={styles.addForm} onSubmit={(event) => void onSubmit(event)} aria-labelledby="add-user-title">
         <label>
-          Email
+          {t('email')}
           <input name="email" type="email" required autoComplete="off" data-testid="new-user-email" />
         </label>
         <label>
-          Name (optional)
+          {t('nameOptional')}
           <input name="name" type="text" maxLength={100} autoComplete="off" />
         </label>
         <label>
-          Role
+          {t('role')}
           <select name="role" className={styles.select} defaultValue="editor" data-testid="new-user-role">
-            <option value="viewer">Viewer (read-only)</option>
-            <option value="editor">Editor (edits documents)</option>
-            <option value="admin">Admin (everything)</option>
+            <option value="viewer">{t('roleViewer')}</option>
+            <option value="editor">{t('roleEditor')}</option>
+            <option value="admin">{t('roleAdmin')}</option>
           </select>
         </label>
         <fieldset>
-          <legend>Password</legend>
+          <legend>{t('password')}</legend>
           <label className={styles.choice}>
             <input type="radio" name="password-mode" checked={!isTyped} onChange={() => setIsTyped(false)} />
-            Generate one (shown once)
+            {t('generate')}
           </label>
           <label className={styles.choice}>
             <input type="radio" name="password-mode" checked={isTyped} onChange={() => setIsTyped(true)} />
-            Type one
+            {t('typeOne')}
           </label>
         </fieldset>
         {isTyped ? (
           <label>
-            Password (at least 8 characters)
+            {t('passwordMin', { min: 8 })}
             <input name="password" type="password" required minLength={8} maxLength={200} autoComplete="new-password" />
           </label>
         ) : null}
         <div className={styles.formEnd}>
           <button type="submit" disabled={isBusy}>
-            {isBusy ? 'Adding…' : 'Add user'}
+            {isBusy ? t('adding') : t('add')}
           </button>
           {error ? (
             <p role="alert" className="error">
               {error}
             </p>
           ) : null}
-          {added && !added.password ? <p role="status">Added {added.user.email}.</p> : null}
+          {added && !added.password ? <p role="status">{t('added', { email: added.user.email })}</p> : null}
         </div>
       </form>
       {added?.password ? (

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { useApiPost } from '@/components/use-api-post';
 import styles from '@/components/users.module.css';
@@ -17,6 +18,7 @@ export const ChangePasswordForm = () => {
   const { post, isBusy } = useApiPost();
   const [error, setError] = useState<string | null>(null);
   const [isDone, setIsDone] = useState(false);
+  const t = useTranslations('account');
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -24,8 +26,7 @@ export const ChangePasswordForm = () => {
     const form = new FormData(formElement);
     setError(null);
     setIsDone(false);
-    if (value(form, 'newPassword') !== value(form, 'confirmPassword'))
-      return setError('The new password and its confirmation do not match.');
+    if (value(form, 'newPassword') !== value(form, 'confirmPassword')) return setError(t('mismatch'));
     const result = await post('/api/account/password', {
       currentPassword: value(form, 'currentPassword'),
       newPassword: value(form, 'newPassword'),
@@ -41,13 +42,13 @@ export const ChangePasswordForm = () => {
       onSubmit={(event) => void onSubmit(event)}
       aria-labelledby="change-password-title"
     >
-      <h2 id="change-password-title">Change your password</h2>
+      <h2 id="change-password-title">{t('changePassword')}</h2>
       <label>
-        Current password
+        {t('currentPassword')}
         <input name="currentPassword" type="password" required autoComplete="current-password" />
       </label>
       <label>
-        New password
+        {t('newPassword')}
         <input
           name="newPassword"
           type="password"
@@ -59,10 +60,10 @@ export const ChangePasswordForm = () => {
         />
       </label>
       <p id="new-password-hint" className="muted">
-        At least {MIN_LENGTH} characters. Your other sessions are signed out; this one stays signed in.
+        {t('newPasswordHint', { min: MIN_LENGTH })}
       </p>
       <label>
-        Repeat the new password
+        {t('repeatPassword')}
         <input name="confirmPassword" type="password" required autoComplete="new-password" />
       </label>
       {error ? (
@@ -70,10 +71,10 @@ export const ChangePasswordForm = () => {
           {error}
         </p>
       ) : null}
-      {isDone ? <p role="status">Your password has been changed.</p> : null}
+      {isDone ? <p role="status">{t('changed')}</p> : null}
       <p>
         <button type="submit" disabled={isBusy}>
-          {isBusy ? 'Changing…' : 'Change password'}
+          {isBusy ? t('changing') : t('change')}
         </button>
       </p>
     </form>

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { useState, type DragEvent } from 'react';
 import { FileIcon, FolderIcon } from '@/components/file-icon';
 import {
@@ -50,8 +51,6 @@ type Props = {
 
 type Dialog = { kind: 'rename'; item: FileItem } | { kind: 'move' | 'copy'; items: FileItem[] };
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-
 const SortHeader = ({ field, label, params }: { field: SortField; label: string; params: BrowseParams }) => {
   const isActive = params.sort === field;
   const nextDir = isActive && params.dir === 'asc' ? 'desc' : 'asc';
@@ -76,7 +75,15 @@ export const draggedItems = (event: DragEvent) => {
   }
 };
 
-const folderLabel = (path: string) => (path === '' ? 'Documents' : `“${visibleName(path)}”`);
+type FilesT = ReturnType<typeof useTranslations<'files'>>;
+
+/** A folder as messages name it: "Documents" for the top, else its path in quotes. */
+export const folderLabel = (t: FilesT, path: string) =>
+  path === '' ? t('topFolder') : t('quoted', { name: visibleName(path) });
+
+/** One item's quoted name, or "3 items". */
+export const itemsLabel = (t: FilesT, items: { name: string }[]) =>
+  items.length === 1 ? t('quoted', { name: visibleName(items[0]!.name) }) : t('itemCount', { count: items.length });
 
 /**
  * The folder's listing. For admins and editors also: a checkbox per row (and select all) with
@@ -84,8 +91,6 @@ const folderLabel = (path: string) => (path === '' ? 'Documents' : `“${visible
  * onto a folder row (or a breadcrumb) move there. Refusals are shown above the table, with a
  * one-click choice when a name is taken.
  */
-const OPEN_VERBS = { edit: 'Edit', view: 'View', inline: 'Open', download: 'Download' } as const;
-
 export const DocumentTable = ({
   listing,
   params,
@@ -97,6 +102,9 @@ export const DocumentTable = ({
   const openOf = (id: string): OpenAction =>
     openActions?.[id] ?? { kind: canEdit ? 'edit' : 'view', href: `/documents/${id}/${canEdit ? 'edit' : 'view'}` };
   const router = useRouter();
+  const t = useTranslations('files');
+  const format = useFormatter();
+  const locale = useLocale();
   const runner = useFileRunner();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<Dialog | null>(null);
@@ -117,9 +125,8 @@ export const DocumentTable = ({
   const done = () => setSelected(new Set());
 
   const remove = (items: FileItem[]) => {
-    const what = items.length === 1 ? `“${visibleName(items[0]!.name)}”` : `${items.length} items`;
-    if (!window.confirm(`Move ${what} to the trash? You can restore from the trash.`)) return;
-    void runner.run({ items, verb: 'Moved to the trash', operation: deleteItem, onDone: done });
+    if (!window.confirm(t('confirmDelete', { what: itemsLabel(t, items) }))) return;
+    void runner.run({ items, verb: t('movedToTrash'), operation: deleteItem, onDone: done });
   };
 
   const dropOn = (event: DragEvent, folder: string) => {
@@ -129,7 +136,7 @@ export const DocumentTable = ({
     event.preventDefault();
     void runner.run({
       items,
-      verb: `Moved to ${folderLabel(folder)}`,
+      verb: t('movedTo', { folder: folderLabel(t, folder) }),
       operation: (item, mode) => moveItem(item, folder, mode),
       onDone: done,
     });
@@ -142,10 +149,10 @@ export const DocumentTable = ({
   };
 
   const menuFor = (item: FileItem) => [
-    { label: 'Rename…', onSelect: () => setDialog({ kind: 'rename', item }) },
-    { label: 'Move…', onSelect: () => setDialog({ kind: 'move', items: [item] }) },
-    { label: 'Copy…', onSelect: () => setDialog({ kind: 'copy', items: [item] }) },
-    { label: 'Delete', onSelect: () => remove([item]), isDanger: true },
+    { label: t('rename'), onSelect: () => setDialog({ kind: 'rename', item }) },
+    { label: t('move'), onSelect: () => setDialog({ kind: 'move', items: [item] }) },
+    { label: t('copy'), onSelect: () => setDialog({ kind: 'copy', items: [item] }) },
+    { label: t('delete'), onSelect: () => remove([item]), isDanger: true },
   ];
 
   const zipHref = `/api/zip?${selectedItems
@@ -159,17 +166,17 @@ export const DocumentTable = ({
       className={styles.rowCheck}
       checked={selected.has(itemKey(item))}
       onChange={() => toggle(item)}
-      aria-label={`Select ${visibleName(item.name)}`}
+      aria-label={t('select', { name: visibleName(item.name) })}
     />
   );
 
   const dialogs =
     dialog?.kind === 'rename' ? (
       <NameDialog
-        title={`Rename “${visibleName(dialog.item.name)}”`}
-        label="New name"
+        title={t('renameTitle', { name: visibleName(dialog.item.name) })}
+        label={t('newName')}
         initial={dialog.item.name}
-        submitLabel="Rename"
+        submitLabel={t('renameSubmit')}
         onClose={() => setDialog(null)}
         onSubmit={async (name) => {
           const result = await renameItem(dialog.item, name);
@@ -179,22 +186,22 @@ export const DocumentTable = ({
             return null;
           }
 
-          return result.suggestion ? `${result.message} “${result.suggestion}” is free.` : result.message;
+          return result.suggestion
+            ? t('nameIsFree', { message: result.message, suggestion: result.suggestion })
+            : result.message || t('requestFailed');
         }}
       />
     ) : dialog ? (
       <FolderPickerDialog
-        title={`${dialog.kind === 'move' ? 'Move' : 'Copy'} ${
-          dialog.items.length === 1 ? `“${visibleName(dialog.items[0]!.name)}”` : `${dialog.items.length} items`
-        } to…`}
-        submitLabel={dialog.kind === 'move' ? 'Move here' : 'Copy here'}
+        title={t(dialog.kind === 'move' ? 'moveTitle' : 'copyTitle', { what: itemsLabel(t, dialog.items) })}
+        submitLabel={dialog.kind === 'move' ? t('moveHere') : t('copyHere')}
         start={params.folder}
         onClose={() => setDialog(null)}
         onPick={async (folder) => {
           const operation = dialog.kind === 'move' ? moveItem : copyItem;
           await runner.run({
             items: dialog.items,
-            verb: `${dialog.kind === 'move' ? 'Moved' : 'Copied'} to ${folderLabel(folder)}`,
+            verb: t(dialog.kind === 'move' ? 'movedTo' : 'copiedTo', { folder: folderLabel(t, folder) }),
             operation: (item, mode) => operation(item, folder, mode),
             onDone: done,
           });
@@ -211,13 +218,7 @@ export const DocumentTable = ({
       <>
         {notice}
         <div className="empty" data-testid="empty-state">
-          <p>
-            {params.q
-              ? `No documents match “${params.q}”.`
-              : isReading
-                ? 'Reading this folder from storage…'
-                : 'This folder is empty.'}
-          </p>
+          <p>{params.q ? t('noMatch', { query: params.q }) : isReading ? t('reading') : t('empty')}</p>
         </div>
       </>
     );
@@ -227,20 +228,20 @@ export const DocumentTable = ({
     <>
       {notice}
       {allItems.length > 0 ? (
-        <div className={styles.bulkBar} role="region" aria-label="Selection" data-testid="bulk-bar">
+        <div className={styles.bulkBar} role="region" aria-label={t('selection')} data-testid="bulk-bar">
           <label className={styles.selectAll}>
             <input
               type="checkbox"
               checked={allItems.length > 0 && selectedItems.length === allItems.length}
               onChange={(event) => setSelected(event.target.checked ? new Set(allItems.map(itemKey)) : new Set())}
             />
-            Select all
+            {t('selectAll')}
           </label>
           {selectedItems.length > 0 ? (
             <>
-              <span data-testid="selected-count">{selectedItems.length} selected</span>
+              <span data-testid="selected-count">{t('selectedCount', { count: selectedItems.length })}</span>
               <a href={zipHref} download data-testid="zip-selection">
-                Download as zip
+                {t('downloadZip')}
               </a>
               {canManage ? (
                 <>
@@ -249,22 +250,22 @@ export const DocumentTable = ({
                     className={styles.secondary}
                     onClick={() => setDialog({ kind: 'move', items: selectedItems })}
                   >
-                    Move…
+                    {t('move')}
                   </button>
                   <button
                     type="button"
                     className={styles.secondary}
                     onClick={() => setDialog({ kind: 'copy', items: selectedItems })}
                   >
-                    Copy…
+                    {t('copy')}
                   </button>
                   <button type="button" className={styles.danger} onClick={() => remove(selectedItems)}>
-                    Delete
+                    {t('delete')}
                   </button>
                 </>
               ) : null}
               <button type="button" className="link-button" onClick={done}>
-                Clear selection
+                {t('clearSelection')}
               </button>
             </>
           ) : null}
@@ -274,13 +275,13 @@ export const DocumentTable = ({
         <table className="documents" data-testid="document-table">
           <thead>
             <tr>
-              <SortHeader field="name" label="Name" params={params} />
-              <SortHeader field="size" label="Size" params={params} />
-              <SortHeader field="modified" label="Modified" params={params} />
-              <th scope="col">Modified by</th>
-              <th scope="col">Version</th>
+              <SortHeader field="name" label={t('name')} params={params} />
+              <SortHeader field="size" label={t('size')} params={params} />
+              <SortHeader field="modified" label={t('modified')} params={params} />
+              <th scope="col">{t('modifiedBy')}</th>
+              <th scope="col">{t('version')}</th>
               <th scope="col">
-                <span className="visually-hidden">Actions</span>
+                <span className="visually-hidden">{t('actions')}</span>
               </th>
             </tr>
           </thead>
@@ -312,20 +313,20 @@ export const DocumentTable = ({
                     </Link>
                   </td>
                   <td colSpan={4} className="muted">
-                    Folder
+                    {t('folder')}
                   </td>
                   <td>
                     <span className={styles.actions}>
                       <a
                         href={`/api/zip?folder=${encodeURIComponent(path)}`}
                         download
-                        title={`Download ${visibleName(item.name)} as a zip`}
+                        title={t('downloadFolderZip', { name: visibleName(item.name) })}
                         data-testid="folder-zip-link"
                       >
-                        Zip
+                        {t('zip')}
                       </a>
                       {canManage ? (
-                        <RowMenu label={`Actions for ${visibleName(item.name)}`} actions={menuFor(item)} />
+                        <RowMenu label={t('actionsFor', { name: visibleName(item.name) })} actions={menuFor(item)} />
                       ) : null}
                     </span>
                   </td>
@@ -348,37 +349,39 @@ export const DocumentTable = ({
                     <a
                       href={openOf(doc.id).href}
                       className="name-cell"
-                      title={`${OPEN_VERBS[openOf(doc.id).kind]} ${visibleName(doc.name)}`}
+                      title={t('openVerb', { kind: openOf(doc.id).kind, name: visibleName(doc.name) })}
                       data-open={openOf(doc.id).kind}
                     >
                       <FileIcon extension={doc.extension} />
                       {visibleName(doc.name)}
                     </a>
                   </td>
-                  <td>{formatBytes(doc.size)}</td>
+                  <td>{formatBytes(doc.size, locale)}</td>
                   <td>
-                    <time dateTime={doc.lastModifiedAt}>{dateFormat.format(new Date(doc.lastModifiedAt))} UTC</time>
+                    <time dateTime={doc.lastModifiedAt}>
+                      {format.dateTime(new Date(doc.lastModifiedAt), { dateStyle: 'medium', timeStyle: 'short' })}
+                    </time>
                   </td>
-                  <td>{doc.lastModifiedBy ?? <span className="muted">outside the portal</span>}</td>
-                  <td data-testid="document-version">v{doc.version}</td>
+                  <td>{doc.lastModifiedBy ?? <span className="muted">{t('outsidePortal')}</span>}</td>
+                  <td data-testid="document-version">{t('versionShort', { version: doc.version })}</td>
                   <td>
                     <span className={styles.actions}>
                       <a
                         href={`/api/documents/${doc.id}/content`}
-                        title={`Download ${visibleName(doc.name)}`}
+                        title={t('downloadName', { name: visibleName(doc.name) })}
                         data-testid="download-link"
                       >
-                        Download
+                        {t('download')}
                       </a>
                       <a
                         href={`/documents/${doc.id}/history`}
-                        title={`Versions of ${visibleName(doc.name)}`}
+                        title={t('versionsOf', { name: visibleName(doc.name) })}
                         data-testid="history-link"
                       >
-                        History
+                        {t('history')}
                       </a>
                       {canManage ? (
-                        <RowMenu label={`Actions for ${visibleName(doc.name)}`} actions={menuFor(item)} />
+                        <RowMenu label={t('actionsFor', { name: visibleName(doc.name) })} actions={menuFor(item)} />
                       ) : null}
                     </span>
                   </td>

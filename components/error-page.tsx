@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import styles from '@/components/error-page.module.css';
 
@@ -16,15 +17,19 @@ type Props = {
  * An error or not-found message inside the portal's page (header and main come from the layout
  * around it): a heading, what happened, and a way back.
  */
-export const ErrorPage = ({ title, children, backHref = '/', backLabel = 'Back to the documents', actions }: Props) => (
-  <section className={styles.panel} aria-labelledby="error-title" data-testid="error-page">
-    <h1 id="error-title">{title}</h1>
-    {children}
-    <p className={styles.actions}>
-      <Link href={backHref} data-testid="error-back">
-        ← {backLabel}
-      </Link>
-      {actions}
-    </p>
-  </section>
-);
+export const ErrorPage = ({ title, children, backHref = '/', backLabel, actions }: Props) => {
+  const t = useTranslations('errors');
+
+  return (
+    <section className={styles.panel} aria-labelledby="error-title" data-testid="error-page">
+      <h1 id="error-title">{title}</h1>
+      {children}
+      <p className={styles.actions}>
+        <Link href={backHref} data-testid="error-back">
+          ← {backLabel ?? t('backToDocuments')}
+        </Link>
+        {actions}
+      </p>
+    </section>
+  );
+};

@@ -40,7 +40,8 @@ export const deleteItem = (item: FileItem) =>
     ? postFiles(`/api/documents/${item.id}/delete`)
     : postFiles('/api/folders/delete', { path: item.path });
 
-export type BatchFailure = { item: FileItem; code: string; message: string };
+/** A refusal: the server's code and message; `partial` (a folder left `skipped` documents in place) has no message. */
+export type BatchFailure = { item: FileItem; code: string; message: string; skipped?: number };
 
 /**
  * Runs `operation` on each item in turn (a folder operation is itself long: one at a time keeps
@@ -59,12 +60,7 @@ export const runOnEach = async (
     if (!result.ok) failures.push({ item, code: result.code, message: result.message });
     else {
       const skipped = (result.data as { skipped?: unknown[] } | null)?.skipped ?? [];
-      if (skipped.length > 0)
-        failures.push({
-          item,
-          code: 'partial',
-          message: `${skipped.length} document(s) in "${item.name}" stayed where they were (open for editing or name taken).`,
-        });
+      if (skipped.length > 0) failures.push({ item, code: 'partial', message: '', skipped: skipped.length });
     }
     onProgress?.(++done);
   }

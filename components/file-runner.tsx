@@ -1,8 +1,9 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { runOnEach, type ConflictMode, type FileItem } from '@/components/file-operations';
+import { runOnEach, type BatchFailure, type ConflictMode, type FileItem } from '@/components/file-operations';
 import type { FilesResult } from '@/components/files-request';
 import styles from '@/components/files.module.css';
 import { visibleName } from '@/lib/names';
@@ -23,21 +24,30 @@ type Notice =
 export const useFileRunner = () => {
   const router = useRouter();
   const [notice, setNotice] = useState<Notice | null>(null);
+  const t = useTranslations('files');
+  const api = useTranslations('api');
+  const reasonOf = (failure: BatchFailure) =>
+    failure.code === 'partial'
+      ? t('skipped', { count: failure.skipped ?? 0, name: visibleName(failure.item.name) })
+      : failure.message || (failure.code === 'unreachable' ? api('unreachable') : t('requestFailed'));
 
   const run = async (job: Run, mode: ConflictMode = 'fail') => {
     const total = job.items.length;
-    setNotice({ kind: 'busy', text: `Working… 0 of ${total}` });
+    setNotice({ kind: 'busy', text: t('working', { done: 0, total }) });
     const failures = await runOnEach(
       job.items,
       (item) => job.operation(item, mode),
-      (done) => setNotice({ kind: 'busy', text: `Working… ${done} of ${total}` }),
+      (done) => setNotice({ kind: 'busy', text: t('working', { done, total }) }),
     );
     router.refresh();
     job.onDone?.();
     if (failures.length === 0) {
       setNotice({
         kind: 'status',
-        text: `${job.verb}: ${total === 1 ? `“${visibleName(job.items[0]!.name)}”` : `${total} items`}.`,
+        text: t('doneWhat', {
+          verb: job.verb,
+          what: total === 1 ? t('quoted', { name: visibleName(job.items[0]!.name) }) : t('itemCount', { count: total }),
+        }),
       });
 
       return;
@@ -47,9 +57,11 @@ export const useFileRunner = () => {
       kind: 'alert',
       text:
         failures.length === total
-          ? 'Nothing was changed.'
-          : `${total - failures.length} of ${total} done; ${failures.length} refused.`,
-      lines: failures.map((failure) => `“${visibleName(failure.item.name)}”: ${failure.message}`),
+          ? t('nothingChanged')
+          : t('partlyDone', { done: total - failures.length, total, refused: failures.length }),
+      lines: failures.map((failure) =>
+        t('refusedLine', { name: visibleName(failure.item.name), message: reasonOf(failure) }),
+      ),
       retry: conflict ? { run: { ...job, items: [conflict.item] }, item: conflict.item } : undefined,
     });
   };
@@ -66,6 +78,7 @@ export const FileNotice = ({
   testId?: string;
 }) => {
   const { notice } = runner;
+  const t = useTranslations('files');
 
   return (
     <div aria-live="polite" className={styles.noticeArea} data-testid={testId}>
@@ -74,7 +87,7 @@ export const FileNotice = ({
         <p role="status" className={styles.noticeOk}>
           {notice.text}{' '}
           <button type="button" className="link-button" onClick={runner.dismiss}>
-            Dismiss
+            {t('dismiss')}
           </button>
         </p>
       ) : null}
@@ -90,7 +103,7 @@ export const FileNotice = ({
             {notice.retry ? (
               <>
                 <button type="button" onClick={() => void runner.retry(notice.retry!.run, 'rename')}>
-                  Keep both (use a free name)
+                  {t('keepBoth')}
                 </button>
                 {notice.retry.item.kind === 'folder' ? (
                   <button
@@ -98,13 +111,13 @@ export const FileNotice = ({
                     className={styles.secondary}
                     onClick={() => void runner.retry(notice.retry!.run, 'merge')}
                   >
-                    Merge into the existing folder
+                    {t('merge')}
                   </button>
                 ) : null}
               </>
             ) : null}
             <button type="button" className={styles.secondary} onClick={runner.dismiss}>
-              Dismiss
+              {t('dismiss')}
             </button>
           </div>
         </div>

@@ -26,10 +26,11 @@ export const postFiles = async <T>(url: string, body: unknown = {}): Promise<Fil
       ok: false,
       status: response.status,
       code: typeof error?.code === 'string' ? error.code : 'failed',
-      message: typeof error?.message === 'string' ? error.message : `The request failed (HTTP ${response.status}).`,
+      // '' when the server said nothing: the UI words it (useFileRunner, in the page's language).
+      message: typeof error?.message === 'string' ? error.message : '',
       suggestion: typeof error?.suggestion === 'string' ? error.suggestion : undefined,
     };
   } catch {
-    return { ok: false, status: 0, code: 'unreachable', message: 'The server could not be reached; try again.' };
+    return { ok: false, status: 0, code: 'unreachable', message: '' };
   }
 };

@@ -1,8 +1,9 @@
 'use client';
 
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { draggedItems } from '@/components/document-table';
+import { draggedItems, folderLabel } from '@/components/document-table';
 import { moveItem } from '@/components/file-operations';
 import { FileNotice, useFileRunner } from '@/components/file-runner';
 import styles from '@/components/files.module.css';
@@ -17,16 +18,17 @@ type Props = {
 
 export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
   const runner = useFileRunner();
+  const t = useTranslations('files');
   const [over, setOver] = useState<string | null>(null);
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumbs">
+      <nav aria-label={t('breadcrumb')} className="breadcrumbs">
         <ol>
           {crumbs.map((crumb, index) => (
             <li key={crumb.path}>
               {index === crumbs.length - 1 ? (
-                <span aria-current="page">{visibleName(crumb.name)}</span>
+                <span aria-current="page">{crumb.path === '' ? t('topFolder') : visibleName(crumb.name)}</span>
               ) : (
                 <Link
                   href={browseHref({ folder: crumb.path })}
@@ -45,12 +47,12 @@ export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
                     event.preventDefault();
                     void runner.run({
                       items,
-                      verb: `Moved to ${crumb.path === '' ? 'Documents' : `“${visibleName(crumb.path)}”`}`,
+                      verb: t('movedTo', { folder: folderLabel(t, crumb.path) }),
                       operation: (item, mode) => moveItem(item, crumb.path, mode),
                     });
                   }}
                 >
-                  {visibleName(crumb.name)}
+                  {crumb.path === '' ? t('topFolder') : visibleName(crumb.name)}
                 </Link>
               )}
             </li>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { FolderIcon } from '@/components/file-icon';
 import styles from '@/components/files.module.css';
@@ -30,6 +31,7 @@ export const FolderPickerDialog = ({ title, submitLabel, start, onPick, onClose 
   const listing = loaded?.of === folder ? loaded : null;
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  const t = useTranslations('files');
 
   useEffect(() => {
     let isCurrent = true;
@@ -58,19 +60,19 @@ export const FolderPickerDialog = ({ title, submitLabel, start, onPick, onClose 
     <ModalDialog title={title} onClose={onClose} testId="folder-picker">
       <div className={styles.dialogForm}>
         <p className={styles.pickerPath} aria-live="polite">
-          In: <strong data-testid="picker-folder">{folder === '' ? 'Documents' : visibleName(folder)}</strong>
+          {t('in')} <strong data-testid="picker-folder">{folder === '' ? t('topFolder') : visibleName(folder)}</strong>
         </p>
         {folder !== '' ? (
           <button type="button" className={styles.secondary} onClick={() => setFolder(parentOf(folder))}>
-            ↑ Up to {parentOf(folder) === '' ? 'Documents' : visibleName(parentOf(folder))}
+            {t('upTo', { folder: parentOf(folder) === '' ? t('topFolder') : visibleName(parentOf(folder)) })}
           </button>
         ) : null}
         {listing === null ? (
-          <p className="muted">Loading folders…</p>
+          <p className="muted">{t('loadingFolders')}</p>
         ) : listing.folders.length === 0 ? (
-          <p className="muted">No folders inside.</p>
+          <p className="muted">{t('noFolders')}</p>
         ) : (
-          <ul className={styles.pickerList} aria-label="Folders">
+          <ul className={styles.pickerList} aria-label={t('folders')}>
             {listing.folders.map((entry) => (
               <li key={entry.path}>
                 <button type="button" onClick={() => setFolder(entry.path)}>
@@ -88,7 +90,7 @@ export const FolderPickerDialog = ({ title, submitLabel, start, onPick, onClose 
         ) : null}
         <div className={styles.dialogButtons}>
           <button type="button" className={styles.secondary} onClick={onClose}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="button" disabled={isBusy} onClick={() => void pick()}>
             {submitLabel}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
 import type { ListingSync } from '@/lib/documents/listing-sync';
 
@@ -13,6 +14,7 @@ const REFRESH_EVERY_MS = 2000;
  */
 export const FolderSyncNotice = ({ state }: { state: Exclude<ListingSync, 'synced'> }) => {
   const router = useRouter();
+  const t = useTranslations('files');
   useEffect(() => {
     if (state !== 'reading') return;
     const timer = setInterval(() => router.refresh(), REFRESH_EVERY_MS);
@@ -22,11 +24,9 @@ export const FolderSyncNotice = ({ state }: { state: Exclude<ListingSync, 'synce
 
   return (
     <p className={state === 'failed' ? 'error' : 'muted'} role="status" data-testid="folder-sync-notice">
-      {state === 'reading'
-        ? 'Still reading this folder from storage: the list may be incomplete and updates by itself. '
-        : 'This folder could not be read from storage just now: the list shows what the portal knew. '}
+      {state === 'reading' ? t('stillReading') : t('readFailed')}{' '}
       <button type="button" className="link-button" onClick={() => router.refresh()}>
-        Refresh
+        {t('refresh')}
       </button>
     </p>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 
@@ -10,16 +11,17 @@ const fieldValue = (form: FormData, name: string) => {
   return typeof value === 'string' ? value : '';
 };
 
-/** next-auth's error code as a sentence; the rate limit's own message is shown as it is. */
+/** next-auth's error code as a message key; the rate limit's own (English) message is shown as it is. */
 const errorMessage = (error: string | null | undefined) => {
-  if (!error || error === 'CredentialsSignin') return 'Wrong email or password.';
+  if (!error || error === 'CredentialsSignin') return { key: 'wrongCredentials' as const };
 
-  return error.startsWith('Too many attempts') ? error : 'Sign-in failed; try again.';
+  return error.startsWith('Too many attempts') ? { text: error } : { key: 'failed' as const };
 };
 
 export const LoginForm = ({ returnTo }: { returnTo: string }) => {
   const [error, setError] = useState<string | null>(null);
   const [isPending, setIsPending] = useState(false);
+  const t = useTranslations('login');
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -33,7 +35,8 @@ export const LoginForm = ({ returnTo }: { returnTo: string }) => {
     });
     setIsPending(false);
     if (!result || result.error) {
-      setError(errorMessage(result?.error));
+      const refusal = errorMessage(result?.error);
+      setError(refusal.text ?? t(refusal.key));
 
       return;
     }
@@ -41,13 +44,13 @@ export const LoginForm = ({ returnTo }: { returnTo: string }) => {
   };
 
   return (
-    <form className="card stack" onSubmit={(event) => void onSubmit(event)} aria-label="Sign in">
+    <form className="card stack" onSubmit={(event) => void onSubmit(event)} aria-label={t('title')}>
       <label>
-        Email
+        {t('email')}
         <input name="email" type="email" autoComplete="username" required autoFocus />
       </label>
       <label>
-        Password
+        {t('password')}
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
       {error ? (
@@ -56,7 +59,7 @@ export const LoginForm = ({ returnTo }: { returnTo: string }) => {
         </p>
       ) : null}
       <button type="submit" disabled={isPending}>
-        {isPending ? 'Signing in…' : 'Sign in'}
+        {isPending ? t('submitting') : t('submit')}
       </button>
     </form>
   );

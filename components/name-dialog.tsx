@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import styles from '@/components/files.module.css';
 import { ModalDialog } from '@/components/modal-dialog';
@@ -19,6 +20,7 @@ export const NameDialog = ({ title, label, initial, submitLabel, onSubmit, onClo
   const [name, setName] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  const t = useTranslations('files');
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -61,7 +63,7 @@ export const NameDialog = ({ title, label, initial, submitLabel, onSubmit, onClo
         ) : null}
         <div className={styles.dialogButtons}>
           <button type="button" className={styles.secondary} onClick={onClose}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="submit" disabled={isBusy || name.trim() === ''}>
             {submitLabel}

@@ -1,18 +1,20 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import type { NewDocumentKind } from '@/lib/discovery/open-action';
 
-const CHOICES: { kind: NewDocumentKind; label: string }[] = [
-  { kind: 'docx', label: 'New document' },
-  { kind: 'xlsx', label: 'New spreadsheet' },
-  { kind: 'pptx', label: 'New presentation' },
+const CHOICES: { kind: NewDocumentKind; label: 'newDocx' | 'newXlsx' | 'newPptx' }[] = [
+  { kind: 'docx', label: 'newDocx' },
+  { kind: 'xlsx', label: 'newXlsx' },
+  { kind: 'pptx', label: 'newPptx' },
 ];
 
 /** Creates a blank document in the folder and opens it in the editor; offers only `kinds` (those an editor opens). */
 export const NewDocumentMenu = ({ folder, kinds }: { folder: string; kinds: readonly NewDocumentKind[] }) => {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const t = useTranslations('files');
 
   const create = async (kind: string) => {
     setBusy(kind);
@@ -32,11 +34,11 @@ export const NewDocumentMenu = ({ folder, kinds }: { folder: string; kinds: read
       return;
     }
     setBusy(null);
-    setError(body?.error?.message ?? 'The document could not be created.');
+    setError(body?.error?.message ?? t('createFailed'));
   };
 
   return (
-    <div className="new-menu" aria-label="New">
+    <div className="new-menu" aria-label={t('newMenu')}>
       {CHOICES.filter((choice) => kinds.includes(choice.kind)).map((choice) => (
         <button
           key={choice.kind}
@@ -45,7 +47,7 @@ export const NewDocumentMenu = ({ folder, kinds }: { folder: string; kinds: read
           onClick={() => void create(choice.kind)}
           data-testid={`new-${choice.kind}`}
         >
-          {busy === choice.kind ? 'Creating…' : choice.label}
+          {busy === choice.kind ? t('creating') : t(choice.label)}
         </button>
       ))}
       {error ? (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import styles from '@/components/files.module.css';
 import { postFiles } from '@/components/files-request';
@@ -10,18 +11,19 @@ import { NameDialog } from '@/components/name-dialog';
 export const NewFolderButton = ({ folder }: { folder: string }) => {
   const router = useRouter();
   const [isOpen, setIsOpen] = useState(false);
+  const t = useTranslations('files');
 
   return (
     <>
       <button type="button" className={styles.secondary} onClick={() => setIsOpen(true)}>
-        New folder
+        {t('newFolder')}
       </button>
       {isOpen ? (
         <NameDialog
-          title="New folder"
-          label="Folder name"
+          title={t('newFolder')}
+          label={t('folderName')}
           initial=""
-          submitLabel="Create"
+          submitLabel={t('create')}
           onClose={() => setIsOpen(false)}
           onSubmit={async (name) => {
             const result = await postFiles('/api/folders', { parent: folder, name });
@@ -31,7 +33,9 @@ export const NewFolderButton = ({ folder }: { folder: string }) => {
               return null;
             }
 
-            return result.suggestion ? `${result.message} “${result.suggestion}” is free.` : result.message;
+            return result.suggestion
+              ? t('nameIsFree', { message: result.message, suggestion: result.suggestion })
+              : result.message || t('requestFailed');
           }}
         />
       ) : null}

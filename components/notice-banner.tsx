@@ -1,12 +1,13 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import styles from '@/components/notice-banner.module.css';
 
 // The notices a redirect can ask for with ?notice=…; an unknown value shows nothing.
-const NOTICES: Record<string, { text: string; tone: 'info' | 'warning' }> = {
-  'admin-only': { text: 'That page is for administrators. Ask an administrator if you need it.', tone: 'warning' },
-  'signed-out': { text: 'You are signed out.', tone: 'info' },
+const NOTICES: Record<string, { key: 'adminOnly' | 'signedOut'; tone: 'info' | 'warning' }> = {
+  'admin-only': { key: 'adminOnly', tone: 'warning' },
+  'signed-out': { key: 'signedOut', tone: 'info' },
 };
 
 /** The `?notice=` message of the current page, with a button that dismisses it (drops the parameter). */
@@ -14,6 +15,7 @@ export const NoticeBanner = () => {
   const params = useSearchParams();
   const pathname = usePathname();
   const router = useRouter();
+  const t = useTranslations('notices');
   const notice = NOTICES[params.get('notice') ?? ''];
   if (!notice) return null;
 
@@ -26,8 +28,8 @@ export const NoticeBanner = () => {
 
   return (
     <div className={`${styles.notice} ${styles[notice.tone]}`} role="status" data-testid="notice">
-      <span>{notice.text}</span>
-      <button type="button" className="link-button" onClick={dismiss} aria-label="Dismiss the notice">
+      <span>{t(notice.key)}</span>
+      <button type="button" className="link-button" onClick={dismiss} aria-label={t('dismiss')}>
         ✕
       </button>
     </div>

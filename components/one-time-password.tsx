@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId, useRef, useState } from 'react';
 import styles from '@/components/users.module.css';
 
@@ -9,6 +10,7 @@ type Props = { email: string; password: string; onDone: () => void };
 export const OneTimePassword = ({ email, password, onDone }: Props) => {
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
+  const t = useTranslations('users');
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'manual'>('idle');
 
   const copy = async () => {
@@ -24,10 +26,10 @@ export const OneTimePassword = ({ email, password, onDone }: Props) => {
 
   return (
     <section className={`card stack ${styles.secret}`} aria-labelledby={`${id}-title`} data-testid="one-time-password">
-      <h2 id={`${id}-title`}>New password for {email}</h2>
+      <h2 id={`${id}-title`}>{t('newPasswordFor', { email })}</h2>
       <div className={styles.secretValue}>
         <label htmlFor={`${id}-value`} className="visually-hidden">
-          Password
+          {t('password')}
         </label>
         <input
           id={`${id}-value`}
@@ -39,19 +41,15 @@ export const OneTimePassword = ({ email, password, onDone }: Props) => {
           data-testid="one-time-password-value"
         />
         <button type="button" onClick={() => void copy()}>
-          Copy
+          {t('copy')}
         </button>
       </div>
       <p role="status" className="muted">
-        {copyState === 'copied'
-          ? 'Copied to the clipboard.'
-          : copyState === 'manual'
-            ? 'Selected: press Ctrl+C (⌘C) to copy it.'
-            : 'This password is shown only once. Give it to the user over a safe channel.'}
+        {copyState === 'copied' ? t('copied') : copyState === 'manual' ? t('selected') : t('shownOnce')}
       </p>
       <p>
         <button type="button" className={styles.secondary} onClick={onDone}>
-          Done
+          {t('done')}
         </button>
       </p>
     </section>

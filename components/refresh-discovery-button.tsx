@@ -1,10 +1,12 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 
 export const RefreshDiscoveryButton = () => {
   const router = useRouter();
+  const t = useTranslations('editors');
   const [state, setState] = useState<'idle' | 'busy' | 'failed'>('idle');
 
   const refresh = async () => {
@@ -17,9 +19,9 @@ export const RefreshDiscoveryButton = () => {
   return (
     <p>
       <button type="button" onClick={() => void refresh()} disabled={state === 'busy'} data-testid="refresh-discovery">
-        {state === 'busy' ? 'Refreshing…' : 'Refresh discovery now'}
+        {state === 'busy' ? t('refreshing') : t('refresh')}
       </button>{' '}
-      {state === 'failed' ? <span className="error">The refresh request failed.</span> : null}
+      {state === 'failed' ? <span className="error">{t('refreshFailed')}</span> : null}
     </p>
   );
 };

@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useApiPost } from '@/components/use-api-post';
 import styles from './version-history.module.css';
@@ -14,19 +15,15 @@ type Props = { documentId: string; version: number; documentName: string };
 export const RestoreVersionButton = ({ documentId, version, documentName }: Props) => {
   const router = useRouter();
   const { post, isBusy } = useApiPost();
+  const t = useTranslations('history');
   const [message, setMessage] = useState<{ isError: boolean; text: string } | null>(null);
 
   const restore = async () => {
-    if (
-      !window.confirm(
-        `Restore version ${version} of ${documentName}? Its content becomes a new current version; no version is lost.`,
-      )
-    )
-      return;
+    if (!window.confirm(t('confirmRestore', { version, name: documentName }))) return;
     setMessage(null);
     const result = await post<{ version: number }>(`/api/documents/${documentId}/versions/${version}/restore`);
     if (!result.ok) return setMessage({ isError: true, text: result.message });
-    setMessage({ isError: false, text: `Restored as version ${result.data.version}.` });
+    setMessage({ isError: false, text: t('restoredAs', { version: result.data.version }) });
     router.refresh();
   };
 
@@ -37,10 +34,10 @@ export const RestoreVersionButton = ({ documentId, version, documentName }: Prop
         className={styles.restoreButton}
         onClick={() => void restore()}
         disabled={isBusy}
-        aria-label={`Restore version ${version}`}
+        aria-label={t('restoreVersion', { version })}
         data-testid="restore-version"
       >
-        {isBusy ? 'Restoring…' : 'Restore'}
+        {isBusy ? t('restoring') : t('restore')}
       </button>
       {message ? (
         <span role={message.isError ? 'alert' : 'status'} className={message.isError ? 'error' : 'muted'}>

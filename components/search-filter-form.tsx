@@ -1,6 +1,7 @@
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { TimeZoneField } from '@/components/time-zone-field';
-import { isSearchKind, SEARCH_KINDS, SEARCH_KIND_NAMES } from '@/lib/search/kinds';
+import { isSearchKind, SEARCH_KIND_NAMES } from '@/lib/search/kinds';
 import { searchParamsOf, type SearchFilter } from '@/lib/search/params';
 import styles from './search.module.css';
 
@@ -13,6 +14,7 @@ type Props = {
 
 /** The search and its filters as one plain GET form: works without JavaScript, the address can be shared. */
 export const SearchFilterForm = ({ filter, users, isTimeZoneFromAddress }: Props) => {
+  const t = useTranslations('search');
   const isKind = filter.type === undefined || isSearchKind(filter.type);
 
   return (
@@ -22,42 +24,44 @@ export const SearchFilterForm = ({ filter, users, isTimeZoneFromAddress }: Props
       method="get"
       action="/search"
       role="search"
-      aria-label="Search documents in every folder"
+      aria-label={t('formLabel')}
       className={`card ${styles.filters}`}
     >
       <div className={styles.searchBox}>
         <label htmlFor="search-q" className="visually-hidden">
-          Name contains
+          {t('nameContains')}
         </label>
         <input
           id="search-q"
           type="search"
           name="q"
           defaultValue={filter.q}
-          placeholder="Part of a name"
+          placeholder={t('partOfName')}
           maxLength={200}
           data-testid="search-q"
         />
-        <button type="submit">Search</button>
+        <button type="submit">{t('submit')}</button>
       </div>
       <fieldset className={styles.fields}>
-        <legend className="visually-hidden">Filters</legend>
+        <legend className="visually-hidden">{t('filters')}</legend>
         <div className={styles.field}>
-          <label htmlFor="search-type">Type</label>
+          <label htmlFor="search-type">{t('type')}</label>
           <select id="search-type" name="type" defaultValue={filter.type ?? ''}>
-            <option value="">Any type</option>
+            <option value="">{t('anyType')}</option>
             {SEARCH_KIND_NAMES.map((kind) => (
               <option key={kind} value={kind}>
-                {SEARCH_KINDS[kind].label}
+                {t(`kinds.${kind}`)}
               </option>
             ))}
-            {isKind ? null : <option value={filter.type}>.{filter.type} files</option>}
+            {isKind ? null : (
+              <option value={filter.type}>{t('extensionFiles', { extension: filter.type ?? '' })}</option>
+            )}
           </select>
         </div>
         <div className={styles.field}>
-          <label htmlFor="search-modified-by">Modified by</label>
+          <label htmlFor="search-modified-by">{t('modifiedBy')}</label>
           <select id="search-modified-by" name="modifiedBy" defaultValue={filter.modifiedBy ?? ''}>
-            <option value="">Anyone</option>
+            <option value="">{t('anyone')}</option>
             {users.map((user) => (
               <option key={user.id} value={user.id}>
                 {user.name}
@@ -66,26 +70,26 @@ export const SearchFilterForm = ({ filter, users, isTimeZoneFromAddress }: Props
           </select>
         </div>
         <div className={styles.field}>
-          <label htmlFor="search-from">Modified from</label>
+          <label htmlFor="search-from">{t('modifiedFrom')}</label>
           <input id="search-from" type="date" name="from" defaultValue={filter.from} />
         </div>
         <div className={styles.field}>
-          <label htmlFor="search-to">Modified to</label>
+          <label htmlFor="search-to">{t('modifiedTo')}</label>
           <input id="search-to" type="date" name="to" defaultValue={filter.to} />
         </div>
         <div className={styles.field}>
-          <label htmlFor="search-sort">Sort by</label>
+          <label htmlFor="search-sort">{t('sortBy')}</label>
           <select id="search-sort" name="sort" defaultValue={filter.q ? filter.sort : 'relevance'}>
-            <option value="relevance">Best match (with a name)</option>
-            <option value="modified">Last modified</option>
+            <option value="relevance">{t('bestMatch')}</option>
+            <option value="modified">{t('lastModified')}</option>
           </select>
         </div>
       </fieldset>
       <TimeZoneField timeZone={filter.timeZone} isFromAddress={isTimeZoneFromAddress} />
       <div className={styles.formActions}>
-        <button type="submit">Apply filters</button>
-        <Link href="/search">Clear</Link>
-        <span className={styles.hint}>Dates in {filter.timeZone}. Names match without regard to case or accents.</span>
+        <button type="submit">{t('apply')}</button>
+        <Link href="/search">{t('clear')}</Link>
+        <span className={styles.hint}>{t('hint', { timeZone: filter.timeZone })}</span>
       </div>
     </form>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { FileIcon, FolderIcon } from '@/components/file-icon';
 import styles from '@/components/files.module.css';
@@ -22,16 +23,19 @@ export type TrashRowData = {
 type Props = { entries: TrashRowData[]; canRestore: boolean; isAdmin: boolean };
 type Notice = { kind: 'status' | 'alert'; text: string; conflict?: { suggestion?: string } };
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const extensionOf = (name: string) => (name.lastIndexOf('.') > 0 ? name.slice(name.lastIndexOf('.') + 1) : '');
-const place = (folder: string) => (folder === '' ? 'Documents' : folder);
 
 /** One trash entry: restore (with a choice when the name is taken) and, for admins, delete forever. */
 const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRestore: boolean; isAdmin: boolean }) => {
   const router = useRouter();
   const [isBusy, setIsBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const t = useTranslations('trash');
+  const files = useTranslations('files');
+  const format = useFormatter();
+  const locale = useLocale();
   const label = visibleName(entry.name);
+  const place = (folder: string) => (folder === '' ? t('topFolder') : folder);
 
   const restore = async (onConflict: 'fail' | 'rename' | 'merge') => {
     setIsBusy(true);
@@ -39,60 +43,59 @@ const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRest
     const result = await postFiles<{ folder: string; name: string }>(`/api/trash/${entry.id}/restore`, { onConflict });
     setIsBusy(false);
     if (result.ok) {
-      setNotice({ kind: 'status', text: `Restored to ${place(result.data.folder)}.` });
+      setNotice({ kind: 'status', text: t('restoredTo', { folder: visibleName(place(result.data.folder)) }) });
       router.refresh();
 
       return;
     }
     setNotice({
       kind: 'alert',
-      text: result.message,
+      text: result.message || files('requestFailed'),
       conflict: result.code === 'name_conflict' ? { suggestion: result.suggestion } : undefined,
     });
   };
 
   const purge = async () => {
-    const what =
-      entry.kind === 'folder' ? `the folder "${label}" and its ${entry.documents} document(s)` : `"${label}"`;
-    if (!window.confirm(`Delete ${what} forever? This cannot be undone.`)) return;
+    const question =
+      entry.kind === 'folder'
+        ? t('confirmPurgeFolder', { name: label, count: entry.documents })
+        : t('confirmPurge', { name: label });
+    if (!window.confirm(question)) return;
     setIsBusy(true);
     const result = await postFiles(`/api/trash/${entry.id}/purge`);
     setIsBusy(false);
     if (result.ok) router.refresh();
-    else setNotice({ kind: 'alert', text: result.message });
+    else setNotice({ kind: 'alert', text: result.message || files('requestFailed') });
   };
 
   return (
     <tr data-testid="trash-row" data-kind={entry.kind} data-name={entry.name}>
-      <td data-label="Name">
+      <td data-label={t('name')}>
         <span className={styles.name}>
           {entry.kind === 'folder' ? <FolderIcon /> : <FileIcon extension={extensionOf(entry.name)} />}
           {label}
-          {entry.kind === 'folder' ? (
-            <span className="muted">
-              {' '}
-              (folder, {entry.documents} document{entry.documents === 1 ? '' : 's'})
-            </span>
-          ) : null}
+          {entry.kind === 'folder' ? <span className="muted"> {t('folderOf', { count: entry.documents })}</span> : null}
         </span>
       </td>
-      <td data-label="Was in">{visibleName(place(entry.folder))}</td>
-      <td data-label="Size">{formatBytes(entry.size)}</td>
-      <td data-label="Deleted by">{entry.deletedBy ?? <span className="muted">an editor or the CLI</span>}</td>
-      <td data-label="Deleted" className={styles.nowrap}>
-        <time dateTime={entry.deletedAt}>{dateFormat.format(new Date(entry.deletedAt))} UTC</time>
+      <td data-label={t('wasIn')}>{visibleName(place(entry.folder))}</td>
+      <td data-label={t('size')}>{formatBytes(entry.size, locale)}</td>
+      <td data-label={t('deletedBy')}>{entry.deletedBy ?? <span className="muted">{t('unknownDeleter')}</span>}</td>
+      <td data-label={t('deleted')} className={styles.nowrap}>
+        <time dateTime={entry.deletedAt}>
+          {format.dateTime(new Date(entry.deletedAt), { dateStyle: 'medium', timeStyle: 'short' })}
+        </time>
       </td>
       {canRestore || isAdmin ? (
-        <td data-label="Actions">
+        <td data-label={t('actions')}>
           <div className={styles.actions}>
             {canRestore ? (
               <button type="button" className={styles.secondary} disabled={isBusy} onClick={() => void restore('fail')}>
-                Restore
+                {t('restore')}
               </button>
             ) : null}
             {isAdmin ? (
               <button type="button" className={styles.danger} disabled={isBusy} onClick={() => void purge()}>
-                Delete forever
+                {t('deleteForever')}
               </button>
             ) : null}
           </div>
@@ -103,8 +106,8 @@ const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRest
                 <div className={styles.choice}>
                   <button type="button" disabled={isBusy} onClick={() => void restore('rename')}>
                     {notice.conflict.suggestion
-                      ? `Restore as “${notice.conflict.suggestion}”`
-                      : 'Restore under a free name'}
+                      ? t('restoreAs', { name: notice.conflict.suggestion })
+                      : t('restoreFree')}
                   </button>
                   {entry.kind === 'folder' ? (
                     <button
@@ -113,11 +116,11 @@ const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRest
                       disabled={isBusy}
                       onClick={() => void restore('merge')}
                     >
-                      Merge into the existing folder
+                      {t('merge')}
                     </button>
                   ) : null}
                   <button type="button" className={styles.secondary} onClick={() => setNotice(null)}>
-                    Cancel
+                    {t('cancel')}
                   </button>
                 </div>
               ) : null}
@@ -134,29 +137,26 @@ export const TrashTable = ({ entries, canRestore, isAdmin }: Props) => {
   const router = useRouter();
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useTranslations('trash');
+  const files = useTranslations('files');
 
   const empty = async () => {
-    if (!window.confirm(`Delete everything in the trash forever (${entries.length} entries)? This cannot be undone.`))
-      return;
+    if (!window.confirm(t('confirmEmpty', { count: entries.length }))) return;
     setIsBusy(true);
     setError(null);
     const result = await postFiles('/api/trash/empty');
     setIsBusy(false);
     if (result.ok) router.refresh();
-    else setError(result.message);
+    else setError(result.message || files('requestFailed'));
   };
 
   return (
     <section className={styles.section} aria-labelledby="trash-list-title">
       <div className={styles.bar}>
-        <h2 id="trash-list-title">
-          {entries.length === 0
-            ? 'The trash is empty'
-            : `${entries.length} deleted item${entries.length === 1 ? '' : 's'}`}
-        </h2>
+        <h2 id="trash-list-title">{entries.length === 0 ? t('empty') : t('count', { count: entries.length })}</h2>
         {isAdmin && entries.length > 0 ? (
           <button type="button" className={styles.danger} disabled={isBusy} onClick={() => void empty()}>
-            Empty trash
+            {t('emptyTrash')}
           </button>
         ) : null}
       </div>
@@ -169,14 +169,14 @@ export const TrashTable = ({ entries, canRestore, isAdmin }: Props) => {
         <table className={styles.table} data-testid="trash-table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Was in</th>
-              <th scope="col">Size</th>
-              <th scope="col">Deleted by</th>
-              <th scope="col">Deleted</th>
+              <th scope="col">{t('name')}</th>
+              <th scope="col">{t('wasIn')}</th>
+              <th scope="col">{t('size')}</th>
+              <th scope="col">{t('deletedBy')}</th>
+              <th scope="col">{t('deleted')}</th>
               {canRestore || isAdmin ? (
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('actions')}</span>
                 </th>
               ) : null}
             </tr>

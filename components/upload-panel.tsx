@@ -1,5 +1,6 @@
 'use client';
 
+import { useLocale, useTranslations } from 'next-intl';
 import { useRef, useState, type DragEvent } from 'react';
 import styles from '@/components/upload-panel.module.css';
 import { UploadRow } from '@/components/upload-row';
@@ -20,6 +21,8 @@ const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, s
 export const UploadPanel = ({ folder, maxBytes }: Props) => {
   const queue = useUploadQueue({ folder, maxBytes });
   const [isDragging, setIsDragging] = useState(false);
+  const t = useTranslations('upload');
+  const locale = useLocale();
   const filePicker = useRef<HTMLInputElement>(null);
   const folderPicker = useRef<HTMLInputElement>(null);
 
@@ -36,7 +39,7 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
   return (
     <section className="upload" aria-labelledby="upload-title">
       <h2 id="upload-title" className="visually-hidden">
-        Upload documents
+        {t('title')}
       </h2>
       <div
         className={`dropzone${isDragging ? ' dragging' : ''}`}
@@ -50,15 +53,15 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
       >
         <p className={styles.line}>
           <span>
-            Drop files or folders here to upload to <strong>{folder || 'the top folder'}</strong>, or
+            {t.rich('dropHere', { folder: folder || t('topFolder'), strong: (chunks) => <strong>{chunks}</strong> })}
           </span>
           <button type="button" className={styles.pick} onClick={() => filePicker.current?.click()}>
-            Choose files
+            {t('chooseFiles')}
           </button>
           <button type="button" className={styles.pick} onClick={() => folderPicker.current?.click()}>
-            Choose a folder
+            {t('chooseFolder')}
           </button>
-          <span className="muted">Up to {formatBytes(maxBytes)} each.</span>
+          <span className="muted">{t('upTo', { size: formatBytes(maxBytes, locale) })}</span>
         </p>
         <input
           ref={filePicker}
@@ -83,28 +86,28 @@ export const UploadPanel = ({ folder, maxBytes }: Props) => {
       {queue.conflictCount > 1 || queue.finishedCount > 0 ? (
         <div className={styles.bulk} data-testid="upload-bulk">
           {queue.conflictCount > 1 ? (
-            <span className={styles.group} role="group" aria-label="Apply to all conflicts">
-              <span>{queue.conflictCount} files already exist. Apply to all:</span>
+            <span className={styles.group} role="group" aria-label={t('applyToAllLabel')}>
+              <span>{t('conflicts', { count: queue.conflictCount })}</span>
               <button type="button" onClick={() => queue.resolveAll('replace')}>
-                Replace all
+                {t('replaceAll')}
               </button>
               <button type="button" onClick={() => queue.resolveAll('rename')}>
-                Keep both for all
+                {t('keepBothAll')}
               </button>
               <button type="button" className="link-button" onClick={() => queue.resolveAll('skip')}>
-                Skip all
+                {t('skipAll')}
               </button>
             </span>
           ) : null}
           {queue.finishedCount > 0 ? (
             <button type="button" className="link-button" onClick={queue.clearFinished}>
-              Clear finished ({queue.finishedCount})
+              {t('clearFinished', { count: queue.finishedCount })}
             </button>
           ) : null}
         </div>
       ) : null}
       {queue.items.length > 0 ? (
-        <ul className="upload-list" aria-label="Uploads">
+        <ul className="upload-list" aria-label={t('uploads')}>
           {queue.items.map((item) => (
             <UploadRow
               key={item.id}

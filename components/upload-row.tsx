@@ -1,5 +1,6 @@
 'use client';
 
+import { useLocale, useTranslations } from 'next-intl';
 import { formatBytes } from '@/lib/format';
 
 export type UploadItem = {
@@ -25,6 +26,8 @@ type Props = {
 };
 
 export const UploadRow = ({ item, onCancel, onResolve, onDismiss }: Props) => {
+  const t = useTranslations('upload');
+  const locale = useLocale();
   const percent = item.size > 0 ? Math.round((item.loaded / item.size) * 100) : item.status === 'done' ? 100 : 0;
   const isActive = item.status === 'uploading' || item.status === 'queued';
   const label = item.relativeFolder ? `${item.relativeFolder}/${item.name}` : item.name;
@@ -39,17 +42,19 @@ export const UploadRow = ({ item, onCancel, onResolve, onDismiss }: Props) => {
       <div className="upload-head">
         <span className="upload-name">{label}</span>
         <span className="muted">
-          {isActive ? `${formatBytes(item.loaded)} of ${formatBytes(item.size)}` : formatBytes(item.size)}
+          {isActive
+            ? t('progressOf', { loaded: formatBytes(item.loaded, locale), size: formatBytes(item.size, locale) })
+            : formatBytes(item.size, locale)}
         </span>
       </div>
-      <progress max={100} value={percent} aria-label={`Upload of ${label}`} data-testid="upload-progress" />
+      <progress max={100} value={percent} aria-label={t('uploadOf', { name: label })} data-testid="upload-progress" />
       <div className="upload-foot">
         <span role={item.status === 'error' ? 'alert' : 'status'} data-testid="upload-message">
-          {item.status === 'uploading' ? `${percent}%` : item.status === 'done' ? 'Uploaded.' : null} {item.message}
+          {item.status === 'uploading' ? `${percent}%` : item.status === 'done' ? t('uploaded') : null} {item.message}
         </span>
         {isActive ? (
           <button type="button" className="link-button" onClick={onCancel}>
-            Cancel
+            {t('cancel')}
           </button>
         ) : null}
         {item.status === 'conflict' ? (
@@ -58,21 +63,21 @@ export const UploadRow = ({ item, onCancel, onResolve, onDismiss }: Props) => {
               type="button"
               onClick={() => onResolve('replace')}
               disabled={item.isLocked}
-              title={item.isLocked ? 'It is open for editing; try again when it is closed.' : undefined}
+              title={item.isLocked ? t('lockedHint') : undefined}
             >
-              Replace
+              {t('replace')}
             </button>
             <button type="button" onClick={() => onResolve('rename')}>
-              Keep both
+              {t('keepBoth')}
             </button>
             <button type="button" className="link-button" onClick={onDismiss}>
-              Skip
+              {t('skip')}
             </button>
           </span>
         ) : null}
         {item.status === 'done' || item.status === 'error' || item.status === 'cancelled' ? (
           <button type="button" className="link-button" onClick={onDismiss}>
-            Dismiss
+            {t('dismiss')}
           </button>
         ) : null}
       </div>

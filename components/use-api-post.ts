@@ -1,18 +1,21 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; message: string };
 
-const messageOf = (body: unknown, status: number) => {
+/** The server's message (API messages are English: they are for developers too), or null. */
+const messageOf = (body: unknown) => {
   const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
 
-  return typeof message === 'string' ? message : `The request failed (HTTP ${status}).`;
+  return typeof message === 'string' ? message : null;
 };
 
 /** POSTs JSON to a portal API route; the answer's data, or the server's error message for people. */
 export const useApiPost = () => {
   const [isBusy, setIsBusy] = useState(false);
+  const t = useTranslations('api');
 
   const post = async <T>(url: string, body: unknown = {}): Promise<ApiResult<T>> => {
     setIsBusy(true);
@@ -24,9 +27,11 @@ export const useApiPost = () => {
       });
       const data: unknown = await response.json().catch(() => null);
 
-      return response.ok ? { ok: true, data: data as T } : { ok: false, message: messageOf(data, response.status) };
+      return response.ok
+        ? { ok: true, data: data as T }
+        : { ok: false, message: messageOf(data) ?? t('failed', { status: response.status }) };
     } catch {
-      return { ok: false, message: 'The server could not be reached; try again.' };
+      return { ok: false, message: t('unreachable') };
     } finally {
       setIsBusy(false);
     }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useLocale, useTranslations } from 'next-intl';
 import { useRef, useState } from 'react';
 import type { UploadItem } from '@/components/upload-row';
 import { formatBytes } from '@/lib/format';
@@ -30,6 +31,8 @@ const FINISHED = new Set<UploadItem['status']>(['done', 'cancelled']);
  */
 export const useUploadQueue = ({ folder, maxBytes }: { folder: string; maxBytes: number }) => {
   const router = useRouter();
+  const t = useTranslations('upload');
+  const locale = useLocale();
   const [items, setItems] = useState<UploadItem[]>([]);
   const requests = useRef(new Map<number, XMLHttpRequest>());
   const files = useRef(new Map<number, File>());
@@ -46,8 +49,8 @@ export const useUploadQueue = ({ folder, maxBytes }: { folder: string; maxBytes:
     requests.current.set(id, xhr);
     update(id, { status: 'uploading', loaded: 0, message: undefined });
     xhr.upload.onprogress = (event) => update(id, { loaded: event.loaded });
-    xhr.onerror = () => update(id, { status: 'error', message: 'The connection failed; nothing was saved.' });
-    xhr.onabort = () => update(id, { status: 'cancelled', message: 'Cancelled; nothing was saved.' });
+    xhr.onerror = () => update(id, { status: 'error', message: t('connectionFailed') });
+    xhr.onabort = () => update(id, { status: 'cancelled', message: t('cancelled') });
     xhr.onload = () => {
       requests.current.delete(id);
       const body = safeJson(xhr.responseText);
@@ -58,9 +61,9 @@ export const useUploadQueue = ({ folder, maxBytes }: { folder: string; maxBytes:
           loaded: file.size,
           message:
             saved && saved !== file.name
-              ? `Saved as “${saved}”.`
+              ? t('savedAs', { name: saved })
               : xhr.status === 200
-                ? 'Replaced; the previous content is kept as a version.'
+                ? t('replaced')
                 : undefined,
         });
         router.refresh();
@@ -68,7 +71,7 @@ export const useUploadQueue = ({ folder, maxBytes }: { folder: string; maxBytes:
         return;
       }
       const error = errorOf(body);
-      const message = error?.message ?? `Upload failed (HTTP ${xhr.status}).`;
+      const message = error?.message ?? t('failed', { status: xhr.status });
       if (error?.code === 'locked') update(id, { status: 'conflict', isLocked: true, message });
       else update(id, { status: error?.code === 'name_conflict' ? 'conflict' : 'error', message });
     };
@@ -87,15 +90,13 @@ export const useUploadQueue = ({ folder, maxBytes }: { folder: string; maxBytes:
       update(item.id, {
         status: 'conflict',
         isLocked,
-        message: isLocked
-          ? `“${item.name}” already exists and is open for editing: it cannot be replaced until it is closed. Keep both saves this file under a new name.`
-          : `A document named “${item.name}” already exists in this folder.`,
+        message: isLocked ? t('existsLocked', { name: item.name }) : t('exists', { name: item.name }),
       });
 
       return;
     }
     if (response && response.status >= 400 && response.status < 500) {
-      update(item.id, { status: 'error', message: errorOf(body)?.message ?? 'The name is not allowed.' });
+      update(item.id, { status: 'error', message: errorOf(body)?.message ?? t('nameNotAllowed') });
 
       return;
     }
@@ -108,7 +109,7 @@ export const useUploadQueue = ({ folder, maxBytes }: { folder: string; maxBytes:
       files.current.set(id, file);
       const problem =
         nameProblem(file.name) ??
-        (file.size > maxBytes ? `The file is larger than the limit of ${formatBytes(maxBytes)}.` : null);
+        (file.size > maxBytes ? t('tooLarge', { size: formatBytes(maxBytes, locale) }) : null);
 
       return {
         id,

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useFormatter, useTranslations } from 'next-intl';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useApiPost } from '@/components/use-api-post';
 import styles from '@/components/users.module.css';
@@ -31,6 +32,9 @@ const Cell = ({ label, className, children }: { label: string; className?: strin
 export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
   const router = useRouter();
   const { post, isBusy } = useApiPost();
+  const t = useTranslations('users');
+  const roles = useTranslations('roles');
+  const format = useFormatter();
   const [role, setRole] = useState(user.role);
   const [message, setMessage] = useState<Message | null>(null);
   const base = `/api/admin/users/${user.id}`;
@@ -46,37 +50,35 @@ export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
 
   const changeRole = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!(await run('role', { role }, () => `Role changed to ${role}.`))) setRole(user.role);
+    if (!(await run('role', { role }, () => t('roleChanged', { role: roles(role) })))) setRole(user.role);
   };
   const disable = () => {
-    if (!window.confirm(`Disable ${user.email}? They are signed out at once and cannot sign in until enabled again.`))
-      return;
-    void run('disable', {}, () => 'Disabled.');
+    if (!window.confirm(t('confirmDisable', { email: user.email }))) return;
+    void run('disable', {}, () => t('disabledDone'));
   };
   const reset = () => {
-    if (!window.confirm(`Reset the password of ${user.email}? Their current password and sessions stop working.`))
-      return;
+    if (!window.confirm(t('confirmReset', { email: user.email }))) return;
     void run<{ password?: string }>('password', {}, ({ password }) => {
       if (password) onPasswordReset(password);
 
-      return 'Password reset.';
+      return t('resetDone');
     });
   };
 
   return (
     <tr className={user.disabledAt ? styles.disabledRow : undefined} data-testid="user-row" data-email={user.email}>
-      <Cell label="Email" className={styles.email}>
+      <Cell label={t('email')} className={styles.email}>
         {user.email}
-        {isSelf ? <span className="muted"> (you)</span> : null}
+        {isSelf ? <span className="muted">{t('you')}</span> : null}
       </Cell>
-      <Cell label="Name">{user.name}</Cell>
-      <Cell label="Role">
+      <Cell label={t('name')}>{user.name}</Cell>
+      <Cell label={t('role')}>
         {isSelf ? (
-          user.role
+          roles(user.role)
         ) : (
           <form className={styles.roleForm} onSubmit={(event) => void changeRole(event)}>
             <label htmlFor={`role-${user.id}`} className="visually-hidden">
-              Role of {user.email}
+              {t('roleOf', { email: user.email })}
             </label>
             <select
               id={`role-${user.id}`}
@@ -86,27 +88,27 @@ export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
             >
               {ROLES.map((option) => (
                 <option key={option} value={option}>
-                  {option}
+                  {roles(option)}
                 </option>
               ))}
             </select>
             <button type="submit" className={styles.secondary} disabled={isBusy || role === user.role}>
-              Save
+              {t('save')}
             </button>
           </form>
         )}
       </Cell>
-      <Cell label="Status">
+      <Cell label={t('status')}>
         <span className={`badge ${user.disabledAt ? styles.statusDisabled : ''}`} data-testid="user-status">
-          {user.disabledAt ? 'disabled' : 'active'}
+          {user.disabledAt ? t('disabled') : t('active')}
         </span>
       </Cell>
-      <Cell label="Created" className={styles.nowrap}>
-        <time dateTime={user.createdAt}>{user.createdAt.slice(0, 10)}</time>
+      <Cell label={t('created')} className={styles.nowrap}>
+        <time dateTime={user.createdAt}>{format.dateTime(new Date(user.createdAt), { dateStyle: 'medium' })}</time>
       </Cell>
-      <Cell label="Actions">
+      <Cell label={t('actions')}>
         {isSelf ? (
-          <Link href="/account">Change your password</Link>
+          <Link href="/account">{t('changeYourPassword')}</Link>
         ) : (
           <div className={styles.rowActions}>
             {user.disabledAt ? (
@@ -114,17 +116,17 @@ export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
                 type="button"
                 className={styles.secondary}
                 disabled={isBusy}
-                onClick={() => void run('enable', {}, () => 'Enabled.')}
+                onClick={() => void run('enable', {}, () => t('enabledDone'))}
               >
-                Enable
+                {t('enable')}
               </button>
             ) : (
               <button type="button" className={styles.danger} disabled={isBusy} onClick={disable}>
-                Disable
+                {t('disable')}
               </button>
             )}
             <button type="button" className={styles.secondary} disabled={isBusy} onClick={reset}>
-              Reset password
+              {t('resetPassword')}
             </button>
           </div>
         )}

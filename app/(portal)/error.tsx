@@ -1,20 +1,25 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { ErrorPage } from '@/components/error-page';
 
 /** A page that failed to render, inside the portal's frame: what happened, a retry and a way back. */
-const PageError = ({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) => (
-  <ErrorPage
-    title="Something went wrong"
-    actions={
-      <button type="button" onClick={reset}>
-        Try again
-      </button>
-    }
-  >
-    <p>This page could not be shown. Try again in a moment; if it keeps failing, tell an administrator.</p>
-    {error.digest ? <p className="muted">Reference: {error.digest}</p> : null}
-  </ErrorPage>
-);
+const PageError = ({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) => {
+  const t = useTranslations('errors');
+
+  return (
+    <ErrorPage
+      title={t('failedTitle')}
+      actions={
+        <button type="button" onClick={reset}>
+          {t('tryAgain')}
+        </button>
+      }
+    >
+      <p>{t('failedText')}</p>
+      {error.digest ? <p className="muted">{t('reference', { digest: error.digest })}</p> : null}
+    </ErrorPage>
+  );
+};
 
 export default PageError;

@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { PortalShell } from '@/components/portal-shell';
 import { requireUser } from '@/lib/auth/session';
@@ -6,10 +7,11 @@ export const dynamic = 'force-dynamic';
 
 const PortalLayout = async ({ children }: { children: ReactNode }) => {
   const user = await requireUser();
+  const t = await getTranslations('app');
 
   return (
     <PortalShell user={user}>
-      <h1 className="visually-hidden">Documents</h1>
+      <h1 className="visually-hidden">{t('title')}</h1>
       {children}
     </PortalShell>
   );

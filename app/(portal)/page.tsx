@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { DocumentTable } from '@/components/document-table';
 import { FolderBreadcrumbs } from '@/components/folder-breadcrumbs';
@@ -18,7 +19,7 @@ import { listingOpenOptions } from '@/lib/discovery/open-action';
 import { env, publicUrl } from '@/lib/env';
 import { parseFolder } from '@/lib/storage/keys';
 
-export const metadata: Metadata = { title: 'Documents' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: (await getTranslations('app'))('title') });
 export const dynamic = 'force-dynamic';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -28,6 +29,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
   const parsed = parseFolder(params.folder);
   const folder = 'folder' in parsed ? parsed.folder : '';
   const user = await requireUser();
+  const t = await getTranslations('files');
   // A folder seen for the first time is read from the bucket: the page waits for it at most 0.8 s.
   const sync = await syncFolderForListing(folder);
   const listing = await listFolder({ folder, sort: params.sort, dir: params.dir, query: params.q, page: params.page });
@@ -45,7 +47,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
     <>
       {'problem' in parsed ? (
         <p className="error" role="alert">
-          {parsed.problem} Showing the top folder instead.
+          {t('folderProblem', { problem: parsed.problem })}
         </p>
       ) : null}
       <FolderBreadcrumbs crumbs={breadcrumbs(folder)} canDrop={canManage} />
@@ -53,7 +55,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
       <ListToolbar params={{ ...params, folder }} />
       <div className={styles.listActions}>
         {canManage ? <NewFolderButton folder={folder} /> : null}
-        <Link href="/trash">Trash</Link>
+        <Link href="/trash">{t('trash')}</Link>
       </div>
       {newKinds.length > 0 ? <NewDocumentMenu folder={folder} kinds={newKinds} /> : null}
       {isAdmin ? <UploadPanel folder={folder} maxBytes={env.MAX_UPLOAD_BYTES} /> : null}

@@ -12,10 +12,17 @@ type EventShape = {
   details: unknown;
 };
 
-const LABELS = new Map<string, string>(KNOWN_AUDIT_ACTIONS.map((entry) => [entry.action, entry.label]));
+const KNOWN = new Set<string>(KNOWN_AUDIT_ACTIONS.map((entry) => entry.action));
 
-/** "Save" for wopi.save; undefined for actions the code does not know (yet). */
-export const actionLabel = (action: string) => LABELS.get(action);
+/** The messages key of a known action (`audit.actions.wopi_save`), or undefined for actions the code does not know (yet). */
+export const actionMessageKey = (action: string) => (KNOWN.has(action) ? action.replace(/\./g, '_') : undefined);
+
+/** The messages key of an action group (`audit.groups.editors_wopi`). */
+export const groupMessageKey = (group: string) =>
+  group
+    .replace(/[^a-zA-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
 
 const detailString = (details: unknown, key: string) => {
   if (!details || typeof details !== 'object' || Array.isArray(details)) return undefined;
@@ -28,15 +35,23 @@ const detailString = (details: unknown, key: string) => {
  * Who acted: their email now; else a removed account, the email a sign-in with an unknown email
  * typed, a command run from a shell (`via: "cli"`), or the system itself (maintenance). Emails in details name the target of user changes, not the actor.
  */
-export const userLabel = (event: EventShape): { text: string; isKnown: boolean } => {
-  if (event.userEmail) return { text: event.userEmail, isKnown: true };
-  if (event.userId) return { text: 'Removed user', isKnown: false };
+export type UserLabel =
+  | { kind: 'known'; email: string }
+  | { kind: 'removed' }
+  | { kind: 'typed'; email: string }
+  | { kind: 'cli' }
+  | { kind: 'system' }
+  | { kind: 'none' };
+
+export const userLabel = (event: EventShape): UserLabel => {
+  if (event.userEmail) return { kind: 'known', email: event.userEmail };
+  if (event.userId) return { kind: 'removed' };
   // A sign-in with an email no account has: the email as typed (lib/auth/sign-in-audit.ts).
   const typed = event.action === 'auth.sign_in' ? detailString(event.details, 'email') : undefined;
-  if (typed) return { text: `${typed} (no such user)`, isKnown: false };
-  if (detailString(event.details, 'via') === 'cli') return { text: 'Command line', isKnown: false };
+  if (typed) return { kind: 'typed', email: typed };
+  if (detailString(event.details, 'via') === 'cli') return { kind: 'cli' };
 
-  return { text: isSystemAction(event.action) ? 'System' : '—', isKnown: false };
+  return { kind: isSystemAction(event.action) ? 'system' : 'none' };
 };
 
 export type DocumentLabel =

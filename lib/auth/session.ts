@@ -8,7 +8,8 @@ import { currentRequestPath } from '@/lib/auth/return-path';
 import { env } from '@/lib/env';
 import { getSessionUser, type PublicUser } from '@/lib/users/users';
 
-export type SessionUser = PublicUser;
+/** The user of a request, with their chosen language (null: the browser's). */
+export type SessionUser = PublicUser & { locale: string | null };
 
 /**
  * The signed-in user as the database has them now: a role change, a deleted or disabled account

@@ -27,6 +27,8 @@ export type HostScriptConfig = {
   closeUrl: string;
   /** FORBIDDEN_NAME_CHARS.source: the dialog refuses what the host would refuse. */
   forbiddenNameChars: string;
+  /** The page's words in its language; nameMustNotContain has a literal `{char}` to fill. */
+  texts: { frameTitle: string; enterName: string; nameMustNotContain: string; nameMustNotEndWithDot: string };
 };
 
 /** JSON safe to embed in a <script>: no "</script>", no U+2028/2029 surprises. */
@@ -41,7 +43,7 @@ export const hostPageScript = (config: HostScriptConfig) => `
   const config = ${scriptJson(config)};
   const frame = document.createElement('iframe');
   frame.name = 'wopi-editor-frame';
-  frame.title = 'Document editor';
+  frame.title = config.texts.frameTitle;
   frame.setAttribute('allow', 'clipboard-read; clipboard-write; fullscreen');
   frame.setAttribute('allowfullscreen', 'true');
   document.getElementById('editor-host').appendChild(frame);
@@ -133,7 +135,7 @@ export const hostPageScript = (config: HostScriptConfig) => `
       const format = formatSelect.value;
       const fileName = base.toLowerCase().endsWith('.' + format) ? base : base + '.' + format;
       const bad = FORBIDDEN.exec(base);
-      const problem = !base ? 'Enter a name.' : bad ? 'The name must not contain ' + JSON.stringify(bad[0]) + '.' : base.endsWith('.') ? 'The name must not end with a dot.' : '';
+      const problem = !base ? config.texts.enterName : bad ? config.texts.nameMustNotContain.replace('{char}', JSON.stringify(bad[0])) : base.endsWith('.') ? config.texts.nameMustNotEndWithDot : '';
       nameInput.setCustomValidity(problem);
       if (problem) return void nameInput.reportValidity();
       dialog.close();

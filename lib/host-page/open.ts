@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { userFromRequest } from '@/lib/auth/session';
-import { buildActionUrl, toLlcc } from '@/lib/discovery/action-url';
+import { buildActionUrl } from '@/lib/discovery/action-url';
 import { configuredClients } from '@/lib/discovery/clients';
 import { editorProductOf } from '@/lib/discovery/product';
 import { chooseEditor } from '@/lib/discovery/editors';
@@ -8,6 +8,8 @@ import { inlineTypeOf } from '@/lib/discovery/open-action';
 import { browseHref } from '@/lib/documents/browse-params';
 import { getDocument, isUuid } from '@/lib/documents/queries';
 import { publicUrl } from '@/lib/env';
+import { EDITOR_LOCALES, localeOfRequest } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translator';
 import { escapeHtml, renderHostPage, renderMessagePage } from '@/lib/host-page/render';
 import { noEditorParagraphs } from '@/lib/portal-page/message-page';
 import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
@@ -47,10 +49,6 @@ const origin = (url: string) => {
   }
 };
 
-/** The first language of Accept-Language, as ll-CC for the editor UI. */
-const localeOf = (request: Request) =>
-  toLlcc(request.headers.get('accept-language')?.split(',')[0]?.split(';')[0]?.trim() || 'en-US');
-
 /**
  * GET /documents/:id/(view|edit): signs the user in (redirect), checks the role (edit → view for
  * viewers), mints the access token and renders the host page, or a page saying exactly why the
@@ -62,8 +60,17 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
   const url = new URL(request.url);
   const base = publicUrl();
   if (mode !== 'view' && mode !== 'edit') {
+    const locale = localeOfRequest(request, await userFromRequest(request));
+    const t = translatorFor(locale);
+
     return htmlResponse(
-      renderMessagePage({ nonce, title: 'Page not found', paragraphs: ['There is no such page.'], backUrl: '/' }),
+      renderMessagePage({
+        nonce,
+        title: t('host.pageNotFound'),
+        paragraphs: [escapeHtml(t('host.noSuchPage'))],
+        backUrl: '/',
+        locale,
+      }),
       404,
       nonce,
     );
@@ -72,16 +79,20 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
   if (!user) return redirect(`/login?callbackUrl=${encodeURIComponent(`${url.pathname}${url.search}`)}`);
   if (mode === 'edit' && !ROLE_PERMISSIONS[user.role].includes('write'))
     return redirect(`/documents/${id}/view${url.search}`);
+  // The portal's language, and the editor's (UI_LLCC/DC_LLCC): the user's choice, else the browser's.
+  const locale = localeOfRequest(request, user);
+  const t = translatorFor(locale);
 
   const doc = isUuid(id) ? await getDocument(id) : null;
   if (!doc) {
     return htmlResponse(
       renderMessagePage({
         nonce,
-        title: 'Document not found',
-        paragraphs: ['It may have been deleted, moved, or the link is wrong.'],
+        title: t('host.documentNotFound'),
+        paragraphs: [escapeHtml(t('host.documentNotFoundText'))],
         backUrl: '/',
         user,
+        locale,
       }),
       404,
       nonce,
@@ -107,10 +118,11 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
     return htmlResponse(
       renderMessagePage({
         nonce,
-        title: 'No editor is configured',
-        paragraphs: noEditorParagraphs(user.role),
+        title: t('host.noClientsTitle'),
+        paragraphs: noEditorParagraphs(user.role, locale),
         backUrl: closeUrl,
         user,
+        locale,
       }),
       503,
       nonce,
@@ -120,12 +132,16 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
     return htmlResponse(
       renderMessagePage({
         nonce,
-        title: 'No editor for this type of file',
+        title: t('host.noEditorTitle'),
         paragraphs: [
-          `None of the configured editors opens <code>.${escapeHtml(lookup.extension || '(no extension)')}</code> files. You can still download it from the folder.`,
+          t.markup('host.noEditorText', {
+            extension: escapeHtml(lookup.extension || t('host.noExtension')),
+            code: (chunks) => `<code>${chunks}</code>`,
+          }),
         ],
         backUrl: closeUrl,
         user,
+        locale,
       }),
       415,
       nonce,
@@ -135,15 +151,16 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
     return htmlResponse(
       renderMessagePage({
         nonce,
-        title: 'The editor cannot be reached',
+        title: t('host.unreachableTitle'),
         paragraphs: [
-          'The portal could not load the editor’s discovery information, so it does not know how to open documents yet. Try again in a minute.',
+          escapeHtml(t('host.unreachableText')),
           ...(user.role === 'admin'
             ? lookup.failures.map((f) => `${escapeHtml(f.client)}: ${escapeHtml(f.error)}`)
             : []),
         ],
         backUrl: closeUrl,
         user,
+        locale,
       }),
       503,
       nonce,
@@ -159,13 +176,12 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
     // How this editor encodes file names and identifies itself (lib/wopi/sender.ts).
     editor: editorProductOf(option.action.urlsrc) ?? undefined,
   });
-  const locale = localeOf(request);
   const actionUrl = buildActionUrl({
     urlsrc: option.action.urlsrc,
     wopiSrc: issued.wopiSrc,
     values: {
-      UI_LLCC: locale,
-      DC_LLCC: locale,
+      UI_LLCC: EDITOR_LOCALES[locale],
+      DC_LLCC: EDITOR_LOCALES[locale],
       DISABLE_CHAT: '1',
       ...(option.action.name === 'embedview' ? { EMBEDDED: 'true' } : {}),
     },
@@ -197,6 +213,7 @@ export const openDocumentPage = async (request: Request, id: string, mode: strin
       accessTokenTtl: issued.accessTokenTtl,
       editorOrigin,
       closeUrl,
+      locale,
     }),
     200,
     nonce,

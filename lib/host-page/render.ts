@@ -1,9 +1,13 @@
 /** HTML of the editor host page and its error pages: plain strings, every value escaped. */
+import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translator';
 import { visibleName } from '@/lib/names';
 import { hostPageScript } from '@/lib/host-page/host-script';
-import { saveAsFormats } from '@/lib/host-page/save-as-formats';
+import { saveAsFormats, type SaveAsFormat } from '@/lib/host-page/save-as-formats';
 import { FORBIDDEN_NAME_CHARS } from '@/lib/names';
 import { renderPortalMessagePage, type PortalMessagePage } from '@/lib/portal-page/message-page';
+
+type Translator = ReturnType<typeof translatorFor>;
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -30,10 +34,10 @@ const STYLE = `
   dialog.save-as button[type='submit'] { background: #2557d6; border-color: #2557d6; color: #fff; }
 `;
 
-type PageShell = { title: string; nonce: string; body: string; script?: string };
+type PageShell = { title: string; nonce: string; body: string; script?: string; locale: Locale };
 
-const shell = ({ title, nonce, body, script }: PageShell) => `<!doctype html>
-<html lang="en">
+const shell = ({ title, nonce, body, script, locale }: PageShell) => `<!doctype html>
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -61,24 +65,34 @@ export type HostPageInput = {
   accessTokenTtl: number;
   editorOrigin: string;
   closeUrl: string;
+  /** The page's language (the editor gets the same one as UI_LLCC). */
+  locale?: Locale;
 };
 
 /** The portal's Save As dialog, opened when the editor posts UI_SaveAs (edit mode only). */
-const saveAsDialog = (extension: string) => {
+const saveAsDialog = (extension: string, t: Translator) => {
   const formats = saveAsFormats(extension);
   const exports = formats.filter((f) => f.isExport).map((f) => f.extension.toUpperCase());
+  const label = (f: SaveAsFormat) =>
+    t.has(`host.formats.${f.extension}` as 'host.formats.pdf')
+      ? t(`host.formats.${f.extension}` as 'host.formats.pdf')
+      : t('host.formats.same', { ext: f.extension });
+  const exportsHint =
+    exports.length > 0
+      ? ` ${t('host.saveAsExports', { formats: exports.join(` ${t('host.and')} `), count: exports.length })}`
+      : '';
 
   return `<dialog class="save-as" id="save-as-dialog" data-testid="save-as-dialog" aria-labelledby="save-as-title">
   <form id="save-as-form" method="dialog" novalidate>
-    <h2 id="save-as-title">Save a copy</h2>
-    <label>Name <input id="save-as-name" name="name" data-testid="save-as-name" autocomplete="off" spellcheck="false" maxlength="250"></label>
-    <label>Format <select id="save-as-format" name="format" data-testid="save-as-format">
-      ${formats.map((f) => `<option value="${escapeHtml(f.extension)}">${escapeHtml(f.label)}</option>`).join('\n      ')}
+    <h2 id="save-as-title">${escapeHtml(t('host.saveAsTitle'))}</h2>
+    <label>${escapeHtml(t('host.saveAsName'))} <input id="save-as-name" name="name" data-testid="save-as-name" autocomplete="off" spellcheck="false" maxlength="250"></label>
+    <label>${escapeHtml(t('host.saveAsFormat'))} <select id="save-as-format" name="format" data-testid="save-as-format">
+      ${formats.map((f) => `<option value="${escapeHtml(f.extension)}">${escapeHtml(label(f))}</option>`).join('\n      ')}
     </select></label>
-    <p class="hint">The copy goes into the same folder and the editor continues on it.${exports.length > 0 ? ` ${exports.join(' and ')} ${exports.length > 1 ? 'are' : 'is'} exported as a new file; the editor stays on this document.` : ''}</p>
+    <p class="hint">${escapeHtml(t('host.saveAsHint') + exportsHint)}</p>
     <div class="actions">
-      <button type="button" id="save-as-cancel" data-testid="save-as-cancel">Cancel</button>
-      <button type="submit" data-testid="save-as-submit">Save</button>
+      <button type="button" id="save-as-cancel" data-testid="save-as-cancel">${escapeHtml(t('host.cancel'))}</button>
+      <button type="submit" data-testid="save-as-submit">${escapeHtml(t('host.save'))}</button>
     </div>
   </form>
 </dialog>`;
@@ -89,21 +103,23 @@ const saveAsDialog = (extension: string) => {
  * URL) and speaks the editor's PostMessage protocol (lib/host-page/host-script.ts).
  */
 export const renderHostPage = (input: HostPageInput) => {
+  const locale = input.locale ?? DEFAULT_LOCALE;
+  const t = translatorFor(locale);
   const switcher = input.alternatives
     .map(
       (name) =>
-        `<a href="/documents/${input.documentId}/${input.mode}?editor=${encodeURIComponent(name)}" data-editor-link="${escapeHtml(name)}">Open in ${escapeHtml(name)}</a>`,
+        `<a href="/documents/${input.documentId}/${input.mode}?editor=${encodeURIComponent(name)}" data-editor-link="${escapeHtml(name)}">${escapeHtml(t('host.openIn', { editor: name }))}</a>`,
     )
     .join(' ');
   const body = `<header>
-  <a href="${escapeHtml(input.closeUrl)}" data-testid="back-to-folder">← Documents</a>
+  <a href="${escapeHtml(input.closeUrl)}" data-testid="back-to-folder">← ${escapeHtml(t('host.backToFolder'))}</a>
   <span class="title" id="doc-title" data-testid="document-title">${escapeHtml(visibleName(input.documentName))}</span>
-  <span data-testid="editor-name">${escapeHtml(input.editor)} · ${input.mode === 'edit' ? 'editing' : 'viewing'}</span>
+  <span data-testid="editor-name">${escapeHtml(t(input.mode === 'edit' ? 'host.editing' : 'host.viewing', { editor: input.editor }))}</span>
   ${switcher}
-  <a href="/documents/${input.documentId}/history" data-testid="history-link">History</a>
+  <a href="/documents/${input.documentId}/history" data-testid="history-link">${escapeHtml(t('host.history'))}</a>
 </header>
 <div id="editor-host" data-testid="editor-host"></div>
-${input.mode === 'edit' ? saveAsDialog(input.documentExtension) : ''}`;
+${input.mode === 'edit' ? saveAsDialog(input.documentExtension, t) : ''}`;
   const script = hostPageScript({
     actionUrl: input.actionUrl,
     accessToken: input.accessToken,
@@ -115,9 +131,15 @@ ${input.mode === 'edit' ? saveAsDialog(input.documentExtension) : ''}`;
     editor: input.editor,
     closeUrl: input.closeUrl,
     forbiddenNameChars: FORBIDDEN_NAME_CHARS.source,
+    texts: {
+      frameTitle: t('host.frameTitle'),
+      enterName: t('host.enterName'),
+      nameMustNotContain: t('host.nameMustNotContain', { char: '{char}' }),
+      nameMustNotEndWithDot: t('host.nameMustNotEndWithDot'),
+    },
   });
 
-  return shell({ title: visibleName(input.documentName), nonce: input.nonce, body, script });
+  return shell({ title: visibleName(input.documentName), nonce: input.nonce, body, script, locale });
 };
 
 /**

@@ -3,7 +3,10 @@
  * (the editor host route sets its own CSP with a nonce): the same header as components/
  * portal-header.tsx, a heading, the explanation and a way back. Colours follow app/globals.css,
  * dark mode included. Every value is escaped; `paragraphs` are trusted HTML written by the caller.
+ * The header and the way back are in `locale` (messages/*.json, as the React pages).
  */
+import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translator';
 
 type HeaderUser = { name: string; email: string; role: string };
 
@@ -16,6 +19,8 @@ export type PortalMessagePage = {
   backLabel?: string;
   /** The signed-in user, for the header; without one the header offers "Sign in". */
   user?: HeaderUser | null;
+  /** The page's language (lib/i18n/locales.ts resolveLocale); English when not given. */
+  locale?: Locale;
 };
 
 export const escapeHtml = (value: string) =>
@@ -42,42 +47,56 @@ const STYLE = `
   @media (max-width: 600px) { .topbar, main { padding-left: 1rem; padding-right: 1rem; } }
 `;
 
-const header = (user: HeaderUser | null | undefined) => {
+const header = (user: HeaderUser | null | undefined, locale: Locale) => {
+  const t = translatorFor(locale);
+  const role = user?.role;
+  const roleLabel = role === 'admin' || role === 'editor' || role === 'viewer' ? t(`roles.${role}`) : (role ?? '');
   const links = user
     ? [
-        `<a href="/account" title="${escapeHtml(user.email)}: your account and password" data-testid="account-link">${escapeHtml(user.name)}</a>`,
+        `<a href="/account" title="${escapeHtml(t('shell.accountTitle', { email: user.email }))}" data-testid="account-link">${escapeHtml(user.name)}</a>`,
         ...(user.role === 'admin'
-          ? ['<a href="/admin/editors">Editors</a>', '<a href="/admin/audit">Audit log</a>']
+          ? [
+              `<a href="/admin/editors">${escapeHtml(t('shell.editors'))}</a>`,
+              `<a href="/admin/audit">${escapeHtml(t('shell.auditLog'))}</a>`,
+            ]
           : []),
-        `<span class="badge" data-testid="user-role">${escapeHtml(user.role)}</span>`,
+        `<span class="badge" data-testid="user-role">${escapeHtml(roleLabel)}</span>`,
       ]
-    : ['<a href="/login">Sign in</a>'];
+    : [`<a href="/login">${escapeHtml(t('shell.signIn'))}</a>`];
 
   return `<header class="topbar">
-  <a href="/" class="brand">Documents</a>
-  <nav aria-label="Your account">${links.join(' ')}</nav>
+  <a href="/" class="brand">${escapeHtml(t('shell.brand'))}</a>
+  <nav aria-label="${escapeHtml(t('shell.yourAccount'))}">${links.join(' ')}</nav>
 </header>`;
 };
 
 /** A full HTML document: the portal's header, then the message inside `main`. */
-export const renderPortalMessagePage = ({ nonce, title, paragraphs, backUrl, backLabel, user }: PortalMessagePage) =>
+export const renderPortalMessagePage = ({
+  nonce,
+  title,
+  paragraphs,
+  backUrl,
+  backLabel,
+  user,
+  locale = DEFAULT_LOCALE,
+}: PortalMessagePage) =>
   `<!doctype html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="color-scheme" content="light dark">
-<title>${escapeHtml(title)} · Documents</title>
+<title>${escapeHtml(title)} · ${escapeHtml(translatorFor(locale)('app.title'))}</title>
 <style nonce="${escapeHtml(nonce)}">${STYLE}</style>
 </head>
 <body>
-${header(user)}
+${header(user, locale)}
 <main>
 <section class="panel" aria-labelledby="error-title" data-testid="host-message">
   <h1 id="error-title">${escapeHtml(title)}</h1>
   ${paragraphs.map((p) => `<p>${p}</p>`).join('\n  ')}
-  <p><a href="${escapeHtml(backUrl)}" data-testid="error-back">← ${escapeHtml(backLabel ?? 'Back to the documents')}</a></p>
+  <p><a href="${escapeHtml(backUrl)}" data-testid="error-back">← ${escapeHtml(backLabel ?? translatorFor(locale)('errors.backToDocuments'))}</a></p>
 </section>
 </main>
 </body>
@@ -87,13 +106,14 @@ ${header(user)}
  * What the "no editor is configured" page says: end users are asked to tell an administrator;
  * administrators see the setting and where to check it (trusted HTML paragraphs).
  */
-export const noEditorParagraphs = (role: string | undefined): string[] =>
-  role === 'admin'
+export const noEditorParagraphs = (role: string | undefined, locale: Locale = DEFAULT_LOCALE): string[] => {
+  const t = translatorFor(locale);
+  const code = (chunks: string) => `<code>${chunks}</code>`;
+
+  return role === 'admin'
     ? [
-        'This portal is not connected to an office editor yet, so documents can be downloaded but not opened.',
-        'Set <code>WOPI_CLIENTS</code> (for example <code>collabora=http://localhost:9980/hosting/discovery</code>) and restart the portal; the README explains Collabora Online, ONLYOFFICE Docs and Microsoft 365. <a href="/admin/editors">Editors</a> shows what the portal sees.',
+        escapeHtml(t('host.noClientsAdmin1')),
+        t.markup('host.noClientsAdmin2', { code, editors: (chunks) => `<a href="/admin/editors">${chunks}</a>` }),
       ]
-    : [
-        'Documents cannot be opened in the browser yet because no office editor is connected to this portal. You can still download them from the folder.',
-        'Ask an administrator to connect an editor.',
-      ];
+    : [escapeHtml(t('host.noClientsUser1')), escapeHtml(t('host.noClientsUser2'))];
+};

@@ -62,7 +62,7 @@ export const getSessionUser = ({ id, signedInAt = 0 }: { id: string; signedInAt?
       disabledAt: null,
       OR: [{ sessionsValidAfter: null }, { sessionsValidAfter: { lte: new Date(signedInAt) } }],
     },
-    select: publicSelect,
+    select: { ...publicSelect, locale: true },
   });
 
 /** Why a sign-in was refused (for the audit log only: the login form never tells them apart). */

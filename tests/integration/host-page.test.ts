@@ -87,6 +87,17 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       expect(Number(config.accessTokenTtl)).toBe(claims!.expiresAt);
     });
 
+    it('the user’s saved language beats Accept-Language: UI_LLCC=fr-FR and the page in French', async () => {
+      const user = await makeUser('editor');
+      await db.user.update({ where: { id: user.id }, data: { locale: 'fr' } });
+      const doc = await addDocument(uniqueFolder(), 'Plan.docx', 'x', user.id);
+      const html = await (await open(doc.id, 'edit', await sessionCookie(user))).text();
+      const config = JSON.parse(/const config = (\{.*?\});/s.exec(html)![1]!) as { actionUrl: string };
+      expect(config.actionUrl).toMatch(/\?ui=fr-FR&WOPISrc=/);
+      expect(html).toContain('<html lang="fr">');
+      expect(html).toContain('data-testid="history-link">Versions</a>');
+    });
+
     it('viewer asking for edit → 303 to view; view mints a read-only token', async () => {
       const viewer = await makeUser('viewer');
       const doc = await addDocument(uniqueFolder(), 'Plan.docx', 'x', null);
@@ -197,7 +208,8 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       const zip = await addDocument(uniqueFolder(), 'a.zip', 'x', user.id);
       const unsupported = await open(zip.id, 'view', cookie);
       expect(unsupported.status).toBe(415);
-      expect(await unsupported.text()).toContain('No editor for this type of file');
+      // The request asks for German (Accept-Language), so the page is German.
+      expect(await unsupported.text()).toContain('Kein Editor für diesen Dateityp');
       const missing = await open('00000000-0000-4000-8000-000000000000', 'view', cookie);
       expect(missing.status).toBe(404);
     });
@@ -219,7 +231,7 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       await db.wopiClientDiscovery.delete({ where: { client: 'writer' } });
       const down = await open(doc.id, 'edit', cookie);
       expect(down.status).toBe(503);
-      expect(await down.text()).toContain('cannot be reached');
+      expect(await down.text()).toContain('Der Editor ist nicht erreichbar');
       isEditorUp = true;
     });
   });

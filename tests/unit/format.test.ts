@@ -49,4 +49,16 @@ describe('formatBytes', () => {
   it('formatBytes(10239) → "10 KB" (same precision as 10240)', () => {
     expect(formatBytes(10 * KB - 1)).toBe('10 KB');
   });
+
+  it.each([
+    ['de', 1536, '1,5 KB'],
+    ['de', 10 * KB, '10 KB'],
+    ['de', 1023, '1023 B'],
+    ['fr', 1536, '1,5 Ko'],
+    ['fr', 2 * GB, '2,0 Go'],
+    ['fr', 512, '512 o'],
+    ['de-DE', 2.25 * MB, '2,3 MB'],
+  ])('formatBytes in %s: %d → %j', (locale, bytes, expected) => {
+    expect(formatBytes(bytes, locale)).toBe(expected);
+  });
 });

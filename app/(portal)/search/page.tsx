@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { SearchFilterForm } from '@/components/search-filter-form';
 import { SearchPager } from '@/components/search-pager';
@@ -9,21 +10,18 @@ import { requireUser } from '@/lib/auth/session';
 import { hasCriteria, parseSearchPageQuery, searchHref } from '@/lib/search/params';
 import { listSearchableUsers, searchDocuments, type SearchPage } from '@/lib/search/query';
 
-export const metadata: Metadata = { title: 'Search' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: (await getTranslations('search'))('title') });
 export const dynamic = 'force-dynamic';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const summaryOf = (page: SearchPage) => {
-  if (page.isTotalCapped)
-    return `More than ${page.total.toLocaleString('en-US')} documents match: the first ${page.total.toLocaleString('en-US')} are shown. Add words or filters to narrow the search.`;
-
-  return page.total === 1 ? '1 document found.' : `${page.total.toLocaleString('en-US')} documents found.`;
-};
+const summaryOf = (t: Awaited<ReturnType<typeof getTranslations<'search'>>>, page: SearchPage) =>
+  page.isTotalCapped ? t('capped', { total: page.total }) : t('found', { total: page.total });
 
 /** Every signed-in user: visible documents in all folders by name, type, modifier and date (lib/search). */
 const SearchPageView = async ({ searchParams }: Props) => {
   const user = await requireUser('/search');
+  const t = await getTranslations('search');
   const raw = await searchParams;
   const cookieZone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
   const { filter, problem } = parseSearchPageQuery(raw, { timeZone: cookieZone });
@@ -32,16 +30,16 @@ const SearchPageView = async ({ searchParams }: Props) => {
 
   return (
     <>
-      <h1>Search</h1>
+      <h1>{t('title')}</h1>
       <p className="muted">
-        Every folder at once. <Link href="/recent">Your recent documents</Link>
+        {t('intro')} <Link href="/recent">{t('yourRecent')}</Link>
       </p>
       <SearchFilterForm
         filter={filter}
         users={users}
         isTimeZoneFromAddress={typeof raw.tz === 'string' && raw.tz === filter.timeZone}
       />
-      <h2 className="visually-hidden">Results</h2>
+      <h2 className="visually-hidden">{t('results')}</h2>
       {problem ? (
         <p className="error" role="alert" data-testid="search-problem">
           {problem}
@@ -49,25 +47,25 @@ const SearchPageView = async ({ searchParams }: Props) => {
       ) : null}
       {!problem && !page ? (
         <p className="empty" data-testid="search-prompt">
-          Type part of a name, or choose a type, a person or dates, to search every folder.
+          {t('prompt')}
         </p>
       ) : null}
       {page ? (
         <p className="muted" role="status" data-testid="search-count">
-          {summaryOf(page)}
+          {summaryOf(t, page)}
         </p>
       ) : null}
       {page && page.results.length === 0 && page.total > 0 ? (
         <p className="empty" data-testid="search-empty">
-          This page is past the last one. <Link href={searchHref(filter, 1)}>Back to the first page</Link>
+          {t('pastLast')} <Link href={searchHref(filter, 1)}>{t('backToFirst')}</Link>
         </p>
       ) : null}
       {page && page.total === 0 ? (
         <div className="empty" data-testid="search-empty">
           <p>
-            {filter.q ? `No document matches “${filter.q}”` : 'No document matches'}
-            {filter.type || filter.modifiedBy || filter.from || filter.to ? ' with these filters' : ''}.{' '}
-            <Link href="/search">Start over</Link>
+            {filter.q ? t('noMatchQuery', { query: filter.q }) : t('noMatch')}
+            {filter.type || filter.modifiedBy || filter.from || filter.to ? t('withFilters') : ''}.{' '}
+            <Link href="/search">{t('startOver')}</Link>
           </p>
         </div>
       ) : null}

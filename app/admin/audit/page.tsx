@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { AuditEventTable } from '@/components/audit-event-table';
 import { AuditFilterForm } from '@/components/audit-filter-form';
 import { AuditPager } from '@/components/audit-pager';
@@ -12,7 +13,7 @@ import { TIME_ZONE_COOKIE } from '@/lib/audit/time-zone';
 import { requireAdmin } from '@/lib/auth/session';
 import styles from './page.module.css';
 
-export const metadata: Metadata = { title: 'Audit log' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: (await getTranslations('audit'))('title') });
 export const dynamic = 'force-dynamic';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -24,6 +25,7 @@ const NO_EVENTS: AuditPage = { events: [], newer: null, older: null };
 const AuditLogPage = async ({ searchParams }: Props) => {
   await requireAdmin('/admin/audit');
   const raw = await searchParams;
+  const t = await getTranslations('audit');
   const cookieZone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
   const { filter, position, problem } = parseAuditPageQuery(raw, { timeZone: cookieZone });
   const [page, recorded] = await Promise.all([
@@ -34,13 +36,13 @@ const AuditLogPage = async ({ searchParams }: Props) => {
 
   return (
     <div className={styles.layout}>
-      <h1>Audit log</h1>
+      <h1>{t('title')}</h1>
       <AuditFilterForm
         filter={filter}
         otherActions={recorded.filter((action) => !KNOWN.has(action))}
         isTimeZoneFromAddress={typeof raw.tz === 'string' && raw.tz === filter.timeZone}
       />
-      <h2 className="visually-hidden">Events</h2>
+      <h2 className="visually-hidden">{t('events')}</h2>
       {problem ? (
         <p className="error" role="alert" data-testid="audit-problem">
           {problem}
@@ -48,8 +50,8 @@ const AuditLogPage = async ({ searchParams }: Props) => {
       ) : null}
       {page.events.length === 0 && !problem ? (
         <p className="empty" data-testid="audit-empty">
-          {isFiltered(filter) ? 'No event matches these filters.' : 'No event has been recorded yet.'}{' '}
-          {isFirstPage ? null : <Link href="/admin/audit">Back to the newest events</Link>}
+          {isFiltered(filter) ? t('noMatch') : t('noEvents')}{' '}
+          {isFirstPage ? null : <Link href="/admin/audit">{t('backToNewest')}</Link>}
         </p>
       ) : null}
       {page.events.length > 0 ? <AuditEventTable events={page.events} timeZone={filter.timeZone} /> : null}

@@ -1,64 +1,64 @@
 import type { Metadata } from 'next';
+import { getFormatter, getTranslations } from 'next-intl/server';
 import { RefreshDiscoveryButton } from '@/components/refresh-discovery-button';
 import { requireAdmin } from '@/lib/auth/session';
 import { editorDiagnostics } from '@/lib/discovery/diagnostics';
 import { publicUrl } from '@/lib/env';
 
-export const metadata: Metadata = { title: 'Editors' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: (await getTranslations('editors'))('title') });
 export const dynamic = 'force-dynamic';
-
-const when = (date: Date | null) => (date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : 'never');
 
 /** Admin diagnostics: each configured WOPI client, its discovery and the URL editors call back. */
 const EditorsPage = async () => {
   await requireAdmin('/admin/editors');
   const editors = await editorDiagnostics();
+  const t = await getTranslations('editors');
+  const format = await getFormatter();
+  const when = (date: Date | null) =>
+    date ? format.dateTime(date, { dateStyle: 'medium', timeStyle: 'medium', timeZoneName: 'short' }) : t('never');
+  const code = (chunks: React.ReactNode) => <code>{chunks}</code>;
 
   return (
     <>
-      <h1>Editors</h1>
-      <p>
-        Editors call this host back at <code data-testid="public-url">{publicUrl()}</code> (<code>PUBLIC_URL</code>). It
-        must be reachable from the editor servers, and proof keys sign exactly this address.
-      </p>
+      <h1>{t('title')}</h1>
+      <p>{t.rich('callback', { url: () => <code data-testid="public-url">{publicUrl()}</code>, code })}</p>
       <RefreshDiscoveryButton />
       {editors.length === 0 ? (
         <p className="empty" data-testid="no-editors">
-          No editor is configured. Set <code>WOPI_CLIENTS</code>, e.g.{' '}
-          <code>collabora=http://localhost:9980/hosting/discovery</code>.
+          {t.rich('none', { code, example: () => <code>collabora=http://localhost:9980/hosting/discovery</code> })}
         </p>
       ) : null}
       {editors.map((editor) => (
         <section key={editor.name} className="card stack" data-testid="editor-card">
           <h2>{editor.name}</h2>
           <dl className="facts">
-            <dt>Discovery</dt>
+            <dt>{t('discovery')}</dt>
             <dd>
               <code>{editor.discoveryUrl}</code>
             </dd>
-            <dt>Last fetched</dt>
+            <dt>{t('lastFetched')}</dt>
             <dd data-testid="fetched-at">{when(editor.fetchedAt)}</dd>
-            <dt>Last attempt</dt>
+            <dt>{t('lastAttempt')}</dt>
             <dd>{when(editor.lastAttemptAt)}</dd>
-            <dt>Last error</dt>
+            <dt>{t('lastError')}</dt>
             <dd className={editor.lastError ? 'error' : 'muted'} data-testid="last-error">
-              {editor.lastError ?? 'none'}
+              {editor.lastError ?? t('noError')}
             </dd>
-            <dt>Net zone</dt>
+            <dt>{t('netZone')}</dt>
             <dd>{editor.zone ?? '—'}</dd>
-            <dt>Apps</dt>
+            <dt>{t('apps')}</dt>
             <dd>{editor.apps.join(', ') || '—'}</dd>
-            <dt>Actions</dt>
+            <dt>{t('actions')}</dt>
             <dd>{editor.actions.join(', ') || '—'}</dd>
-            <dt>Extensions</dt>
+            <dt>{t('extensions')}</dt>
             <dd data-testid="extensions">{editor.extensions.join(', ') || '—'}</dd>
-            <dt>Proof key</dt>
+            <dt>{t('proofKey')}</dt>
             <dd>
-              <code>{editor.proofKeyFingerprint ?? 'none published (requests are not signed)'}</code>
+              <code>{editor.proofKeyFingerprint ?? t('noProofKey')}</code>
               {editor.oldProofKeyFingerprint ? (
                 <>
                   {' '}
-                  · old <code>{editor.oldProofKeyFingerprint}</code>
+                  · {t('old')} <code>{editor.oldProofKeyFingerprint}</code>
                 </>
               ) : null}
             </dd>

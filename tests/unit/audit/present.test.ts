@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, detailsSummary, documentLabel, userLabel } from '@/lib/audit/present';
+import { KNOWN_AUDIT_ACTIONS } from '@/lib/audit/actions';
+import { actionMessageKey, detailsSummary, documentLabel, groupMessageKey, userLabel } from '@/lib/audit/present';
+import en from '@/messages/en.json';
 
 const base = {
   action: 'wopi.save',
@@ -14,23 +16,22 @@ const base = {
 
 describe('audit presentation', () => {
   it('userLabel: the email, else a removed user, the command line, System for maintenance, or a dash', () => {
-    expect(userLabel({ ...base, userId: 'u', userEmail: 'ann@x.org' })).toEqual({ text: 'ann@x.org', isKnown: true });
-    expect(userLabel({ ...base, userId: 'u' }).text).toBe('Removed user');
+    expect(userLabel({ ...base, userId: 'u', userEmail: 'ann@x.org' })).toEqual({ kind: 'known', email: 'ann@x.org' });
+    expect(userLabel({ ...base, userId: 'u' })).toEqual({ kind: 'removed' });
     expect(userLabel({ ...base, action: 'user.role_changed', details: { email: 'target@x.org', via: 'cli' } })).toEqual(
       {
-        text: 'Command line',
-        isKnown: false,
+        kind: 'cli',
       },
     );
-    expect(userLabel({ ...base, action: 'janitor.blob_removed' }).text).toBe('System');
-    expect(userLabel(base).text).toBe('—');
+    expect(userLabel({ ...base, action: 'janitor.blob_removed' })).toEqual({ kind: 'system' });
+    expect(userLabel(base)).toEqual({ kind: 'none' });
   });
 
   it('userLabel: a sign-in with an unknown email → the email typed, marked as no such user', () => {
     expect(
       userLabel({ ...base, action: 'auth.sign_in', details: { reason: 'unknown_email', email: 'x@y.org' } }),
-    ).toEqual({ text: 'x@y.org (no such user)', isKnown: false });
-    expect(userLabel({ ...base, action: 'auth.sign_out', details: { email: 'x@y.org' } }).text).toBe('—');
+    ).toEqual({ kind: 'typed', email: 'x@y.org' });
+    expect(userLabel({ ...base, action: 'auth.sign_out', details: { email: 'x@y.org' } })).toEqual({ kind: 'none' });
   });
 
   it('documentLabel: its folder while it exists, the trash, else the name the event recorded', () => {
@@ -53,8 +54,15 @@ describe('audit presentation', () => {
     expect(detailsSummary(null)).toBe('');
   });
 
-  it('actionLabel for known actions only', () => {
-    expect(actionLabel('wopi.save')).toBe('Save');
-    expect(actionLabel('user.role_change')).toBeUndefined();
+  it('actionMessageKey for known actions only; every known action and group has its message', () => {
+    expect(actionMessageKey('wopi.save')).toBe('wopi_save');
+    expect(actionMessageKey('user.role_change')).toBeUndefined();
+    for (const entry of KNOWN_AUDIT_ACTIONS) {
+      const key = actionMessageKey(entry.action)!;
+      expect(en.audit.actions[key as keyof typeof en.audit.actions], entry.action).toBe(entry.label);
+      expect(en.audit.groups[groupMessageKey(entry.group) as keyof typeof en.audit.groups], entry.group).toBe(
+        entry.group,
+      );
+    }
   });
 });

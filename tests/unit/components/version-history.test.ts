@@ -1,9 +1,11 @@
-import { createElement } from 'react';
+import { createElement, type ComponentProps } from 'react';
 import { AppRouterContext } from 'next/dist/shared/lib/app-router-context.shared-runtime';
+import { NextIntlClientProvider } from 'next-intl';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { VersionHistory } from '@/components/version-history';
 import { groupVersions, type HistoryVersion } from '@/lib/documents/version-groups';
+import messages from '@/messages/en.json';
 
 const ann = { id: 'a', email: 'ann@example.com', name: 'Ann' };
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 30, 12, minute));
@@ -21,15 +23,20 @@ const render = (canRestore: boolean) =>
   renderToStaticMarkup(
     // The restore button asks for the app router (to refresh after a restore); a stand-in suffices to render.
     createElement(
-      AppRouterContext.Provider,
-      { value: {} as never },
-      createElement(VersionHistory, {
-        documentId: 'd',
-        documentName: 'Plan.docx',
-        entries: groupVersions(versions, 5),
-        formatTime: (instant: Date) => instant.toISOString(),
-        canRestore,
-      }),
+      NextIntlClientProvider,
+      // The labels come from the English messages, as a request without a language gets them.
+      { locale: 'en', messages, timeZone: 'UTC' } as ComponentProps<typeof NextIntlClientProvider>,
+      createElement(
+        AppRouterContext.Provider,
+        { value: {} as never },
+        createElement(VersionHistory, {
+          documentId: 'd',
+          documentName: 'Plan.docx',
+          entries: groupVersions(versions, 5),
+          formatTime: (instant: Date) => instant.toISOString(),
+          canRestore,
+        }),
+      ),
     ),
   );
 

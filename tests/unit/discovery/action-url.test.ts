@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildActionUrl, toLlcc } from '@/lib/discovery/action-url';
+import { buildActionUrl } from '@/lib/discovery/action-url';
 import { findAction, parseDiscovery, type Discovery } from '@/lib/discovery/parse';
 
 const WOPI_SRC = 'https://portal.example/wopi/files/12345678-1234-4234-8234-123456789abc';
@@ -168,38 +168,5 @@ describe('buildActionUrl', () => {
   it('collapses doubled separators from the template itself', () => {
     const url = buildActionUrl({ urlsrc: 'http://x/edit?&&a=1&&&<ui=UI_LLCC&>&', wopiSrc: WOPI_SRC, values: {} });
     expect(url).toBe(`http://x/edit?a=1&WOPISrc=${ENCODED_WOPI_SRC}`);
-  });
-});
-
-describe('toLlcc', () => {
-  it.each([
-    ['en', 'en-US'],
-    ['en-US', 'en-US'],
-    ['en-gb', 'en-GB'],
-    ['de_DE', 'de-DE'],
-    ['pt-br', 'pt-BR'],
-    ['PT', 'pt-BR'],
-    ['de', 'de-DE'],
-    ['fr', 'fr-FR'],
-    ['es', 'es-ES'],
-    ['it', 'it-IT'],
-    ['nl', 'nl-NL'],
-    ['ja', 'ja-JP'],
-    ['zh', 'zh-CN'],
-    ['zh-Hans-CN', 'zh-CN'],
-    ['zh-Hant', 'zh-TW'],
-    ['es-419', 'es-419'],
-    ['sv', 'sv-SE'],
-    ['pl', 'pl-PL'],
-    ['xx', 'xx-XX'],
-    ['fr-CH,fr;q=0.9,en;q=0.8', 'fr-CH'],
-  ])('%s → %s', (locale, expected) => {
-    expect(toLlcc(locale)).toBe(expected);
-  });
-
-  it('unparseable input → en-US', () => {
-    expect(toLlcc('')).toBe('en-US');
-    expect(toLlcc('*')).toBe('en-US');
-    expect(toLlcc('123')).toBe('en-US');
   });
 });

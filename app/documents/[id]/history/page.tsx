@@ -2,11 +2,12 @@ import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getFormatter, getTranslations } from 'next-intl/server';
 import { PortalHeader } from '@/components/portal-header';
 import { TimeZoneField } from '@/components/time-zone-field';
 import { VersionHistory } from '@/components/version-history';
 import styles from '@/components/version-history.module.css';
-import { DEFAULT_TIME_ZONE, formatDateTimeIn, isTimeZone, TIME_ZONE_COOKIE } from '@/lib/audit/time-zone';
+import { DEFAULT_TIME_ZONE, isTimeZone, TIME_ZONE_COOKIE } from '@/lib/audit/time-zone';
 import { requireUser } from '@/lib/auth/session';
 import { openActionsFor } from '@/lib/discovery/open-action';
 import { browseHref } from '@/lib/documents/browse-params';
@@ -17,17 +18,17 @@ import { DomainError } from '@/lib/errors';
 import { visibleName } from '@/lib/names';
 import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
 
-export const metadata: Metadata = { title: 'Version history' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: (await getTranslations('history'))('title') });
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ id: string }> };
-
-const OPEN_LABEL = { edit: 'Open in the editor', view: 'View', inline: 'Open', download: 'Download' } as const;
 
 /** Every version of one document (any signed-in user); editors and admins restore. */
 const HistoryPage = async ({ params }: Props) => {
   const { id } = await params;
   const user = await requireUser(`/documents/${id}/history`);
+  const t = await getTranslations('history');
+  const format = await getFormatter();
   const history = await getVersionHistory(id).catch((error: unknown) => {
     if (error instanceof DomainError && error.kind === 'not_found') notFound();
     throw error;
@@ -52,27 +53,24 @@ const HistoryPage = async ({ params }: Props) => {
         <TimeZoneField timeZone={timeZone} isFromAddress={false} />
         <p>
           <Link href={browseHref({ folder: doc.folder })} data-testid="back-to-folder">
-            ← {doc.folder ? visibleName(doc.folder) : 'Documents'}
+            ← {doc.folder ? visibleName(doc.folder) : t('topFolder')}
           </Link>
         </p>
         <div className={styles.intro}>
-          <h1 className={styles.title}>History of {name}</h1>
+          <h1 className={styles.title}>{t('heading', { name })}</h1>
           <a href={open.href} data-testid="open-current">
-            {OPEN_LABEL[open.kind]}
+            {t('open', { kind: open.kind })}
           </a>
         </div>
         <p className="muted">
-          {history.versions.length === 1 ? '1 version' : `${history.versions.length} versions`}, newest first; times in{' '}
-          {timeZone}.{' '}
-          {ROLE_PERMISSIONS[user.role].includes('write')
-            ? 'Restoring a version makes its content a new current version; nothing is lost.'
-            : 'You can download any version.'}
+          {t('summary', { count: history.versions.length, timeZone })}{' '}
+          {ROLE_PERMISSIONS[user.role].includes('write') ? t('restoreHint') : t('downloadHint')}
         </p>
         <VersionHistory
           documentId={doc.id}
           documentName={name}
           entries={groupVersions(history.versions, doc.version)}
-          formatTime={(instant) => formatDateTimeIn(instant, timeZone)}
+          formatTime={(instant) => format.dateTime(instant, { dateStyle: 'medium', timeStyle: 'medium', timeZone })}
           canRestore={ROLE_PERMISSIONS[user.role].includes('write')}
         />
       </main>
