@@ -363,7 +363,7 @@ const main = async (): Promise<number> => {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    say(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    say(`Failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(interrupted ? (interrupted === 'SIGINT' ? 130 : 143) : 1);
   },
 );
