@@ -117,6 +117,7 @@ for (const viewport of VIEWPORTS) {
         await openFolder(page, folder);
         await expect(page.getByTestId('user-role')).toHaveText(de('roles.admin'));
         await expectGerman(page, 'files.newFolder');
+        await expect(page.getByRole('button', { name: de('files.newDocx') })).toBeVisible();
         await expect(page.getByRole('columnheader', { name: de('files.modifiedBy') })).toBeVisible();
         await expect(page.getByRole('columnheader', { name: en('files.modifiedBy') })).toHaveCount(0);
         await expect(page.getByRole('link', { name: de('files.trash') })).toBeVisible();
@@ -379,12 +380,11 @@ for (const viewport of VIEWPORTS) {
         await expect(page.getByText(en('search.apply'), { exact: true })).toHaveCount(0);
         await screen(page, 'search', 'admin', viewport);
 
-        // Recent: uploads count as use.
+        // Recent (its entries are checked for a person of their own in the /account test: the
+        // shared admin's last 20 move whenever a spec beside this one uploads).
         await page.getByRole('link', { name: de('search.yourRecent') }).click();
         await expect(page.getByRole('heading', { level: 1, name: de('recent.title') })).toBeVisible();
-        await expect(page.getByTestId('result-row').filter({ hasText: `Zahlen ${tag}.xlsx` })).toContainText(
-          de('search.actions.document_upload'),
-        );
+        await expect(page.getByTestId('recent-list')).toContainText(de('search.actions.document_upload'));
         await expect(page.getByText(en('recent.searchAll'))).toHaveCount(0);
         await screen(page, 'recent', 'admin', viewport);
         if (viewport.label === '1280') {
@@ -571,8 +571,20 @@ for (const viewport of VIEWPORTS) {
         await expect(page.getByTestId('file-notice')).toContainText(
           de('files.copiedTo', { folder: quoted(`${folder}/Ziel`) }),
         );
+        // Move a document into the new folder with the picker.
+        await (await menuOf(page, 'Liste.xlsx')).getByRole('menuitem', { name: de('files.move') }).click();
+        await page.getByTestId('folder-picker').getByRole('button', { name: 'Entwürfe' }).click();
+        await page
+          .getByTestId('folder-picker')
+          .getByRole('button', { name: de('files.moveHere') })
+          .click();
+        await expect(page.getByTestId('file-notice')).toContainText(
+          de('files.movedTo', { folder: quoted(`${folder}/Entwürfe`) }),
+        );
+        await expect(row(page, 'Liste.xlsx')).toHaveCount(0);
         await page.getByRole('checkbox', { name: de('files.select', { name: 'Notiz 2.docx' }) }).check();
         await page.getByRole('checkbox', { name: de('files.select', { name: 'Entwürfe' }) }).check();
+        await expect(page.getByTestId('bulk-bar').getByRole('link', { name: de('files.downloadZip') })).toBeVisible();
         await expect(page.getByTestId('selected-count')).toHaveText(de('files.selectedCount', { count: 2 }));
         await screen(page, 'bulk', 'editor', viewport);
         const askedBulk = confirmInGerman(
@@ -598,6 +610,18 @@ for (const viewport of VIEWPORTS) {
         await expect(entry).toHaveCount(0);
         expect((await page.request.post(`/api/trash/${ids['Notiz.docx']}/purge`)).status()).toBe(403);
         expect((await page.request.post('/api/trash/empty')).status()).toBe(403);
+
+        // Search (a type filter) and Recent.
+        await page.goto(`/search?q=${encodeURIComponent('Liste')}&type=spreadsheets`);
+        await expect(page.getByRole('heading', { level: 1, name: de('search.title') })).toBeVisible();
+        await expect(
+          page.getByRole('search', { name: de('search.formLabel') }).getByLabel(de('search.type')),
+        ).toHaveValue('spreadsheets');
+        await expect(page.getByTestId('result-folder').first()).toContainText(de('search.topFolder'));
+        await screen(page, 'search', 'editor', viewport);
+        await page.getByRole('link', { name: de('search.yourRecent') }).click();
+        await expect(page.getByRole('heading', { level: 1, name: de('recent.title') })).toBeVisible();
+        await screen(page, 'recent', 'editor', viewport);
 
         // Versions: an editor restores.
         await page.goto(`/documents/${history.id}/history`);
@@ -635,8 +659,13 @@ for (const viewport of VIEWPORTS) {
       }
     });
 
-    test(`/account: a person changes their own password in German (${viewport.label})`, async ({ browser }) => {
-      // A person of this test's own: the shared accounts' passwords must not change.
+    test(`Recent and /account: a person of their own opens a document, then changes their password in German (${viewport.label})`, async ({
+      browser,
+    }) => {
+      // A person of this test's own: the shared accounts' passwords must not change, and their
+      // Recent lists move as other specs work.
+      const opened = uniqueName('Geöffnet', '.docx');
+      const documentId = await uploadAsAdmin(api, uniqueName('i18n-zuletzt'), opened, 'Inhalt');
       const email = `${uniqueName('i18n-konto')}@e2e.example`;
       const created = await api.post('/api/admin/users', {
         data: { email, role: 'editor', password: 'erstes Passwort 1' },
@@ -652,7 +681,17 @@ for (const viewport of VIEWPORTS) {
         await page.request.post('/api/auth/callback/credentials', {
           form: { csrfToken, email, password: 'erstes Passwort 1', json: 'true' },
         });
-        await page.goto('/');
+        await page.goto('/recent');
+        await expect(page.getByRole('heading', { level: 1, name: de('recent.title') })).toBeVisible();
+        await expect(page.getByTestId('recent-empty')).toContainText(de('recent.empty'));
+        await page.goto(`/documents/${documentId}/edit`);
+        await expect(page.locator('body')).toHaveAttribute('data-editor-status', 'loaded');
+        await page.goto('/recent');
+        const recent = page.getByTestId('result-row').filter({ hasText: opened });
+        await expect(recent).toContainText(de('search.actions.wopi_open'));
+        await expect(page.getByText(en('recent.searchAll'))).toHaveCount(0);
+        await screen(page, 'recent-opened', 'editor', viewport);
+
         await page.getByTestId('account-link').click();
         await expect(page.getByRole('heading', { level: 1, name: de('account.title') })).toBeVisible();
         await expect(page.getByText(en('account.currentPassword'))).toHaveCount(0);
@@ -695,6 +734,7 @@ for (const viewport of VIEWPORTS) {
         await expect(page.getByRole('button', { name: en('files.newFolder') })).toHaveCount(0);
         await expect(page.getByRole('button', { name: /^Aktionen für|^Actions for/ })).toHaveCount(0);
         await expect(page.getByRole('region', { name: de('upload.title') })).toHaveCount(0);
+        await expect(page.getByRole('button', { name: de('files.newDocx') })).toHaveCount(0);
         await page.getByRole('checkbox', { name: de('files.select', { name: 'Lesen.docx' }) }).check();
         const bulk = page.getByTestId('bulk-bar');
         await expect(bulk.getByRole('link', { name: de('files.downloadZip') })).toBeVisible();
