@@ -25,7 +25,10 @@ import {
   purgeTrashEntry,
   restoreConflictSchema,
   restoreTrashEntry,
+  TRASH_PAGE_DEFAULT,
+  TRASH_PAGE_MAX,
 } from '@/lib/documents/trash';
+import { invalidInput } from '@/lib/errors';
 
 /**
  * The portal API's file management: request bodies (zod) → the domain (lib/documents), acting as
@@ -90,8 +93,22 @@ export const folderActions = {
 
 const restoreSchema = z.object({ onConflict: restoreConflictSchema });
 
+/**
+ * `?limit=` (1…200, default 100) and `?cursor=` of GET /api/trash: 400 `invalid_limit` for a
+ * limit that is not a whole number in range (the cursor is checked by listTrash: `invalid_cursor`).
+ */
+const trashQuery = (params: URLSearchParams) => {
+  const limitText = params.get('limit');
+  const limit = limitText === null ? TRASH_PAGE_DEFAULT : Number(limitText);
+  if (!/^\d{1,4}$/.test(limitText ?? '100') || limit < 1 || limit > TRASH_PAGE_MAX)
+    throw invalidInput('invalid_limit', `limit must be a whole number from 1 to ${TRASH_PAGE_MAX}.`);
+  const cursor = params.get('cursor');
+
+  return { limit, cursor: cursor === null ? undefined : cursor };
+};
+
 export const trashActions = {
-  list: async () => ({ entries: await listTrash() }),
+  list: (params: URLSearchParams) => listTrash(trashQuery(params)),
   restore: (id: string, body: unknown, user: SessionUser) =>
     restoreTrashEntry({ id, actor: managing(user), ...parseInput(restoreSchema, body) }),
   purge: (id: string, user: SessionUser) => purgeTrashEntry({ id, actor: actorOf(user) }),
