@@ -16,6 +16,7 @@ import {
   deleteFolder,
   folderConflictSchema,
   listFolders,
+  type FolderProgress,
   moveFolder,
   renameFolder,
 } from '@/lib/documents/folder-actions';
@@ -81,14 +82,14 @@ export const folderActions = {
   list: async (parent: string) => ({ folders: await listFolders(parent) }),
   create: (body: unknown, user: SessionUser) =>
     createFolder({ actor: managing(user), ...parseInput(createSchema, body) }),
-  rename: (body: unknown, user: SessionUser) =>
-    renameFolder({ actor: managing(user), ...parseInput(folderRenameSchema, body) }),
-  move: (body: unknown, user: SessionUser) =>
-    moveFolder({ actor: managing(user), ...parseInput(folderMoveSchema, body) }),
-  copy: (body: unknown, user: SessionUser) =>
-    copyFolder({ actor: managing(user), ...parseInput(folderCopySchema, body) }),
-  delete: (body: unknown, user: SessionUser) =>
-    deleteFolder({ actor: managing(user), ...parseInput(folderDeleteSchema, body) }),
+  rename: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    renameFolder({ actor: managing(user), ...parseInput(folderRenameSchema, body), ...progress }),
+  move: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    moveFolder({ actor: managing(user), ...parseInput(folderMoveSchema, body), ...progress }),
+  copy: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    copyFolder({ actor: managing(user), ...parseInput(folderCopySchema, body), ...progress }),
+  delete: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    deleteFolder({ actor: managing(user), ...parseInput(folderDeleteSchema, body), ...progress }),
 };
 
 const restoreSchema = z.object({ onConflict: restoreConflictSchema });
