@@ -94,7 +94,7 @@ const TrashRow = ({
   };
 
   return (
-    <tr data-testid="trash-row" data-kind={entry.kind} data-name={entry.name}>
+    <tr data-testid="trash-row" data-id={entry.id} data-kind={entry.kind} data-name={entry.name}>
       <td data-label={t('name')}>
         <span className={styles.name}>
           {entry.kind === 'folder' ? <FolderIcon /> : <FileIcon extension={extensionOf(entry.name)} />}
