@@ -109,4 +109,26 @@ test.describe('as admin', () => {
       await expect(page.locator('[data-testid="folder-row"][data-name="Big"]')).toHaveCount(0);
     });
   }
+
+  test('Rename… of a folder: a taken name is said in the dialog; a free one closes it and the notice says renamed', async ({
+    page,
+  }) => {
+    const parent = uniqueName('e2e-rename-folder');
+    await uploadMany(`${parent}/Old`, 3);
+    await upload(`${parent}/Taken`, 'x.docx');
+    await page.goto(`/?folder=${encodeURIComponent(parent)}`);
+    await page.getByRole('button', { name: 'Actions for Old' }).click();
+    await page.getByRole('menu', { name: 'Actions for Old' }).getByRole('menuitem', { name: 'Rename…' }).click();
+    const dialog = page.getByTestId('name-dialog');
+    await dialog.getByLabel('New name').fill('Taken');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('already exists');
+    await expect(dialog.getByRole('alert')).toContainText('Taken (1)');
+    await dialog.getByLabel('New name').fill('New');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByTestId('file-notice')).toContainText('Renamed to “New”');
+    await expect(page.locator('[data-testid="folder-row"][data-name="New"]')).toBeVisible();
+    await expect(page.locator('[data-testid="folder-row"][data-name="Old"]')).toHaveCount(0);
+  });
 });
