@@ -126,7 +126,13 @@ export const DocumentTable = ({
 
   const remove = (items: FileItem[]) => {
     if (!window.confirm(t('confirmDelete', { what: itemsLabel(t, items) }))) return;
-    void runner.run({ items, verb: t('movedToTrash'), operation: deleteItem, onDone: done });
+    void runner.run({
+      items,
+      action: 'delete',
+      verb: t('movedToTrash'),
+      operation: (item, _mode, onProgress) => deleteItem(item, onProgress),
+      onDone: done,
+    });
   };
 
   const dropOn = (event: DragEvent, folder: string) => {
@@ -136,8 +142,9 @@ export const DocumentTable = ({
     event.preventDefault();
     void runner.run({
       items,
+      action: 'move',
       verb: t('movedTo', { folder: folderLabel(t, folder) }),
-      operation: (item, mode) => moveItem(item, folder, mode),
+      operation: (item, mode, onProgress) => moveItem(item, folder, mode, onProgress),
       onDone: done,
     });
   };
@@ -179,16 +186,32 @@ export const DocumentTable = ({
         submitLabel={t('renameSubmit')}
         onClose={() => setDialog(null)}
         onSubmit={async (name) => {
-          const result = await renameItem(dialog.item, name);
+          const problemOf = (result: { message: string; suggestion?: string }) =>
+            result.suggestion
+              ? t('nameIsFree', { message: result.message, suggestion: result.suggestion })
+              : result.message || t('requestFailed');
+          const item = dialog.item;
+          // A folder's rename can be long: the dialog closes once the server has begun (a refusal
+          // before that is said in the dialog), the notice above the list follows its progress.
+          if (item.kind === 'folder')
+            return new Promise<string | null>((resolve) => {
+              void runner.run({
+                items: [item],
+                action: 'rename',
+                verb: t('renamedTo', { name: visibleName(name) }),
+                operation: (target, mode, onProgress) => renameItem(target, name, mode, onProgress),
+                onStarted: () => resolve(null),
+                onRefused: (result) => resolve(problemOf(result)),
+              });
+            });
+          const result = await renameItem(item, name);
           if (result.ok) {
             router.refresh();
 
             return null;
           }
 
-          return result.suggestion
-            ? t('nameIsFree', { message: result.message, suggestion: result.suggestion })
-            : result.message || t('requestFailed');
+          return problemOf(result);
         }}
       />
     ) : dialog ? (
@@ -197,16 +220,18 @@ export const DocumentTable = ({
         submitLabel={dialog.kind === 'move' ? t('moveHere') : t('copyHere')}
         start={params.folder}
         onClose={() => setDialog(null)}
-        onPick={async (folder) => {
+        onPick={(folder) => {
           const operation = dialog.kind === 'move' ? moveItem : copyItem;
-          await runner.run({
+          // Not awaited: the dialog closes, the notice above the list follows the progress.
+          void runner.run({
             items: dialog.items,
+            action: dialog.kind,
             verb: t(dialog.kind === 'move' ? 'movedTo' : 'copiedTo', { folder: folderLabel(t, folder) }),
-            operation: (item, mode) => operation(item, folder, mode),
+            operation: (item, mode, onProgress) => operation(item, folder, mode, onProgress),
             onDone: done,
           });
 
-          return null;
+          return Promise.resolve(null);
         }}
       />
     ) : null;

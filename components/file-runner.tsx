@@ -3,16 +3,35 @@
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { runOnEach, type BatchFailure, type ConflictMode, type FileItem } from '@/components/file-operations';
+import {
+  runOnEach,
+  type BatchFailure,
+  type ConflictMode,
+  type FileItem,
+  type OnFolderProgress,
+} from '@/components/file-operations';
 import type { FilesResult } from '@/components/files-request';
+import type { FolderProgress } from '@/components/folder-progress';
 import styles from '@/components/files.module.css';
 import { visibleName } from '@/lib/names';
 
-type Operation = (item: FileItem, mode: ConflictMode) => Promise<FilesResult<unknown>>;
-type Run = { items: FileItem[]; verb: string; operation: Operation; onDone?: () => void };
+type Operation = (item: FileItem, mode: ConflictMode, onProgress: OnFolderProgress) => Promise<FilesResult<unknown>>;
+/** What a folder operation's progress line says it is doing. */
+export type FileAction = 'move' | 'copy' | 'delete' | 'rename';
+type Run = {
+  items: FileItem[];
+  action: FileAction;
+  verb: string;
+  operation: Operation;
+  onDone?: () => void;
+  /** One item only: called once the server has begun (its first progress) or answered success. */
+  onStarted?: () => void;
+  /** One item only: a refusal before any work goes here instead of the notice (a dialog says it). */
+  onRefused?: (result: Extract<FilesResult<unknown>, { ok: false }>) => void;
+};
 
 type Notice =
-  | { kind: 'busy'; text: string }
+  | { kind: 'busy'; text: string; isMany?: boolean; folder?: FolderProgress & { action: FileAction } }
   | { kind: 'status'; text: string }
   | { kind: 'alert'; text: string; lines: string[]; retry?: { run: Run; item: FileItem } };
 
@@ -29,16 +48,55 @@ export const useFileRunner = () => {
   const reasonOf = (failure: BatchFailure) =>
     failure.code === 'partial'
       ? t('skipped', { count: failure.skipped ?? 0, name: visibleName(failure.item.name) })
-      : failure.message || (failure.code === 'unreachable' ? api('unreachable') : t('requestFailed'));
+      : failure.message ||
+        (failure.code === 'unreachable'
+          ? api('unreachable')
+          : failure.code === 'interrupted'
+            ? t('interrupted')
+            : t('requestFailed'));
 
   const run = async (job: Run, mode: ConflictMode = 'fail') => {
     const total = job.items.length;
+    let done = 0;
+    let hasStarted = false;
+    const started = () => {
+      if (hasStarted) return;
+      hasStarted = true;
+      job.onStarted?.();
+    };
+    const showFolder = (progress: FolderProgress) =>
+      setNotice({
+        kind: 'busy',
+        text: t('working', { done, total }),
+        isMany: total > 1,
+        folder: { ...progress, action: job.action },
+      });
     setNotice({ kind: 'busy', text: t('working', { done: 0, total }) });
+    let refused: Extract<FilesResult<unknown>, { ok: false }> | null = null;
     const failures = await runOnEach(
       job.items,
-      (item) => job.operation(item, mode),
-      (done) => setNotice({ kind: 'busy', text: t('working', { done, total }) }),
+      async (item, onFolderProgress) => {
+        const result = await job.operation(item, mode, (progress) => {
+          started();
+          onFolderProgress(progress);
+        });
+        if (job.onRefused && total === 1 && !result.ok && !hasStarted) refused = result;
+        else started();
+
+        return result;
+      },
+      (count) => {
+        done = count;
+        setNotice({ kind: 'busy', text: t('working', { done, total }) });
+      },
+      (_item, progress) => showFolder(progress),
     );
+    if (refused) {
+      setNotice(null);
+      job.onRefused?.(refused);
+
+      return;
+    }
     router.refresh();
     job.onDone?.();
     if (failures.length === 0) {
@@ -82,7 +140,23 @@ export const FileNotice = ({
 
   return (
     <div aria-live="polite" className={styles.noticeArea} data-testid={testId}>
-      {notice?.kind === 'busy' ? <p className="muted">{notice.text}</p> : null}
+      {notice?.kind === 'busy' ? (
+        notice.folder ? (
+          <div className={styles.folderProgress} data-testid="folder-progress">
+            <p className="muted">
+              {notice.isMany ? `${notice.text} ` : null}
+              {t('folderProgress', notice.folder)}
+            </p>
+            <progress
+              max={Math.max(notice.folder.total, 1)}
+              value={notice.folder.done}
+              aria-label={t('folderProgress', notice.folder)}
+            />
+          </div>
+        ) : (
+          <p className="muted">{notice.text}</p>
+        )
+      ) : null}
       {notice?.kind === 'status' ? (
         <p role="status" className={styles.noticeOk}>
           {notice.text}{' '}

@@ -47,8 +47,9 @@ export const FolderBreadcrumbs = ({ crumbs, canDrop = false }: Props) => {
                     event.preventDefault();
                     void runner.run({
                       items,
+                      action: 'move',
                       verb: t('movedTo', { folder: folderLabel(t, crumb.path) }),
-                      operation: (item, mode) => moveItem(item, crumb.path, mode),
+                      operation: (item, mode, onProgress) => moveItem(item, crumb.path, mode, onProgress),
                     });
                   }}
                 >

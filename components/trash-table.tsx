@@ -20,13 +20,35 @@ export type TrashRowData = {
   deletedBy: string | null;
 };
 
-type Props = { entries: TrashRowData[]; canRestore: boolean; isAdmin: boolean };
+type Props = {
+  /** The first page (newest first), as the server rendered it. */
+  entries: TrashRowData[];
+  /** The cursor after `entries`, null when they are the whole trash. */
+  nextCursor: string | null;
+  /** Entries in the whole trash. */
+  total: number;
+  /** Entries per "Load more" (1…200). */
+  pageSize: number;
+  canRestore: boolean;
+  isAdmin: boolean;
+};
+type Loaded = { entries: TrashRowData[]; nextCursor: string | null };
 type Notice = { kind: 'status' | 'alert'; text: string; conflict?: { suggestion?: string } };
 
 const extensionOf = (name: string) => (name.lastIndexOf('.') > 0 ? name.slice(name.lastIndexOf('.') + 1) : '');
 
 /** One trash entry: restore (with a choice when the name is taken) and, for admins, delete forever. */
-const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRestore: boolean; isAdmin: boolean }) => {
+const TrashRow = ({
+  entry,
+  canRestore,
+  isAdmin,
+  onGone,
+}: {
+  entry: TrashRowData;
+  canRestore: boolean;
+  isAdmin: boolean;
+  onGone: (id: string) => void;
+}) => {
   const router = useRouter();
   const [isBusy, setIsBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -44,6 +66,7 @@ const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRest
     setIsBusy(false);
     if (result.ok) {
       setNotice({ kind: 'status', text: t('restoredTo', { folder: visibleName(place(result.data.folder)) }) });
+      onGone(entry.id);
       router.refresh();
 
       return;
@@ -64,12 +87,14 @@ const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRest
     setIsBusy(true);
     const result = await postFiles(`/api/trash/${entry.id}/purge`);
     setIsBusy(false);
-    if (result.ok) router.refresh();
-    else setNotice({ kind: 'alert', text: result.message || files('requestFailed') });
+    if (result.ok) {
+      onGone(entry.id);
+      router.refresh();
+    } else setNotice({ kind: 'alert', text: result.message || files('requestFailed') });
   };
 
   return (
-    <tr data-testid="trash-row" data-kind={entry.kind} data-name={entry.name}>
+    <tr data-testid="trash-row" data-id={entry.id} data-kind={entry.kind} data-name={entry.name}>
       <td data-label={t('name')}>
         <span className={styles.name}>
           {entry.kind === 'folder' ? <FolderIcon /> : <FileIcon extension={extensionOf(entry.name)} />}
@@ -132,28 +157,65 @@ const TrashRow = ({ entry, canRestore, isAdmin }: { entry: TrashRowData; canRest
   );
 };
 
-/** The trash: every deleted document and deleted folder (one entry each), newest first. */
-export const TrashTable = ({ entries, canRestore, isAdmin }: Props) => {
+/**
+ * The trash: every deleted document and deleted folder (one entry each), newest first, a page at a
+ * time: "Load more" asks GET /api/trash for the entries after the last one shown (a keyset cursor,
+ * so deletes meanwhile neither repeat nor skip an entry). Empty trash empties all of it, shown or not.
+ */
+export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, canRestore, isAdmin }: Props) => {
   const router = useRouter();
   const [isBusy, setIsBusy] = useState(false);
+  const [isLoading, setIsLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [gone, setGone] = useState<Set<string>>(new Set());
   const t = useTranslations('trash');
   const files = useTranslations('files');
+  const api = useTranslations('api');
+  const cursor = loaded ? loaded.nextCursor : nextCursor;
+  const seen = new Set<string>();
+  const entries = [...firstPage, ...(loaded?.entries ?? [])].filter(
+    (entry) => !gone.has(entry.id) && !seen.has(entry.id) && Boolean(seen.add(entry.id)),
+  );
+  const onGone = (id: string) => setGone((before) => new Set(before).add(id));
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    setIsLoading(true);
+    setError(null);
+    try {
+      const response = await fetch(`/api/trash?cursor=${encodeURIComponent(cursor)}&limit=${pageSize}`);
+      const data = (await response.json().catch(() => null)) as Partial<Loaded> & { error?: { message?: string } };
+      if (!response.ok || !data?.entries) {
+        setError(data?.error?.message || files('requestFailed'));
+
+        return;
+      }
+      setLoaded({ entries: [...(loaded?.entries ?? []), ...data.entries], nextCursor: data.nextCursor ?? null });
+    } catch {
+      setError(api('unreachable'));
+    } finally {
+      setIsLoading(false);
+    }
+  };
 
   const empty = async () => {
-    if (!window.confirm(t('confirmEmpty', { count: entries.length }))) return;
+    if (!window.confirm(t('confirmEmpty', { count: total }))) return;
     setIsBusy(true);
     setError(null);
     const result = await postFiles('/api/trash/empty');
     setIsBusy(false);
-    if (result.ok) router.refresh();
-    else setError(result.message || files('requestFailed'));
+    if (result.ok) {
+      setLoaded(null);
+      setGone(new Set());
+      router.refresh();
+    } else setError(result.message || files('requestFailed'));
   };
 
   return (
     <section className={styles.section} aria-labelledby="trash-list-title">
       <div className={styles.bar}>
-        <h2 id="trash-list-title">{entries.length === 0 ? t('empty') : t('count', { count: entries.length })}</h2>
+        <h2 id="trash-list-title">{entries.length === 0 ? t('empty') : t('count', { count: total })}</h2>
         {isAdmin && entries.length > 0 ? (
           <button type="button" className={styles.danger} disabled={isBusy} onClick={() => void empty()}>
             {t('emptyTrash')}
@@ -183,10 +245,22 @@ export const TrashTable = ({ entries, canRestore, isAdmin }: Props) => {
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <TrashRow key={entry.id} entry={entry} canRestore={canRestore} isAdmin={isAdmin} />
+              <TrashRow key={entry.id} entry={entry} canRestore={canRestore} isAdmin={isAdmin} onGone={onGone} />
             ))}
           </tbody>
         </table>
+      ) : null}
+      {entries.length > 0 ? (
+        <p className={styles.bar} data-testid="trash-paging">
+          <span className="muted" role="status">
+            {t('shown', { shown: entries.length, total })}
+          </span>
+          {cursor ? (
+            <button type="button" className={styles.secondary} disabled={isLoading} onClick={() => void loadMore()}>
+              {isLoading ? t('loading') : t('loadMore')}
+            </button>
+          ) : null}
+        </p>
       ) : null}
     </section>
   );

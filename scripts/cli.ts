@@ -208,8 +208,18 @@ const run = async ({ values, positionals }: Args) => {
         await (await import('@/lib/documents/versions')).restoreVersion({ documentId: rest[0], version, userId: null }),
       );
     }
-    case 'documents trash':
-      return print(await (await import('@/lib/documents/trash')).listTrash());
+    case 'documents trash': {
+      const { listTrash, TRASH_PAGE_MAX } = await import('@/lib/documents/trash');
+      const entries = [];
+      for (let cursor: string | undefined; ;) {
+        const page = await listTrash({ cursor, limit: TRASH_PAGE_MAX });
+        entries.push(...page.entries);
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+
+      return print(entries);
+    }
     case 'documents restore': {
       if (!rest[0]) throw new UsageError('documents restore needs a document id.');
 

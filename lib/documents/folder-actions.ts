@@ -5,6 +5,7 @@ import { db } from '@/lib/db';
 import { copyDocument } from '@/lib/documents/copy';
 import { assertCanManageFiles, type FileActor } from '@/lib/documents/file-actions';
 import {
+  countUnder,
   documentsUnder,
   foldersUnder,
   isFolderTaken,
@@ -143,12 +144,22 @@ const copyTree = async (from: string, to: string) => {
   await makeFolder(to);
 };
 
+/**
+ * Progress of one folder operation: `onStart(total)` once every check has passed (role, input,
+ * name, locks) and before the first document changes, with the number of documents it will go
+ * through; then `onProgress(done)` after each document (done or skipped). Neither is called
+ * when the operation is refused or has nothing to do.
+ */
+export type FolderProgress = {
+  onStart?: (total: number) => void;
+  onProgress?: (done: number) => void | Promise<void>;
+};
+
 type FolderInput = {
   path: string;
   actor: FileActor;
   onConflict?: FolderConflictMode;
-  onProgress?: (done: number) => void | Promise<void>;
-};
+} & FolderProgress;
 
 /** A new, empty folder `name` in `parent` (which must exist). Returns its path. */
 export const createFolder = async ({
@@ -183,6 +194,7 @@ const relocateFolder = async ({
   actor,
   onConflict = 'fail',
   action,
+  onStart,
   onProgress,
 }: FolderInput & { parent: string; name: string; action: 'folder.move' | 'folder.rename' }) => {
   assertCanManageFiles(actor);
@@ -196,6 +208,7 @@ const relocateFolder = async ({
   await reconcileTree(from);
   await refuseIfLocked(from, now);
   const to = await destination(parentPath, name, onConflict);
+  onStart?.(await countUnder(from));
   await copyTree(from, to);
   const report = await eachDocument(
     from,
@@ -239,6 +252,7 @@ export const copyFolder = async ({
   name,
   actor,
   onConflict = 'fail',
+  onStart,
   onProgress,
 }: FolderInput & { to: string; name?: string }): Promise<FolderReport> => {
   assertCanManageFiles(actor);
@@ -248,6 +262,7 @@ export const copyFolder = async ({
     throw invalidInput('invalid_destination', 'A folder cannot be copied into itself or a folder inside it.');
   await reconcileTree(from);
   const to = await destination(parentPath, name ?? nameOf(from), onConflict);
+  onStart?.(await countUnder(from));
   await copyTree(from, to);
   const report = await eachDocument(
     from,
@@ -279,12 +294,13 @@ export const copyFolder = async ({
  * Moves a folder's documents to the trash together (one TrashBatch: one entry on /trash, restored
  * together) and removes the folder. Refused while a document in it is open for editing.
  */
-export const deleteFolder = async ({ path: input, actor, onProgress }: Omit<FolderInput, 'onConflict'>) => {
+export const deleteFolder = async ({ path: input, actor, onStart, onProgress }: Omit<FolderInput, 'onConflict'>) => {
   assertCanManageFiles(actor);
   const from = await existingFolder(input);
   const now = new Date();
   await reconcileTree(from);
   await refuseIfLocked(from, now);
+  onStart?.(await countUnder(from));
   const batchId = randomUUID();
   await db.trashBatch.create({
     data: { id: batchId, path: from, folders: await foldersUnder(from), deletedAt: now, deletedById: actor.id },

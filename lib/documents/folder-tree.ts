@@ -41,6 +41,17 @@ export async function* documentsUnder(folder: string, { deleted = false } = {}):
   }
 }
 
+/** How many visible documents are in `folder` and below (what a folder operation will go through). */
+export const countUnder = async (folder: string) => {
+  const { rows } = await sql<{ count: string }>(
+    `SELECT count(*) AS count FROM "Document"
+      WHERE ${underClause} AND "missingSince" IS NULL AND "deletedAt" IS NULL`,
+    [folder],
+  );
+
+  return Number(rows[0]?.count ?? 0);
+};
+
 /** The documents in `folder` and below that an editor holds open now (at most `limit`). */
 export const lockedUnder = async (folder: string, now: Date, limit = 20) => {
   const { rows } = await sql<TreeDocument>(

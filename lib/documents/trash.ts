@@ -9,7 +9,7 @@ import { untrashDocument } from '@/lib/documents/relocate';
 import { purgeDocument } from '@/lib/documents/retention';
 import { freeName, validateTarget } from '@/lib/documents/write';
 import { env } from '@/lib/env';
-import { conflictError, notFoundError, notPermittedError } from '@/lib/errors';
+import { conflictError, invalidInput, notFoundError, notPermittedError } from '@/lib/errors';
 
 /**
  * The trash: documents deleted through WOPI or the portal (their bytes, versions and history
@@ -35,26 +35,81 @@ export type TrashEntry = {
   deletedBy: string | null;
 };
 
-const TRASH_LIST_MAX = 500;
+/** Entries per page of the trash: the default, and the most one request may ask for. */
+export const TRASH_PAGE_DEFAULT = 100;
+export const TRASH_PAGE_MAX = 200;
 
-/** The trash, newest first (at most 500 entries): single documents and deleted folders. */
-export const listTrash = async (): Promise<TrashEntry[]> => {
-  const { rows } = await sql<Omit<TrashEntry, 'size' | 'documents'> & { size: string; documents: string }>(
-    `SELECT * FROM (
-       SELECT 'document' AS kind, d.id::text, d.name, d.folder, 1 AS documents, d.size::text AS size,
-              d."deletedAt", u.name AS "deletedBy"
-         FROM "Document" d LEFT JOIN "User" u ON u.id = d."deletedById"
-        WHERE d."deletedAt" IS NOT NULL AND d."trashBatchId" IS NULL
-       UNION ALL
-       SELECT 'folder', b.id::text, b.path, b.path, count(d.id), COALESCE(sum(d.size), 0)::text,
-              b."deletedAt", u.name
-         FROM "TrashBatch" b LEFT JOIN "User" u ON u.id = b."deletedById"
-         LEFT JOIN "Document" d ON d."trashBatchId" = b.id AND d."deletedAt" IS NOT NULL
-        GROUP BY b.id, u.name) t
-     ORDER BY "deletedAt" DESC, id LIMIT ${TRASH_LIST_MAX}`,
-  );
+/** One page of the trash and the opaque cursor of the next (null on the last page). */
+export type TrashPage = { entries: TrashEntry[]; nextCursor: string | null; total: number };
 
-  return rows.map((row) =>
+type TrashPosition = { deletedAt: Date; id: string };
+
+const invalidCursor = () =>
+  invalidInput('invalid_cursor', 'The cursor is not one this server gave out; start again from the first page.');
+
+/**
+ * The cursor after `entry`: base64url of `[deletedAt ISO, id]`. Opaque to clients: they pass back
+ * what `nextCursor` said. Timestamps are stored to the millisecond (timestamptz(3)), so the ISO
+ * form is exact.
+ */
+const cursorAfter = (entry: TrashPosition) =>
+  Buffer.from(JSON.stringify([entry.deletedAt.toISOString(), entry.id])).toString('base64url');
+
+/** The position a cursor names; 400 `invalid_cursor` for anything `cursorAfter` cannot have made. */
+export const parseTrashCursor = (cursor: string): TrashPosition => {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw invalidCursor();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(value) || value.length !== 2) throw invalidCursor();
+  const [at, id] = value as unknown[];
+  if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) throw invalidCursor();
+  const deletedAt = new Date(at);
+  if (Number.isNaN(deletedAt.getTime()) || deletedAt.toISOString() !== at) throw invalidCursor();
+
+  return { deletedAt, id };
+};
+
+/**
+ * The trash, newest first: single documents and deleted folders (one entry each), `limit`
+ * (1…200, default 100) at a time after `cursor` (a `nextCursor` of an earlier page). Keyset on
+ * (deletedAt, id) descending: an entry deleted between two page loads is newer than every
+ * cursor (it appears on a fresh first page, never on a later one), one restored or purged
+ * meanwhile simply drops out, so no entry is shown twice or skipped. `total` counts the whole
+ * trash now. 400 `invalid_cursor` for a cursor this server did not make.
+ */
+export const listTrash = async ({
+  cursor,
+  limit = TRASH_PAGE_DEFAULT,
+}: { cursor?: string; limit?: number } = {}): Promise<TrashPage> => {
+  const after = cursor === undefined ? null : parseTrashCursor(cursor);
+  const take = Math.min(Math.max(Math.trunc(limit), 1), TRASH_PAGE_MAX);
+  const [{ rows }, counted] = await Promise.all([
+    sql<Omit<TrashEntry, 'size' | 'documents'> & { size: string; documents: string }>(
+      `SELECT * FROM (
+         SELECT 'document' AS kind, d.id, d.name, d.folder, 1 AS documents, d.size::text AS size,
+                d."deletedAt", u.name AS "deletedBy"
+           FROM "Document" d LEFT JOIN "User" u ON u.id = d."deletedById"
+          WHERE d."deletedAt" IS NOT NULL AND d."trashBatchId" IS NULL
+         UNION ALL
+         SELECT 'folder', b.id, b.path, b.path, count(d.id), COALESCE(sum(d.size), 0)::text,
+                b."deletedAt", u.name
+           FROM "TrashBatch" b LEFT JOIN "User" u ON u.id = b."deletedById"
+           LEFT JOIN "Document" d ON d."trashBatchId" = b.id AND d."deletedAt" IS NOT NULL
+          GROUP BY b.id, u.name) t
+        WHERE $1::timestamptz IS NULL OR ("deletedAt", id) < ($1::timestamptz, $2::uuid)
+       ORDER BY "deletedAt" DESC, id DESC LIMIT ${take + 1}`,
+      [after?.deletedAt ?? null, after?.id ?? null],
+    ),
+    sql<{ total: string }>(
+      `SELECT (SELECT count(*) FROM "Document" WHERE "deletedAt" IS NOT NULL AND "trashBatchId" IS NULL)
+            + (SELECT count(*) FROM "TrashBatch") AS total`,
+    ),
+  ]);
+  const entries = rows.slice(0, take).map((row): TrashEntry =>
     row.kind === 'folder'
       ? {
           ...row,
@@ -65,6 +120,12 @@ export const listTrash = async (): Promise<TrashEntry[]> => {
         }
       : { ...row, size: Number(row.size), documents: 1 },
   );
+
+  return {
+    entries,
+    nextCursor: rows.length > take ? cursorAfter(entries.at(-1)!) : null,
+    total: Number(counted.rows[0]?.total ?? 0),
+  };
 };
 
 export const restoreConflictSchema = z.enum(['fail', 'rename', 'merge']).default('fail');

@@ -43,7 +43,8 @@ export const filesApi = {
     copyFolder(apiRequest('/api/folders/copy', { cookie, body, headers }), emptyContext),
   deleteFolder: ({ cookie, body, headers }: Call) =>
     deleteFolder(apiRequest('/api/folders/delete', { cookie, body, headers }), emptyContext),
-  listTrash: ({ cookie }: Call = {}) => listTrash(apiRequest('/api/trash', { cookie, method: 'GET' }), emptyContext),
+  listTrash: ({ cookie, query = '' }: Call & { query?: string } = {}) =>
+    listTrash(apiRequest(`/api/trash${query}`, { cookie, method: 'GET' }), emptyContext),
   restore: (id: string, { cookie, body, headers }: Call) =>
     restoreEntry(apiRequest(`/api/trash/${id}/restore`, { cookie, body, headers }), idContext(id)),
   purge: (id: string, { cookie, headers }: Call) =>

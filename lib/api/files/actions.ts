@@ -16,6 +16,7 @@ import {
   deleteFolder,
   folderConflictSchema,
   listFolders,
+  type FolderProgress,
   moveFolder,
   renameFolder,
 } from '@/lib/documents/folder-actions';
@@ -25,7 +26,10 @@ import {
   purgeTrashEntry,
   restoreConflictSchema,
   restoreTrashEntry,
+  TRASH_PAGE_DEFAULT,
+  TRASH_PAGE_MAX,
 } from '@/lib/documents/trash';
+import { invalidInput } from '@/lib/errors';
 
 /**
  * The portal API's file management: request bodies (zod) → the domain (lib/documents), acting as
@@ -78,20 +82,34 @@ export const folderActions = {
   list: async (parent: string) => ({ folders: await listFolders(parent) }),
   create: (body: unknown, user: SessionUser) =>
     createFolder({ actor: managing(user), ...parseInput(createSchema, body) }),
-  rename: (body: unknown, user: SessionUser) =>
-    renameFolder({ actor: managing(user), ...parseInput(folderRenameSchema, body) }),
-  move: (body: unknown, user: SessionUser) =>
-    moveFolder({ actor: managing(user), ...parseInput(folderMoveSchema, body) }),
-  copy: (body: unknown, user: SessionUser) =>
-    copyFolder({ actor: managing(user), ...parseInput(folderCopySchema, body) }),
-  delete: (body: unknown, user: SessionUser) =>
-    deleteFolder({ actor: managing(user), ...parseInput(folderDeleteSchema, body) }),
+  rename: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    renameFolder({ actor: managing(user), ...parseInput(folderRenameSchema, body), ...progress }),
+  move: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    moveFolder({ actor: managing(user), ...parseInput(folderMoveSchema, body), ...progress }),
+  copy: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    copyFolder({ actor: managing(user), ...parseInput(folderCopySchema, body), ...progress }),
+  delete: (body: unknown, user: SessionUser, progress: FolderProgress = {}) =>
+    deleteFolder({ actor: managing(user), ...parseInput(folderDeleteSchema, body), ...progress }),
 };
 
 const restoreSchema = z.object({ onConflict: restoreConflictSchema });
 
+/**
+ * `?limit=` (1…200, default 100) and `?cursor=` of GET /api/trash: 400 `invalid_limit` for a
+ * limit that is not a whole number in range (the cursor is checked by listTrash: `invalid_cursor`).
+ */
+const trashQuery = (params: URLSearchParams) => {
+  const limitText = params.get('limit');
+  const limit = limitText === null ? TRASH_PAGE_DEFAULT : Number(limitText);
+  if (!/^\d{1,4}$/.test(limitText ?? '100') || limit < 1 || limit > TRASH_PAGE_MAX)
+    throw invalidInput('invalid_limit', `limit must be a whole number from 1 to ${TRASH_PAGE_MAX}.`);
+  const cursor = params.get('cursor');
+
+  return { limit, cursor: cursor === null ? undefined : cursor };
+};
+
 export const trashActions = {
-  list: async () => ({ entries: await listTrash() }),
+  list: (params: URLSearchParams) => listTrash(trashQuery(params)),
   restore: (id: string, body: unknown, user: SessionUser) =>
     restoreTrashEntry({ id, actor: managing(user), ...parseInput(restoreSchema, body) }),
   purge: (id: string, user: SessionUser) => purgeTrashEntry({ id, actor: actorOf(user) }),

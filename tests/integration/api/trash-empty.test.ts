@@ -65,6 +65,24 @@ describe('POST /api/trash/empty (admins)', () => {
     expect(await db.auditEvent.count({ where: { action: 'trash.emptied', userId: admin.id } })).toBe(1);
   });
 
+  it('POST /api/trash/empty after only GET /api/trash?limit=2 was shown → 200; entries past that page go too', async () => {
+    const folder = uniqueFolder('unseen');
+    const ids: string[] = [];
+    for (const name of ['a.docx', 'b.docx', 'c.docx', 'd.docx', 'e.docx'])
+      ids.push((await deletedDocument(folder, name)).id);
+    const { batchId } = await deletedFolder();
+    const page = (await (await filesApi.listTrash({ cookie: cookies.viewer, query: '?limit=2' })).json()) as {
+      entries: Entry[];
+      nextCursor: string | null;
+    };
+    expect(page.nextCursor).not.toBeNull();
+    expect(page.entries.map((entry) => entry.id)).not.toContain(ids[0]);
+    expect((await filesApi.emptyTrash({ cookie: cookies.admin })).status).toBe(200);
+    const left = (await entries()).map((entry) => entry.id);
+    for (const id of [...ids, batchId]) expect(left).not.toContain(id);
+    expect(await db.document.count({ where: { id: { in: ids } } })).toBe(0);
+  });
+
   it('the janitor purging the trash past retention also removes the deleted folders it emptied', async () => {
     const { batchId } = await deletedFolder();
     expect(await db.trashBatch.findUnique({ where: { id: batchId } })).not.toBeNull();
