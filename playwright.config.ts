@@ -13,6 +13,24 @@ if (process.env.DATABASE_URL && !LOCAL_HOSTS.has(new URL(process.env.DATABASE_UR
   throw new Error('DATABASE_URL is not on localhost; the browser tests only run against a local database.');
 }
 
+/** Desktop Chrome on the system Chromium when Playwright's own browser is missing. */
+const CHROMIUM = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH || undefined,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  },
+};
+
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
@@ -23,8 +41,6 @@ export default defineConfig({
   forbidOnly: isCI,
   retries: 0,
   workers: 2,
-  // Live-editor specs need a Collabora/OnlyOffice server: opt in with E2E_EDITOR=1.
-  grepInvert: process.env.E2E_EDITOR ? undefined : /@editor|@collabora/,
   // `npm test` (scripts/test-all.ts) sets E2E_JSON_REPORT to count results; CI always writes it.
   reporter:
     isCI || process.env.E2E_JSON_REPORT
@@ -37,25 +53,19 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
+  // Live-editor specs need a Collabora/OnlyOffice server: opt in with E2E_EDITOR=1. Tests tagged
+  // @exclusive change what every other test sees (emptying the whole trash): they run last, alone.
   projects: [
     {
       name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH || undefined,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-dev-shm-usage',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      },
+      grepInvert: process.env.E2E_EDITOR ? /@exclusive/ : /@editor|@collabora|@exclusive/,
+      use: CHROMIUM,
+    },
+    {
+      name: 'chromium-exclusive',
+      grep: /@exclusive/,
+      dependencies: ['chromium'],
+      use: CHROMIUM,
     },
   ],
 });
