@@ -44,8 +44,34 @@ const STYLE = `
   .panel { max-width: 40rem; margin: 8vh auto 0; padding: 1.5rem; background: var(--surface); border: 1px solid var(--line); border-radius: 8px; line-height: 1.5; overflow-wrap: anywhere; }
   .panel h1 { margin-top: 0; font-size: 1.4rem; }
   code { background: var(--bg); padding: 0.1rem 0.3rem; border-radius: 4px; }
+  .link-button { font: inherit; color: var(--accent); background: none; border: 0; padding: 0; cursor: pointer; }
+  .link-button:hover { text-decoration: underline; }
+  .skip-link { position: absolute; left: 0.5rem; top: -3rem; z-index: 10; padding: 0.4rem 0.8rem; background: var(--surface); border: 1px solid var(--accent); border-radius: 6px; }
+  .skip-link:focus { top: 0.5rem; }
+  main:focus { outline: none; }
   @media (max-width: 600px) { .topbar, main { padding-left: 1rem; padding-right: 1rem; } }
 `;
+
+/**
+ * "Sign out" as components/sign-out-button.tsx does it (next-auth's signOut): its CSRF token from
+ * GET /api/auth/csrf, then POST /api/auth/signout, then the sign-in page that says so. A script
+ * with the page's nonce: the host route's CSP allows no form target ('form-action').
+ */
+const SIGN_OUT_SCRIPT = `
+  document.getElementById('sign-out')?.addEventListener('click', async () => {
+    const callbackUrl = '/login?notice=signed-out';
+    try {
+      const { csrfToken } = await (await fetch('/api/auth/csrf', { credentials: 'same-origin' })).json();
+      await fetch('/api/auth/signout', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrfToken, callbackUrl, json: 'true' }),
+      });
+    } finally {
+      window.location.href = callbackUrl;
+    }
+  });`;
 
 const header = (user: HeaderUser | null | undefined, locale: Locale) => {
   const t = translatorFor(locale);
@@ -61,6 +87,7 @@ const header = (user: HeaderUser | null | undefined, locale: Locale) => {
             ]
           : []),
         `<span class="badge" data-testid="user-role">${escapeHtml(roleLabel)}</span>`,
+        `<button type="button" id="sign-out" class="link-button">${escapeHtml(t('shell.signOut'))}</button>`,
       ]
     : [`<a href="/login">${escapeHtml(t('shell.signIn'))}</a>`];
 
@@ -91,14 +118,16 @@ export const renderPortalMessagePage = ({
 <style nonce="${escapeHtml(nonce)}">${STYLE}</style>
 </head>
 <body>
+<a href="#main" class="skip-link">${escapeHtml(translatorFor(locale)('shell.skipToContent'))}</a>
 ${header(user, locale)}
-<main>
+<main id="main" tabindex="-1">
 <section class="panel" aria-labelledby="error-title" data-testid="host-message">
   <h1 id="error-title">${escapeHtml(title)}</h1>
   ${paragraphs.map((p) => `<p>${p}</p>`).join('\n  ')}
   <p><a href="${escapeHtml(backUrl)}" data-testid="error-back">← ${escapeHtml(backLabel ?? translatorFor(locale)('errors.backToDocuments'))}</a></p>
 </section>
 </main>
+${user ? `<script nonce="${escapeHtml(nonce)}">${SIGN_OUT_SCRIPT}</script>` : ''}
 </body>
 </html>`;
 

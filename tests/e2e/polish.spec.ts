@@ -79,6 +79,26 @@ for (const viewport of VIEWPORTS) {
       await context.close();
     });
 
+    test(`names with no spaces (a 120-character folder, a 150-character file name) → list, search and history fit (${viewport.label})`, async ({
+      page,
+    }) => {
+      // A tester's 200-character folders made the list 6,949 px wide at 390 px (breadcrumbs, drop
+      // zone, table) and the history page's back link 6,144 px: names now break anywhere (globals.css).
+      const folder = `${uniqueName('long')}/${'b'.repeat(120)}`;
+      const name = `${'d'.repeat(150)}.txt`;
+      const id = await upload(page.request, folder, name);
+      for (const [route, label] of [
+        [`/?folder=${encodeURIComponent(folder)}`, 'list'],
+        [`/search?q=${'d'.repeat(40)}`, 'search'],
+        [`/documents/${id}/history`, 'history'],
+      ] as const) {
+        await page.goto(route);
+        await expect(page.getByText(name, { exact: false }).first()).toBeAttached();
+        expect(await scrollWidth(page), `${label}: scrollWidth`).toBeLessThanOrEqual(viewport.width);
+        await screenshot(page, `polish-long-names-${label}-${viewport.label}`);
+      }
+    });
+
     test.describe('as viewer', () => {
       test.use({ role: 'viewer' });
 
@@ -118,6 +138,20 @@ test.describe('error pages inside the portal', () => {
     await screenshot(page, 'polish-document-not-found');
     await page.getByTestId('error-back').click();
     await expect(page).toHaveURL((url) => url.pathname === '/');
+  });
+
+  test('the editor route\'s message pages: "Skip to content" first, and "Sign out" signs out → /login says so', async ({
+    page,
+  }) => {
+    // The route renders HTML of its own (lib/portal-page/message-page.ts), not the React shell: a
+    // tester found neither link there. Each test signs in in a context of its own.
+    await page.goto('/documents/00000000-0000-4000-8000-000000000000/edit');
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL((url) => url.pathname === '/login' && url.searchParams.get('notice') === 'signed-out');
+    await expect(page.getByText('You are signed out.')).toBeVisible();
+    expect((await page.request.get('/api/documents/recent')).status()).toBe(401);
   });
 
   test('a type no editor opens (.xyz) → 415 page inside the portal with a way back to its folder', async ({ page }) => {
