@@ -8,6 +8,8 @@ import en from '@/messages/en.json';
 import fr from '@/messages/fr.json';
 
 const API_ERRORS: Record<Locale, Record<string, string>> = { en: en.apiErrors, de: de.apiErrors, fr: fr.apiErrors };
+// What a validation error's `field` (a request's key) is called for people (apiFields in messages/*.json).
+const API_FIELDS: Record<Locale, Record<string, string>> = { en: en.apiFields, de: de.apiFields, fr: fr.apiFields };
 
 /** How each language quotes a name or path inside a sentence. */
 const QUOTES: Record<Locale, readonly [string, string]> = { en: ['"', '"'], de: ['„', '“'], fr: ['« ', ' »'] };
@@ -17,7 +19,8 @@ const quoted = (locale: Locale, text: string) => `${QUOTES[locale][0]}${text}${Q
 /**
  * An error's details as ICU values in `locale`: byte counts (SIZE_DETAILS) as sizes (64 KB,
  * 64 Ko), folder paths (FOLDER_DETAILS) as places (the top folder by its name, any other
- * quoted), lists of names quoted and comma-separated; other strings and numbers as they are.
+ * quoted), lists of names quoted and comma-separated, a validation error's `field` by its
+ * name in apiFields when it has one; other strings and numbers as they are.
  * `what`, `rule` and `where` (the messages' select arguments) default to their `other` branch.
  */
 const valuesOf = (locale: Locale, details: Record<string, unknown>) => {
@@ -27,6 +30,8 @@ const valuesOf = (locale: Locale, details: Record<string, unknown>) => {
     if (SIZE_DETAILS.has(key) && typeof value === 'number') values[key] = formatBytes(value, locale);
     else if (FOLDER_DETAILS.has(key) && typeof value === 'string')
       values[key] = value === '' ? API_ERRORS[locale].topFolder! : quoted(locale, value);
+    else if (key === 'field' && typeof value === 'string' && Object.hasOwn(API_FIELDS[locale], value))
+      values[key] = API_FIELDS[locale][value]!;
     else if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
       values[key] = value.map((item) => quoted(locale, item)).join(', ');
     else if (typeof value === 'string' || typeof value === 'number') values[key] = value;

@@ -231,10 +231,10 @@ describe('API error messages in the reader’s language', () => {
       ...expected,
       message: 'The password must be at least 8 characters.',
     });
-    expect(await errorOf(german, 400)).toMatchObject({ ...expected, message: 'newPassword: mindestens 8 Zeichen.' });
+    expect(await errorOf(german, 400)).toMatchObject({ ...expected, message: 'Neues Passwort: mindestens 8 Zeichen.' });
     expect(await errorOf(inFrench, 400)).toMatchObject({
       ...expected,
-      message: 'newPassword : au moins 8 caractères.',
+      message: 'Nouveau mot de passe : au moins 8 caractères.',
     });
   });
 

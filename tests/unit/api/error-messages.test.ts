@@ -157,6 +157,26 @@ describe('localizedErrorMessage', () => {
     );
   });
 
+  it('a validation error in German and French: the field by its name there, the rule and its bound', () => {
+    const details = {
+      problem: 'The password must be at least 8 characters.',
+      field: 'newPassword',
+      rule: 'too_short',
+      bound: 8,
+    };
+    expect(localizedErrorMessage('de', 'invalid_password', details, details.problem)).toBe(
+      'Neues Passwort: mindestens 8 Zeichen.',
+    );
+    expect(localizedErrorMessage('fr', 'invalid_password', details, details.problem)).toBe(
+      'Nouveau mot de passe : au moins 8 caractères.',
+    );
+    expect(localizedErrorMessage('en', 'invalid_password', details, details.problem)).toBe(details.problem);
+    const unnamed = { ...details, field: 'documents.0', rule: 'one_of', values: 'fail, rename' };
+    expect(localizedErrorMessage('de', 'invalid_request', unnamed, '…')).toBe(
+      'documents.0: erlaubt sind fail, rename.',
+    );
+  });
+
   it('without `what` a code gets its generic branch', () => {
     expect(localizedErrorMessage('de', 'not_found', undefined, 'Gone.')).toBe('Nicht gefunden.');
     expect(localizedErrorMessage('fr', 'forbidden', {}, 'No.')).toBe('Vous n’avez pas le droit de faire cela.');
