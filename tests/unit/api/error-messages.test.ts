@@ -9,6 +9,7 @@ import { conflictError, DomainError, invalidInput, tooLargeError, unavailableErr
 import { LOCALES } from '@/lib/i18n/locales';
 import { nameIssue, nameIssueText } from '@/lib/names';
 import { parseFolder } from '@/lib/storage/keys';
+import { BodySizeMismatchError } from '@/lib/storage/objects';
 import de from '@/messages/de.json';
 import en from '@/messages/en.json';
 import fr from '@/messages/fr.json';
@@ -115,6 +116,9 @@ describe('localizedErrorMessage', () => {
       tooLargeError(2 * 1024 ** 3),
       payloadTooLarge(1536),
       unavailableError('storage', 'down'),
+      unavailableError('database', 'down'),
+      new BodySizeMismatchError(10, 11),
+      new BodySizeMismatchError(10, 4),
       conflictError('name_conflict', 'A folder named "b" already exists in "a/x".', {
         what: 'folder',
         name: 'b',
