@@ -3,19 +3,13 @@
 import { signIn } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
+import { loginErrorMessage } from '@/components/login-error';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 
 const fieldValue = (form: FormData, name: string) => {
   const value = form.get(name);
 
   return typeof value === 'string' ? value : '';
-};
-
-/** next-auth's error code as a message key; the rate limit's own (English) message is shown as it is. */
-const errorMessage = (error: string | null | undefined) => {
-  if (!error || error === 'CredentialsSignin') return { key: 'wrongCredentials' as const };
-
-  return error.startsWith('Too many attempts') ? { text: error } : { key: 'failed' as const };
 };
 
 export const LoginForm = ({ returnTo }: { returnTo: string }) => {
@@ -35,8 +29,8 @@ export const LoginForm = ({ returnTo }: { returnTo: string }) => {
     });
     setIsPending(false);
     if (!result || result.error) {
-      const refusal = errorMessage(result?.error);
-      setError(refusal.text ?? t(refusal.key));
+      const refusal = loginErrorMessage(result?.error);
+      setError(refusal.key === 'tooManyAttempts' ? t(refusal.key, { seconds: refusal.seconds }) : t(refusal.key));
 
       return;
     }

@@ -1,15 +1,18 @@
+import type { ErrorCode, ErrorDetails } from '@/lib/error-codes';
 import { formatBytes } from '@/lib/format';
 
 /**
  * What went wrong in the domain (documents, tokens, users), in the domain's words; each edge maps
  * `kind` to its own answer: the portal API to an HTTP status and `{ error: { code, message } }`
  * (lib/api/handler.ts), WOPI to its status (lib/wopi/response.ts), the CLI to a message and exit
- * code 1. `message` is meant for people; `details` travel with it (e.g. a suggested free name).
+ * code 1. `message` is English, for the CLI and logs; `details` travel with it (e.g. a suggested
+ * free name) and carry every value the message names, so the API edge can say it in the reader's
+ * language (messages/*.json `apiErrors.<code>`; codes and their details: lib/error-codes.ts).
  */
 export class DomainError extends Error {
   constructor(
     readonly kind: 'invalid' | 'not_found' | 'conflict' | 'too_large' | 'not_permitted' | 'unavailable',
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -19,18 +22,23 @@ export class DomainError extends Error {
 }
 
 /** Input the domain refuses (a bad name, folder, lifetime…). */
-export const invalidInput = (code: string, message: string, details?: Record<string, unknown>) =>
+export const invalidInput = <C extends ErrorCode>(code: C, message: string, details?: ErrorDetails<C>) =>
   new DomainError('invalid', code, message, details);
-/** Nothing visible with that id. */
-export const notFoundError = (message: string) => new DomainError('not_found', 'not_found', message);
+/** Nothing visible with that id; `details.what` says what was looked for (messages' `not_found`). */
+export const notFoundError = (message: string, details?: ErrorDetails<'not_found'>) =>
+  new DomainError('not_found', 'not_found', message, details);
 /** The current state forbids it: a name is taken, the document is open for editing… */
-export const conflictError = (code: string, message: string, details?: Record<string, unknown>) =>
+export const conflictError = <C extends ErrorCode>(code: C, message: string, details?: ErrorDetails<C>) =>
   new DomainError('conflict', code, message, details);
 /** A body over `limit` bytes. */
 export const tooLargeError = (limit: number) =>
-  new DomainError('too_large', 'too_large', `The file is larger than the limit of ${formatBytes(limit)}.`, { limit });
-/** The user's role does not allow it. */
-export const notPermittedError = (message: string) => new DomainError('not_permitted', 'forbidden', message);
+  new DomainError('too_large', 'too_large', `The file is larger than the limit of ${formatBytes(limit)}.`, {
+    what: 'file',
+    limit,
+  });
+/** The user's role does not allow it; `details.what` says what was refused (messages' `forbidden`). */
+export const notPermittedError = (message: string, details?: ErrorDetails<'forbidden'>) =>
+  new DomainError('not_permitted', 'forbidden', message, details);
 
 export type Dependency = 'database' | 'storage';
 

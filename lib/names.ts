@@ -58,30 +58,64 @@ const encoder = new TextEncoder();
 /** Bytes `text` takes in UTF-8 (what storage counts). */
 export const utf8Length = (text: string) => encoder.encode(text).length;
 
+/** Why a name is refused, as data: `rule` and the values its message names (API error details). */
+export type NameIssue =
+  | { rule: 'empty' | 'spaces' | 'dots' | 'trailing_dot' }
+  | { rule: 'char'; char: string }
+  | { rule: 'broken' | 'invisible'; codePoint: string }
+  | { rule: 'too_long'; bytes: number; maxBytes: number };
+
 /**
  * Why `name` cannot be a file or folder name, or null when it can. `maxBytes` (UTF-8) defaults
  * to NAME_MAX_BYTES; callers pass less where the folder path leaves less of S3's 1024-byte key.
  * `isForeign`: a name another tool put in the bucket, checked for what the portal cannot
- * represent only (deceptive characters are shown, not refused).
+ * represent only (deceptive characters are shown, not refused). `char` is JSON-quoted ("\"", "\u0001").
  */
-export const nameProblem = (name: string, { maxBytes = NAME_MAX_BYTES, isForeign = false } = {}): string | null => {
-  if (name.length === 0) return 'The name is empty.';
-  if (name.trim() !== name) return 'The name must not start or end with a space.';
-  if (name === '.' || name === '..') return 'The name cannot be "." or "..".';
-  if (name.endsWith('.')) return 'The name must not end with a dot.';
+export const nameIssue = (name: string, { maxBytes = NAME_MAX_BYTES, isForeign = false } = {}): NameIssue | null => {
+  if (name.length === 0) return { rule: 'empty' };
+  if (name.trim() !== name) return { rule: 'spaces' };
+  if (name === '.' || name === '..') return { rule: 'dots' };
+  if (name.endsWith('.')) return { rule: 'trailing_dot' };
   const bad = FORBIDDEN_NAME_CHARS.exec(name);
-  if (bad) return `The name must not contain ${JSON.stringify(bad[0])}.`;
+  if (bad) return { rule: 'char', char: JSON.stringify(bad[0]) };
   // Names other tools already wrote are listed (with such characters made visible: visibleName).
   const deceptive = isForeign ? null : findDeceptive(name);
   if (deceptive === '\uFFFD' || (deceptive && /\p{Cs}/u.test(deceptive)))
-    return `The name is not valid text (${codePointLabel(deceptive)}: a broken character where it came from).`;
-  if (deceptive)
-    return `The name must not contain the invisible or text-direction character ${codePointLabel(deceptive)}: it can make a name look like another.`;
+    return { rule: 'broken', codePoint: codePointLabel(deceptive) };
+  if (deceptive) return { rule: 'invisible', codePoint: codePointLabel(deceptive) };
   const bytes = utf8Length(name);
-  if (bytes > maxBytes)
-    return `The name is too long: ${bytes} bytes in UTF-8, at most ${maxBytes} here (a Latin letter takes 1 byte, an accented one 2, most other scripts 3).`;
+  if (bytes > maxBytes) return { rule: 'too_long', bytes, maxBytes };
 
   return null;
+};
+
+/** A NameIssue in English (the CLI's and WOPI's wording; the portal API says it in the reader's language). */
+export const nameIssueText = (issue: NameIssue): string => {
+  switch (issue.rule) {
+    case 'empty':
+      return 'The name is empty.';
+    case 'spaces':
+      return 'The name must not start or end with a space.';
+    case 'dots':
+      return 'The name cannot be "." or "..".';
+    case 'trailing_dot':
+      return 'The name must not end with a dot.';
+    case 'char':
+      return `The name must not contain ${issue.char}.`;
+    case 'broken':
+      return `The name is not valid text (${issue.codePoint}: a broken character where it came from).`;
+    case 'invisible':
+      return `The name must not contain the invisible or text-direction character ${issue.codePoint}: it can make a name look like another.`;
+    case 'too_long':
+      return `The name is too long: ${issue.bytes} bytes in UTF-8, at most ${issue.maxBytes} here (a Latin letter takes 1 byte, an accented one 2, most other scripts 3).`;
+  }
+};
+
+/** Why `name` cannot be a file or folder name, in English (nameIssueText of nameIssue), or null when it can. */
+export const nameProblem = (name: string, options: { maxBytes?: number; isForeign?: boolean } = {}): string | null => {
+  const issue = nameIssue(name, options);
+
+  return issue ? nameIssueText(issue) : null;
 };
 
 /** The longest prefix of `text` within `maxBytes` of UTF-8, never splitting a character. */

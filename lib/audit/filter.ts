@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '@/lib/audit/actions';
 import { DEFAULT_TIME_ZONE, isCalendarDay, isTimeZone } from '@/lib/audit/time-zone';
-import { DomainError, invalidInput } from '@/lib/errors';
+import { DomainError } from '@/lib/errors';
+import { invalidInputOf } from '@/lib/validation-details';
 
 /**
  * What the audit page and its CSV export select, as the query string carries it. Empty fields
@@ -96,7 +97,7 @@ const KEYS = ['user', 'document', 'action', 'actionText', 'outcome', 'from', 'to
 export const parseAuditQuery = (raw: RawQuery, options: { timeZone?: string } = {}) => {
   const parsed = auditQuerySchema.safeParse(Object.fromEntries(KEYS.map((key) => [key, first(raw, key)])));
   if (!parsed.success) {
-    throw invalidInput('invalid_filter', parsed.error.issues.map((issue) => issue.message).join(' '));
+    throw invalidInputOf('invalid_filter', parsed.error);
   }
   const query = parsed.data;
   const timeZone = [query.tz, options.timeZone].find((zone) => zone && isTimeZone(zone)) ?? DEFAULT_TIME_ZONE;

@@ -3,6 +3,7 @@ import { ApiError } from '@/lib/api/errors';
 import { jsonError } from '@/lib/api/handler';
 import { crossSiteReason } from '@/lib/auth/same-origin';
 import { publicUrl } from '@/lib/env';
+import { localeOfRequest } from '@/lib/i18n/locales';
 
 type RouteHandler = (request: Request, context: unknown) => Promise<Response>;
 
@@ -33,10 +34,16 @@ const readLimited = async (request: Request, limit: number) => {
 const refusal = async (request: Request): Promise<ApiError | NextRequest> => {
   const crossSite = crossSiteReason(request, { publicUrl: publicUrl() });
   if (crossSite)
-    return new ApiError(403, 'cross_site_request', `Requests from other sites are refused (${crossSite}).`);
+    return new ApiError(403, 'cross_site_request', `Requests from other sites are refused (${crossSite}).`, {
+      reason: crossSite,
+    });
   const type = request.headers.get('content-type') ?? '';
-  if (!FORM_OR_JSON.test(type)) return new ApiError(415, 'unsupported_media_type', 'Send a form or JSON.');
-  const tooLarge = new ApiError(413, 'too_large', `The request body is larger than ${BODY_MAX_BYTES / 1024} KB.`);
+  if (!FORM_OR_JSON.test(type))
+    return new ApiError(415, 'unsupported_media_type', 'Send a form or JSON.', { what: 'form' });
+  const tooLarge = new ApiError(413, 'too_large', `The request body is larger than ${BODY_MAX_BYTES / 1024} KB.`, {
+    what: 'body',
+    limit: BODY_MAX_BYTES,
+  });
   if (Number(request.headers.get('content-length') ?? 0) > BODY_MAX_BYTES) return tooLarge;
   const body = await readLimited(request, BODY_MAX_BYTES);
   if (!body) return tooLarge;
@@ -62,5 +69,5 @@ export const guardNextAuth =
     if (request.method !== 'POST') return handler(request, context);
     const checked = await refusal(request);
 
-    return checked instanceof ApiError ? jsonError(checked) : handler(checked, context);
+    return checked instanceof ApiError ? jsonError(checked, localeOfRequest(request, null)) : handler(checked, context);
   };

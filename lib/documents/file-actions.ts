@@ -5,8 +5,9 @@ import { copyDocument, type CopyOutcome } from '@/lib/documents/copy';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { relocateDocument, trashDocument, type RelocateOutcome } from '@/lib/documents/relocate';
 import { freeName, validateTarget } from '@/lib/documents/write';
-import { conflictError, invalidInput, notFoundError, notPermittedError } from '@/lib/errors';
+import { conflictError, notFoundError, notPermittedError } from '@/lib/errors';
 import type { Role } from '@/lib/generated/prisma/enums';
+import { invalidInputOf } from '@/lib/validation-details';
 
 /**
  * Rename, move, copy and delete (to the trash) of single documents, for the portal API and the
@@ -22,7 +23,8 @@ export const CLI_FILE_ACTOR: FileActor = { id: null, role: 'admin', via: 'cli' }
 
 /** Throws 403 unless `actor` may change documents and folders (admins and editors). */
 export const assertCanManageFiles = (actor: FileActor) => {
-  if (actor.role === 'viewer') throw notPermittedError('Viewers cannot change documents or folders.');
+  if (actor.role === 'viewer')
+    throw notPermittedError('Viewers cannot change documents or folders.', { what: 'viewer_change' });
 };
 
 export const onConflictSchema = z.enum(['fail', 'rename']).default('fail');
@@ -31,11 +33,7 @@ export type NameConflictMode = z.infer<typeof onConflictSchema>;
 /** Parses `input` with `schema`, or throws 400 `invalid_request` listing what is wrong. */
 export const parseInput = <T>(schema: z.ZodType<T>, input: unknown): T => {
   const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success)
-    throw invalidInput(
-      'invalid_request',
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join(' '),
-    );
+  if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error, { withPath: true });
 
   return parsed.data;
 };
@@ -45,15 +43,16 @@ export const folderLabel = (folder: string) => (folder === '' ? 'Documents' : `"
 /** The DomainError for a refused relocation or copy (`locked`, `exists`, `gone`). */
 export const refusal = async (outcome: Extract<RelocateOutcome, { ok: false }>, folder: string) => {
   if (outcome.reason === 'locked')
-    return conflictError('locked', `"${outcome.name}" is open for editing; try again when it is closed.`);
-  if (outcome.reason === 'gone') return notFoundError('The document no longer exists.');
+    return conflictError('locked', `"${outcome.name}" is open for editing; try again when it is closed.`, {
+      what: 'named',
+      name: outcome.name,
+    });
+  if (outcome.reason === 'gone') return notFoundError('The document no longer exists.', { what: 'document_gone' });
 
   return conflictError(
     'name_conflict',
     `A document named "${outcome.name}" already exists in ${folderLabel(folder)}.`,
-    {
-      suggestion: await freeName(folder, outcome.name),
-    },
+    { what: 'document', name: outcome.name, folder, suggestion: await freeName(folder, outcome.name) },
   );
 };
 
@@ -61,7 +60,7 @@ const visibleDocument = async (id: string) => {
   const row = isUuid(id)
     ? await db.document.findFirst({ where: { id, ...VISIBLE }, select: { id: true, folder: true, name: true } })
     : null;
-  if (!row) throw notFoundError(`No document ${id}.`);
+  if (!row) throw notFoundError(`No document ${id}.`, { what: 'document', id });
 
   return row;
 };

@@ -46,7 +46,7 @@ const SKIPPED_REPORTED_MAX = 100;
 /** A user-given folder path, normalised; 400 `invalid_folder` when it cannot be one. */
 export const parseFolderPath = (input: string) => {
   const parsed = parseFolder(normalizeName(input));
-  if ('problem' in parsed) throw invalidInput('invalid_folder', parsed.problem);
+  if ('problem' in parsed) throw invalidInput('invalid_folder', parsed.problem, parsed.issue);
 
   return parsed.folder;
 };
@@ -54,10 +54,10 @@ export const parseFolderPath = (input: string) => {
 /** A folder path that must exist (reconciling its parent first: it may be only in the bucket). */
 const existingFolder = async (input: string) => {
   const path = parseFolderPath(input);
-  if (path === '') throw invalidInput('invalid_folder', 'The top folder cannot be changed.');
+  if (path === '') throw invalidInput('invalid_folder', 'The top folder cannot be changed.', { rule: 'top' });
   if (!(await db.folder.findUnique({ where: { path }, select: { path: true } })))
     await reconcileTree(parentOf(path) ?? '').catch(() => undefined);
-  if (!(await isFolderTaken(path))) throw notFoundError(`No folder "${path}".`);
+  if (!(await isFolderTaken(path))) throw notFoundError(`No folder "${path}".`, { what: 'folder', path });
 
   return path;
 };
@@ -70,7 +70,7 @@ const freeFolderPath = async (parent: string, name: string) => {
     const path = joinPath(parent, n === 0 ? name : `${name} (${n})`);
     if (!(await isFolderTaken(path))) return path;
   }
-  throw conflictError('name_conflict', `Too many folders named like "${name}".`);
+  throw conflictError('name_conflict', `Too many folders named like "${name}".`, { what: 'too_many_folders', name });
 };
 
 /**
@@ -86,7 +86,7 @@ const destination = async (parent: string, name: string, onConflict: FolderConfl
   throw conflictError(
     'name_conflict',
     `A folder named "${target.name}" already exists in ${target.folder ? `"${target.folder}"` : 'Documents'}.`,
-    { suggestion },
+    { what: 'folder', name: target.name, folder: target.folder, suggestion },
   );
 };
 
@@ -98,7 +98,12 @@ const refuseIfLocked = async (path: string, now: Date) => {
   throw conflictError(
     'locked',
     `${locked.length === 1 ? `${names[0]} is` : `${names.join(', ')} are`} open for editing; try again when ${locked.length === 1 ? 'it is' : 'they are'} closed.`,
-    { documents: locked },
+    {
+      what: 'documents',
+      documents: locked,
+      names: locked.map((doc) => joinPath(doc.folder, doc.name)),
+      count: locked.length,
+    },
   );
 };
 
@@ -175,7 +180,8 @@ export const createFolder = async ({
 }) => {
   assertCanManageFiles(actor);
   const parentPath = parseFolderPath(parent);
-  if (parentPath !== '' && !(await isFolderTaken(parentPath))) throw notFoundError(`No folder "${parentPath}".`);
+  if (parentPath !== '' && !(await isFolderTaken(parentPath)))
+    throw notFoundError(`No folder "${parentPath}".`, { what: 'folder', path: parentPath });
   const path = await destination(parentPath, name, onConflict);
   await makeFolder(path);
   await audit('folder.create', actor, { path });
@@ -203,7 +209,9 @@ const relocateFolder = async ({
   const wanted = joinPath(parentPath, normalizeName(name));
   if (wanted === from) return { path: from, documents: 0, skipped: [] } satisfies FolderReport;
   if (parentPath === from || parentPath.startsWith(`${from}/`))
-    throw invalidInput('invalid_destination', `A folder cannot be moved into itself or a folder inside it.`);
+    throw invalidInput('invalid_destination', `A folder cannot be moved into itself or a folder inside it.`, {
+      what: 'move',
+    });
   const now = new Date();
   await reconcileTree(from);
   await refuseIfLocked(from, now);
@@ -259,7 +267,9 @@ export const copyFolder = async ({
   const from = await existingFolder(input);
   const parentPath = parseFolderPath(parent);
   if (parentPath === from || parentPath.startsWith(`${from}/`))
-    throw invalidInput('invalid_destination', 'A folder cannot be copied into itself or a folder inside it.');
+    throw invalidInput('invalid_destination', 'A folder cannot be copied into itself or a folder inside it.', {
+      what: 'copy',
+    });
   await reconcileTree(from);
   const to = await destination(parentPath, name ?? nameOf(from), onConflict);
   onStart?.(await countUnder(from));

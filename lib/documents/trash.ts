@@ -156,12 +156,18 @@ const restoreOne = async (id: string, target: { folder: string; name: string }, 
 const restoreDocumentEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
   const doc = (await deletedDocument(id))!;
   const outcome = await restoreOne(id, doc, onConflict !== 'fail');
-  if (!outcome.ok && outcome.reason === 'gone') throw notFoundError('Nothing in the trash with that id.');
+  if (!outcome.ok && outcome.reason === 'gone')
+    throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
   if (!outcome.ok)
     throw conflictError(
       'name_conflict',
       `A document named "${doc.name}" already exists in ${folderLabel(doc.folder)}. Restore it under another name, or move that one away first.`,
-      { suggestion: await freeName(doc.folder, doc.name) },
+      {
+        what: 'restore_document',
+        name: doc.name,
+        folder: doc.folder,
+        suggestion: await freeName(doc.folder, doc.name),
+      },
     );
   await audit('document.restore', actor, { folder: outcome.folder, name: outcome.name, was: doc.name }, id);
 
@@ -173,7 +179,10 @@ const freeFolder = async (path: string) => {
     const candidate = `${path} (${n})`;
     if (!(await isFolderTaken(candidate))) return candidate;
   }
-  throw conflictError('name_conflict', `Too many folders named like "${path}".`);
+  throw conflictError('name_conflict', `Too many folders named like "${path}".`, {
+    what: 'too_many_folders',
+    name: path,
+  });
 };
 
 const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
@@ -184,7 +193,12 @@ const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: Rest
       throw conflictError(
         'name_conflict',
         `A folder named "${nameOf(root)}" already exists in ${folderLabel(parentOf(root) ?? '')}. Restore it under another name, or into that folder.`,
-        { suggestion: nameOf(await freeFolder(root)) },
+        {
+          what: 'restore_folder',
+          name: nameOf(root),
+          folder: parentOf(root) ?? '',
+          suggestion: nameOf(await freeFolder(root)),
+        },
       );
     if (onConflict === 'rename') root = await freeFolder(root);
   }
@@ -236,11 +250,12 @@ export const restoreTrashEntry = async ({
   assertCanManageFiles(actor);
   if (await deletedDocument(id)) return restoreDocumentEntry(id, actor, onConflict);
   if (await batchOf(id)) return restoreFolderEntry(id, actor, onConflict);
-  throw notFoundError('Nothing in the trash with that id.');
+  throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
 };
 
 const assertAdmin = (actor: FileActor) => {
-  if (actor.role !== 'admin') throw notPermittedError('Only administrators can delete from the trash forever.');
+  if (actor.role !== 'admin')
+    throw notPermittedError('Only administrators can delete from the trash forever.', { what: 'trash_purge' });
 };
 
 /** Deletes one trash entry forever (admins): rows, versions and bytes. Returns how many documents went. */
@@ -248,7 +263,7 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
   assertAdmin(actor);
   const doc = await deletedDocument(id);
   const batch = doc ? null : await batchOf(id);
-  if (!doc && !batch) throw notFoundError('Nothing in the trash with that id.');
+  if (!doc && !batch) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
   let purged = 0;
   if (doc) purged += (await purgeDocument(id)) ? 1 : 0;
   if (batch) {

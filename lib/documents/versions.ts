@@ -17,7 +17,7 @@ export const listVersions = async (documentId: string) => {
     !isUuid(documentId) ||
     !(await db.document.findFirst({ where: { id: documentId, ...VISIBLE }, select: { id: true } }))
   ) {
-    throw notFoundError(`No document ${documentId}.`);
+    throw notFoundError(`No document ${documentId}.`, { what: 'document', id: documentId });
   }
 
   return db.documentVersion.findMany({
@@ -53,7 +53,7 @@ const historyDocument = async (documentId: string) => {
         },
       })
     : null;
-  if (!doc) throw notFoundError(`No document ${documentId}.`);
+  if (!doc) throw notFoundError(`No document ${documentId}.`, { what: 'document', id: documentId });
 
   return doc;
 };
@@ -114,7 +114,11 @@ export const getVersionObject = async (documentId: string, version: number) => {
   const isCurrent = version === doc.version;
   if (row) return { name: doc.name, key: row.key, size: Number(row.size), isCurrent };
   if (isCurrent) return { name: doc.name, key: doc.contentKey, size: Number(doc.size), isCurrent };
-  throw notFoundError(`Document ${documentId} has no version ${version}.`);
+  throw notFoundError(`Document ${documentId} has no version ${version}.`, {
+    what: 'version',
+    id: documentId,
+    version,
+  });
 };
 
 /**
@@ -131,17 +135,25 @@ export const restoreVersion = async ({
   version: number;
   userId: string | null;
 }) => {
-  if (!isUuid(documentId)) throw notFoundError(`No document ${documentId}.`);
+  if (!isUuid(documentId)) throw notFoundError(`No document ${documentId}.`, { what: 'document', id: documentId });
 
   const restored = await db.$transaction(
     async (tx) => {
       const row = await lockDocumentRow(tx, { id: documentId });
-      if (!row || row.deletedAt || row.missingSince) throw notFoundError(`No document ${documentId}.`);
+      if (!row || row.deletedAt || row.missingSince)
+        throw notFoundError(`No document ${documentId}.`, { what: 'document', id: documentId });
       const old = await tx.documentVersion.findUnique({ where: { documentId_version: { documentId, version } } });
-      if (!old) throw notFoundError(`Document ${documentId} has no version ${version}.`);
+      if (!old)
+        throw notFoundError(`Document ${documentId} has no version ${version}.`, {
+          what: 'version',
+          id: documentId,
+          version,
+        });
       const now = new Date();
       if (await heldLock(tx, documentId, now))
-        throw conflictError('locked', 'The document is open for editing; try again when it is closed.');
+        throw conflictError('locked', 'The document is open for editing; try again when it is closed.', {
+          what: 'document',
+        });
       const written = await replaceContentLocked(tx, await adoptStorageChangeLocked(tx, row, now), {
         blobKey: old.key,
         stored: { size: Number(old.size), sha256: old.sha256 ?? '', etag: undefined },

@@ -3,8 +3,8 @@ import { conflictError, invalidInput, tooLargeError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import type { ConflictMode } from '@/lib/documents/types';
 import { commitBlobAt, stageContent } from '@/lib/documents/content';
-import { fitName, normalizeName } from '@/lib/names';
-import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameBudget, nameProblem, parseFolder } from '@/lib/storage/keys';
+import { fitName, nameIssue, nameIssueText, normalizeName } from '@/lib/names';
+import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameBudget, parseFolder } from '@/lib/storage/keys';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
 
 export type UploadInput = {
@@ -35,13 +35,17 @@ export type UploadResult = {
 export const validateTarget = (target: { folder: string; name: string }) => {
   const name = normalizeName(target.name);
   const parsed = parseFolder(normalizeName(target.folder));
-  if ('problem' in parsed) throw invalidInput('invalid_folder', parsed.problem);
-  const problem = nameProblem(name, { maxBytes: nameBudget(parsed.folder) });
-  if (problem) throw invalidInput('invalid_name', problem);
+  if ('problem' in parsed) throw invalidInput('invalid_folder', parsed.problem, parsed.issue);
+  const issue = nameIssue(name, { maxBytes: nameBudget(parsed.folder) });
+  if (issue) throw invalidInput('invalid_name', nameIssueText(issue), issue);
   if (parsed.folder === '' && name === INTERNAL_FOLDER)
-    throw invalidInput('invalid_name', `"${INTERNAL_FOLDER}" is reserved.`);
+    throw invalidInput('invalid_name', `"${INTERNAL_FOLDER}" is reserved.`, {
+      rule: 'reserved',
+      reserved: INTERNAL_FOLDER,
+    });
   const key = documentKey({ folder: parsed.folder, name });
-  if (isKeyTooLong(key)) throw invalidInput('invalid_name', 'The folder and name together are too long.');
+  if (isKeyTooLong(key))
+    throw invalidInput('invalid_name', 'The folder and name together are too long.', { rule: 'key_too_long' });
 
   return { folder: parsed.folder, name, key };
 };
@@ -66,7 +70,10 @@ export const freeName = async (folder: string, name: string) => {
     });
     if (!existing) return candidate;
   }
-  throw conflictError('name_conflict', `Too many documents named like "${name}".`);
+  throw conflictError('name_conflict', `Too many documents named like "${name}".`, {
+    what: 'too_many_documents',
+    name,
+  });
 };
 
 /**
@@ -105,6 +112,8 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
   if (current && !current.missingSince) {
     if (input.onConflict === 'fail') {
       throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`, {
+        what: 'document_here',
+        name,
         suggestion: await freeName(target.folder, name),
       });
     }
@@ -134,8 +143,15 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
     replace: input.onConflict !== 'fail',
   });
   if (!outcome.ok && outcome.reason === 'lock')
-    throw conflictError('locked', `"${name}" is open for editing; try again when it is closed.`);
-  if (!outcome.ok) throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`);
+    throw conflictError('locked', `"${name}" is open for editing; try again when it is closed.`, {
+      what: 'named',
+      name,
+    });
+  if (!outcome.ok)
+    throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`, {
+      what: 'document_here',
+      name,
+    });
 
   return {
     id: outcome.id,

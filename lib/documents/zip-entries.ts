@@ -16,7 +16,7 @@ type Row = { id: string; folder: string; name: string; contentKey: string; lastM
  */
 export const checkZipSelection = async ({ ids, folders }: { ids: string[]; folders: string[] }) => {
   for (const id of ids) {
-    if (!isUuid(id)) throw notFoundError(`No document ${id}.`);
+    if (!isUuid(id)) throw notFoundError(`No document ${id}.`, { what: 'document', id });
   }
   if (ids.length > 0) {
     const { rows } = await sql<{ id: string }>(
@@ -25,10 +25,11 @@ export const checkZipSelection = async ({ ids, folders }: { ids: string[]; folde
     );
     const found = new Set(rows.map((row) => row.id));
     const missing = ids.find((id) => !found.has(id));
-    if (missing) throw notFoundError(`No document ${missing}.`);
+    if (missing) throw notFoundError(`No document ${missing}.`, { what: 'document', id: missing });
   }
   for (const folder of folders) {
-    if (folder === '' || !(await isFolderTaken(folder))) throw notFoundError(`No folder "${folder}".`);
+    if (folder === '' || !(await isFolderTaken(folder)))
+      throw notFoundError(`No folder "${folder}".`, { what: 'folder', path: folder });
   }
 };
 

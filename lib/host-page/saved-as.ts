@@ -25,7 +25,7 @@ const latestCopyResponse = async ({ sourceId, userId }: { sourceId: string; user
     select: { documentId: true },
   });
   const copy = event?.documentId ? await getDocument(event.documentId) : null;
-  if (!copy) throw notFound('No recent Save As of this document.');
+  if (!copy) throw notFound('No recent Save As of this document.', { what: 'saved_as' });
 
   return Response.json({ id: copy.id, name: copy.name }, { headers: { 'Cache-Control': 'no-store' } });
 };
@@ -40,11 +40,12 @@ const latestCopyResponse = async ({ sourceId, userId }: { sourceId: string; user
 export const findSavedAsCopy = withUser<{ id: string }>(async ({ request, params, user }) => {
   const name = new URL(request.url).searchParams.get('name')?.trim();
   const source = isUuid(params.id) ? await getDocument(params.id) : null;
-  if (!source) throw notFound('No such document.');
+  if (!source) throw notFound('No such document.', { what: 'no_such_document' });
   if (!name) return latestCopyResponse({ sourceId: source.id, userId: user.id });
   const { documents } = await listFolder({ folder: source.folder, query: name, pageSize: PAGE_SIZE_MAX });
   const copy = documents.find((doc) => doc.name === name);
-  if (!copy) throw notFound(`No document called ${JSON.stringify(name)} next to this one.`);
+  if (!copy)
+    throw notFound(`No document called ${JSON.stringify(name)} next to this one.`, { what: 'saved_as_name', name });
 
   return Response.json({ id: copy.id, name: copy.name }, { headers: { 'Cache-Control': 'no-store' } });
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isCalendarDay, isTimeZone } from '@/lib/audit/time-zone';
-import { DomainError, invalidInput } from '@/lib/errors';
+import { DomainError } from '@/lib/errors';
 import { extensionsOfType } from '@/lib/search/kinds';
+import { invalidInputOf } from '@/lib/validation-details';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -101,7 +102,7 @@ const KEYS = ['q', 'type', 'modifiedBy', 'from', 'to', 'tz', 'sort', 'page'] as 
 export const parseSearchQuery = (raw: RawQuery, options: { timeZone?: string } = {}): SearchFilter => {
   const parsed = searchQuerySchema.safeParse(Object.fromEntries(KEYS.map((key) => [key, first(raw, key)])));
   if (!parsed.success) {
-    throw invalidInput('invalid_search', parsed.error.issues.map((issue) => issue.message).join(' '));
+    throw invalidInputOf('invalid_search', parsed.error);
   }
   const query = parsed.data;
   const timeZone = [query.tz, options.timeZone].find((zone) => zone && isTimeZone(zone)) ?? DEFAULT_TIME_ZONE;

@@ -1,5 +1,5 @@
 import { env } from '@/lib/env';
-import { NAME_MAX_BYTES, nameProblem, utf8Length } from '@/lib/names';
+import { NAME_MAX_BYTES, nameIssue, nameIssueText, nameProblem, utf8Length, type NameIssue } from '@/lib/names';
 
 export { nameProblem } from '@/lib/names';
 
@@ -7,20 +7,30 @@ export { nameProblem } from '@/lib/names';
 export const INTERNAL_FOLDER = '.wopi';
 const KEY_MAX_BYTES = 1024;
 const FOLDER_MAX_DEPTH = 32;
+/** Why a folder path is refused, as data (API error details): too deep, reserved, or a bad segment. */
+export type FolderIssue =
+  { rule: 'depth'; maxDepth: number } | { rule: 'reserved'; reserved: string } | (NameIssue & { segment: string });
+
 /**
- * Normalises a user-given folder path ("/a//b/" → "a/b"); null with a reason when invalid.
+ * Normalises a user-given folder path ("/a//b/" → "a/b"); null with a reason when invalid:
+ * `problem` in English, `issue` as data (what the portal API puts in the error's details).
  * `maxBytes` bounds each segment (NAME_MAX_BYTES for folders the portal makes).
  */
 export const parseFolder = (
   input: string,
   { maxBytes = NAME_MAX_BYTES, isForeign = false } = {},
-): { folder: string } | { problem: string } => {
+): { folder: string } | { problem: string; issue: FolderIssue } => {
   const segments = input.split('/').filter((segment) => segment.length > 0);
-  if (segments.length > FOLDER_MAX_DEPTH) return { problem: `Folders can be at most ${FOLDER_MAX_DEPTH} deep.` };
-  if (segments[0] === INTERNAL_FOLDER) return { problem: `"${INTERNAL_FOLDER}" is reserved.` };
+  if (segments.length > FOLDER_MAX_DEPTH)
+    return {
+      problem: `Folders can be at most ${FOLDER_MAX_DEPTH} deep.`,
+      issue: { rule: 'depth', maxDepth: FOLDER_MAX_DEPTH },
+    };
+  if (segments[0] === INTERNAL_FOLDER)
+    return { problem: `"${INTERNAL_FOLDER}" is reserved.`, issue: { rule: 'reserved', reserved: INTERNAL_FOLDER } };
   for (const segment of segments) {
-    const problem = nameProblem(segment, { maxBytes, isForeign });
-    if (problem) return { problem: `Folder "${segment}": ${problem}` };
+    const issue = nameIssue(segment, { maxBytes, isForeign });
+    if (issue) return { problem: `Folder "${segment}": ${nameIssueText(issue)}`, issue: { ...issue, segment } };
   }
 
   return { folder: segments.join('/') };

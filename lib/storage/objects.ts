@@ -70,7 +70,7 @@ export class BodySizeMismatchError extends DomainError {
       received > declared
         ? `The body is longer than its declared ${declared} bytes.`
         : `The body ended after ${received} of its declared ${declared} bytes.`,
-      { declared },
+      { what: received > declared ? 'longer' : 'shorter', declared, received },
     );
     this.name = 'BodySizeMismatchError';
   }

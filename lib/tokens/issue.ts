@@ -37,7 +37,7 @@ export const issueAccessToken = async ({
   const doc = isUuid(documentId)
     ? await db.document.findFirst({ where: { id: documentId, ...VISIBLE }, select: { id: true } })
     : null;
-  if (!doc) throw notFoundError(`No document ${documentId}.`);
+  if (!doc) throw notFoundError(`No document ${documentId}.`, { what: 'document', id: documentId });
   const { token, expiresAt } = await mintAccessToken({
     documentId: doc.id,
     userId: user.id,

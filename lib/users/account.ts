@@ -3,6 +3,7 @@ import { recordAudit } from '@/lib/audit/audit';
 import { db } from '@/lib/db';
 import { invalidInput } from '@/lib/errors';
 import { hashPassword, passwordSchema } from '@/lib/users/passwords';
+import { invalidInputOf } from '@/lib/validation-details';
 
 const changeSchema = z.object({
   currentPassword: z.string({ message: 'Enter your current password.' }).min(1, 'Enter your current password.'),
@@ -25,8 +26,7 @@ export const changeOwnPassword = async ({
   isCurrentPassword: (password: string) => Promise<boolean>;
 }) => {
   const parsed = changeSchema.safeParse(input ?? {});
-  if (!parsed.success)
-    throw invalidInput('invalid_password', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInputOf('invalid_password', parsed.error);
   const { currentPassword, newPassword } = parsed.data;
   if (!(await isCurrentPassword(currentPassword)))
     throw invalidInput('wrong_password', 'The current password is not correct.');

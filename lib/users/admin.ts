@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/audit';
 import { db, type Tx } from '@/lib/db';
-import { invalidInput, notFoundError } from '@/lib/errors';
+import { notFoundError } from '@/lib/errors';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { assertNotLastAdmin, lockActiveAdmins } from '@/lib/users/last-admin';
 import { generatePassword, hashPassword, passwordSchema } from '@/lib/users/passwords';
 import { createUser, newUserSchema, publicSelect, ROLES, type PublicUser } from '@/lib/users/users';
+import { invalidInputOf } from '@/lib/validation-details';
 
 /** Who changes a user: a signed-in admin in the portal, or a shell (`npm run cli`, no user). */
 export type Actor = { id: string | null; via: 'portal' | 'cli' };
@@ -22,7 +23,7 @@ const resetSchema = z.object({ password: passwordSchema.optional() });
 
 const parse = <T>(schema: z.ZodType<T>, input: unknown): T => {
   const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) throw invalidInput('invalid_user', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInputOf('invalid_user', parsed.error);
 
   return parsed.data;
 };
@@ -41,7 +42,7 @@ const lockUser = async (tx: Tx, id: string) => {
     ? (await tx.$queryRaw<unknown[]>`SELECT 1 FROM "User" WHERE id = ${id}::uuid FOR UPDATE`).length === 1
     : false;
   const user = isLocked ? await tx.user.findUnique({ where: { id }, select: adminSelect }) : null;
-  if (!user) throw notFoundError('No such user.');
+  if (!user) throw notFoundError('No such user.', { what: 'user' });
 
   return user;
 };
@@ -147,7 +148,7 @@ export const resetUserPassword = async ({ id, input, actor }: { id: string; inpu
 /** The user with this email (for the CLI), or a not-found error. */
 export const userIdByEmail = async (email: string) => {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
-  if (!user) throw notFoundError(`No user with email ${email}.`);
+  if (!user) throw notFoundError(`No user with email ${email}.`, { what: 'user_email', email });
 
   return user.id;
 };

@@ -20,5 +20,6 @@ export const assertNotLastAdmin = (admins: ActiveAdmins, user: { id: string; ema
     throw conflictError(
       'last_admin',
       `${user.email} is the last active administrator: make another user an administrator first.`,
+      { email: user.email },
     );
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { db } from '@/lib/db';
-import { invalidInput } from '@/lib/errors';
 import { LOCALES, type Locale } from '@/lib/i18n/locales';
+import { invalidInputOf } from '@/lib/validation-details';
 
 const localeChoiceSchema = z.object({
   locale: z
@@ -15,8 +15,7 @@ const localeChoiceSchema = z.object({
  */
 export const setUserLocale = async ({ userId, input }: { userId: string; input: unknown }): Promise<Locale | null> => {
   const parsed = localeChoiceSchema.safeParse(input ?? {});
-  if (!parsed.success)
-    throw invalidInput('invalid_locale', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInputOf('invalid_locale', parsed.error);
   await db.user.update({ where: { id: userId }, data: { locale: parsed.data.locale } });
 
   return parsed.data.locale;

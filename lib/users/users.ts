@@ -1,9 +1,10 @@
 import bcrypt from 'bcryptjs';
 import { z } from 'zod';
-import { conflictError, invalidInput } from '@/lib/errors';
+import { conflictError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import { Prisma, type Role } from '@/lib/generated/prisma/client';
 import { BCRYPT_COST, hashPassword, isPasswordMatch, passwordSchema } from '@/lib/users/passwords';
+import { invalidInputOf } from '@/lib/validation-details';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const satisfies readonly Role[];
 // Compared against when the email is unknown, so both paths cost one bcrypt.
@@ -28,7 +29,7 @@ export const publicSelect = {
 
 export const createUser = async (input: NewUser): Promise<PublicUser> => {
   const parsed = newUserSchema.safeParse(input);
-  if (!parsed.success) throw invalidInput('invalid_user', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInputOf('invalid_user', parsed.error);
   const { email, name, password, role } = parsed.data;
   try {
     return await db.user.create({
@@ -37,7 +38,7 @@ export const createUser = async (input: NewUser): Promise<PublicUser> => {
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw conflictError('user_exists', `A user with email ${email} already exists.`);
+      throw conflictError('user_exists', `A user with email ${email} already exists.`, { email });
     }
     throw error;
   }

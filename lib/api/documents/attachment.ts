@@ -21,7 +21,7 @@ export const attachmentResponse = async ({ key, fileName }: { key: string; fileN
       },
     });
   } catch (error) {
-    if (isNotFound(error)) throw notFound('The version’s bytes are missing from storage.');
+    if (isNotFound(error)) throw notFound('The version’s bytes are missing from storage.', { what: 'version_bytes' });
     throw error;
   }
 };

@@ -10,9 +10,9 @@ const contentDisposition = (name: string) => {
 };
 
 export const downloadDocument = async (id: string) => {
-  if (!isUuid(id)) throw notFound('No such document.');
+  if (!isUuid(id)) throw notFound('No such document.', { what: 'no_such_document' });
   const doc = await currentContent(id);
-  if (!doc) throw notFound('No such document.');
+  if (!doc) throw notFound('No such document.', { what: 'no_such_document' });
   try {
     const object = await getObjectStream(doc.contentKey);
 
@@ -25,7 +25,7 @@ export const downloadDocument = async (id: string) => {
       },
     });
   } catch (error) {
-    if (isNotFound(error)) throw notFound('The document’s bytes are missing from storage.');
+    if (isNotFound(error)) throw notFound('The document’s bytes are missing from storage.', { what: 'document_bytes' });
     throw error;
   }
 };

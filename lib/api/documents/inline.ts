@@ -23,10 +23,10 @@ export const INLINE_CSP =
  * exactly like /content. 404 for an unknown or hidden document.
  */
 export const inlineDocument = async ({ id, request }: { id: string; request: Request }) => {
-  if (!isUuid(id)) throw notFound('No such document.');
+  if (!isUuid(id)) throw notFound('No such document.', { what: 'no_such_document' });
   const content = await currentContent(id);
   const doc = content ? await getDocument(id) : null;
-  if (!content || !doc) throw notFound('No such document.');
+  if (!content || !doc) throw notFound('No such document.', { what: 'no_such_document' });
   const type = inlineTypeOf(doc.extension);
   if (!type) return attachmentResponse({ key: content.contentKey, fileName: content.name });
 
@@ -51,7 +51,7 @@ export const inlineDocument = async ({ id, request }: { id: string; request: Req
       },
     });
   } catch (error) {
-    if (isNotFound(error)) throw notFound('The document’s bytes are missing from storage.');
+    if (isNotFound(error)) throw notFound('The document’s bytes are missing from storage.', { what: 'document_bytes' });
     throw error;
   }
 };

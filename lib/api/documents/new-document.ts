@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { badRequest, conflict, forbidden, serviceUnavailable } from '@/lib/api/errors';
+import { conflict, forbidden, serviceUnavailable } from '@/lib/api/errors';
 import { recordAudit } from '@/lib/audit/audit';
 import type { SessionUser } from '@/lib/auth/session';
 import { chooseEditor } from '@/lib/discovery/editors';
@@ -8,6 +8,7 @@ import { uploadDocument } from '@/lib/documents/write';
 import { env, publicUrl } from '@/lib/env';
 import { BLANK_KINDS, makeBlank, type BlankKind } from '@/lib/samples/generate';
 import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
+import { invalidInputOf } from '@/lib/validation-details';
 
 const DEFAULT_NAMES: Record<BlankKind, string> = {
   docx: 'New document',
@@ -34,9 +35,10 @@ export const newDocumentSchema = z.object({
  * (503 `editor_unavailable`); viewers 403.
  */
 export const createBlankDocument = async (input: unknown, user: SessionUser) => {
-  if (!ROLE_PERMISSIONS[user.role].includes('create')) throw forbidden('Viewers cannot create documents.');
+  if (!ROLE_PERMISSIONS[user.role].includes('create'))
+    throw forbidden('Viewers cannot create documents.', { what: 'viewer_create' });
   const parsed = newDocumentSchema.safeParse(input);
-  if (!parsed.success) throw badRequest('invalid_request', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error);
   const { folder, kind } = parsed.data;
   const base = parsed.data.name?.replace(new RegExp(`\\.${kind}$`, 'i'), '') ?? DEFAULT_NAMES[kind];
   const lookup = await chooseEditor({ extension: kind, mode: 'edit', isEmpty: true, publicUrl: publicUrl() });

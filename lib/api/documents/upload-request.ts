@@ -4,6 +4,7 @@ import { recordAudit } from '@/lib/audit/audit';
 import type { SessionUser } from '@/lib/auth/session';
 import { checkUploadTarget, uploadDocument } from '@/lib/documents/write';
 import { env } from '@/lib/env';
+import { invalidInputOf } from '@/lib/validation-details';
 
 const querySchema = z.object({
   folder: z.string().default(''),
@@ -17,7 +18,7 @@ const querySchema = z.object({
 export const uploadDocumentFromRequest = async ({ request, user }: { request: Request; user: SessionUser }) => {
   const url = new URL(request.url);
   const parsed = querySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw badRequest('invalid_request', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > env.MAX_UPLOAD_BYTES) throw payloadTooLarge(env.MAX_UPLOAD_BYTES);
   if (!request.body) throw badRequest('empty_body', 'The request has no file body.');
@@ -59,7 +60,7 @@ export const uploadDocumentFromRequest = async ({ request, user }: { request: Re
 /** GET with ?folder=&name=: 200 `{exists, suggestion?, locked?}` (lib/documents/write.ts checkUploadTarget) or 400 with why the name is refused. */
 export const checkUploadFromRequest = async ({ request }: { request: Request }) => {
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw badRequest('invalid_request', parsed.error.issues.map((issue) => issue.message).join(' '));
+  if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error);
 
   return Response.json(await checkUploadTarget(parsed.data), { headers: { 'Cache-Control': 'no-store' } });
 };

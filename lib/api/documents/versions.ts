@@ -9,7 +9,8 @@ import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
 
 /** A version number from a URL segment: a positive integer, else 404 (there is no such version). */
 export const parseVersionParam = (value: string) => {
-  if (!/^[1-9]\d{0,8}$/.test(value)) throw notFound(`There is no version “${value}”.`);
+  if (!/^[1-9]\d{0,8}$/.test(value))
+    throw notFound(`There is no version “${value}”.`, { what: 'version_param', version: value });
 
   return Number(value);
 };
@@ -93,7 +94,8 @@ export const restoreVersionRequest = async ({
   version: string;
   user: SessionUser;
 }) => {
-  if (!ROLE_PERMISSIONS[user.role].includes('write')) throw forbidden('Viewers cannot restore versions.');
+  if (!ROLE_PERMISSIONS[user.role].includes('write'))
+    throw forbidden('Viewers cannot restore versions.', { what: 'viewer_versions' });
   const version = parseVersionParam(versionParam);
   try {
     const restored = await restoreVersion({ documentId, version, userId: user.id });

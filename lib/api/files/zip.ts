@@ -50,7 +50,7 @@ export const zipDownload = async (request: Request) => {
   const ids = url.searchParams.getAll('id');
   const folders = url.searchParams.getAll('folder').map(parseFolderPath);
   if (ids.length + folders.length === 0)
-    throw badRequest('invalid_request', 'Choose documents or folders to download.');
+    throw badRequest('invalid_request', 'Choose documents or folders to download.', { rule: 'empty_selection' });
   await checkZipSelection({ ids, folders });
   const archive = new ZipArchive({ zlib: { level: 6 } });
   archive.on('warning', (warning) => log.warn({ err: warning }, 'zip warning'));

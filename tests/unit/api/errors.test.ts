@@ -20,10 +20,10 @@ describe('ApiError constructors', () => {
     ['notFound("No such document.")', notFound('No such document.'), 404, 'not_found', 'No such document.'],
     ['conflict("name_conflict", …)', conflict('name_conflict', 'Exists.'), 409, 'name_conflict', 'Exists.'],
     [
-      'serviceUnavailable("storage_down", …)',
-      serviceUnavailable('storage_down', 'Later.'),
+      'serviceUnavailable("editor_unavailable", …)',
+      serviceUnavailable('editor_unavailable', 'Later.'),
       503,
-      'storage_down',
+      'editor_unavailable',
       'Later.',
     ],
   ])('%s → %d %s', (_label, error, status, code, message) => {
@@ -36,7 +36,7 @@ describe('ApiError constructors', () => {
     const error = payloadTooLarge(2 * 1024 ** 3);
     expect(error).toMatchObject({ status: 413, code: 'too_large' });
     expect(error.message).toBe('The file is larger than the limit of 2.0 GB.');
-    expect(error.details).toEqual({ limit: 2 * 1024 ** 3 });
+    expect(error.details).toEqual({ what: 'file', limit: 2 * 1024 ** 3 });
   });
 
   it('payloadTooLarge(1536) → message names "1.5 KB"', () => {
@@ -44,15 +44,21 @@ describe('ApiError constructors', () => {
   });
 
   it('badRequest and conflict carry details; the others have none', () => {
-    expect(badRequest('x', 'm', { field: 'name' }).details).toEqual({ field: 'name' });
-    expect(conflict('x', 'm', { existingId: 'd1' }).details).toEqual({ existingId: 'd1' });
-    expect(badRequest('x', 'm').details).toBeUndefined();
+    expect(badRequest('invalid_request', 'm', { field: 'name' }).details).toEqual({ field: 'name' });
+    expect(conflict('name_conflict', 'm', { suggestion: 'd1' }).details).toEqual({ suggestion: 'd1' });
+    expect(notFound('m', { what: 'user' }).details).toEqual({ what: 'user' });
+    expect(badRequest('invalid_request', 'm').details).toBeUndefined();
     expect(unauthorized().details).toBeUndefined();
     expect(notFound().details).toBeUndefined();
   });
 
   it('new ApiError keeps status, code, message and details', () => {
-    const error = new ApiError(418, 'teapot', 'Short and stout.', { spout: true });
-    expect(error).toMatchObject({ status: 418, code: 'teapot', message: 'Short and stout.', details: { spout: true } });
+    const error = new ApiError(418, 'internal', 'Short and stout.', { requestId: 'r1' });
+    expect(error).toMatchObject({
+      status: 418,
+      code: 'internal',
+      message: 'Short and stout.',
+      details: { requestId: 'r1' },
+    });
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, badRequest, conflict, notFound, payloadTooLarge, unauthorized } from '@/lib/api/errors';
 import { conflictError, invalidInput, notFoundError, notPermittedError, tooLargeError } from '@/lib/errors';
 import { setRuntimeEnv } from '@/lib/env';
+import type { ErrorCode } from '@/lib/error-codes';
 
 // lib/log creates its pino logger on import: silence it before handler.ts pulls it in.
 const previousLogLevel = process.env.LOG_LEVEL;
@@ -19,21 +20,53 @@ const request = (url = 'http://portal.test/api/admin/documents?folder=a', method
 
 describe('jsonError', () => {
   it.each([
-    [badRequest('invalid_name', 'Bad name.'), 400],
+    [badRequest('invalid_name', 'The name is empty.', { rule: 'empty' }), 400],
     [unauthorized(), 401],
     [notFound(), 404],
-    [conflict('name_conflict', 'Exists.'), 409],
+    [conflict('name_conflict', 'Too many documents named like "a".', { what: 'too_many_documents', name: 'a' }), 409],
   ])('jsonError(%o) → its status and { error: { code, message } }', async (error, status) => {
     const response = jsonError(error);
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ error: { code: error.code, message: error.message } });
+    expect(await response.json()).toEqual({ error: { code: error.code, message: error.message, ...error.details } });
   });
 
   it('jsonError: details are spread into the error object', async () => {
-    const response = jsonError(conflict('name_conflict', 'Exists.', { existingId: 'd1', suggestion: 'a (1).docx' }));
+    const response = jsonError(
+      conflict('name_conflict', 'A document named "a" already exists in this folder.', {
+        what: 'document_here',
+        name: 'a',
+        suggestion: 'a (1)',
+      }),
+    );
     expect(await response.json()).toEqual({
-      error: { code: 'name_conflict', message: 'Exists.', existingId: 'd1', suggestion: 'a (1).docx' },
+      error: {
+        code: 'name_conflict',
+        message: 'A document named "a" already exists in this folder.',
+        what: 'document_here',
+        name: 'a',
+        suggestion: 'a (1)',
+      },
+    });
+  });
+
+  it('jsonError(error, "de"): the message in German from the details, the same code and details', async () => {
+    const response = jsonError(
+      conflict('name_conflict', 'A document named "a" already exists in this folder.', {
+        what: 'document_here',
+        name: 'a',
+        suggestion: 'a (1)',
+      }),
+      'de',
+    );
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'name_conflict',
+        message: 'Ein Dokument namens „a“ gibt es in diesem Ordner schon.',
+        what: 'document_here',
+        name: 'a',
+        suggestion: 'a (1)',
+      },
     });
   });
 
@@ -41,17 +74,25 @@ describe('jsonError', () => {
     const response = jsonError(payloadTooLarge(1024));
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
-      error: { code: 'too_large', message: 'The file is larger than the limit of 1.0 KB.', limit: 1024 },
+      error: { code: 'too_large', message: 'The file is larger than the limit of 1.0 KB.', what: 'file', limit: 1024 },
     });
   });
 });
 
 describe('toApiResponse', () => {
   it.each([
-    [invalidInput('invalid_name', 'The name is empty.'), 400, 'invalid_name'],
-    [notPermittedError('Viewers cannot.'), 403, 'forbidden'],
-    [notFoundError('No document x.'), 404, 'not_found'],
-    [conflictError('name_conflict', 'Taken.', { suggestion: 'a (1).docx' }), 409, 'name_conflict'],
+    [invalidInput('invalid_name', 'The name is empty.', { rule: 'empty' }), 400, 'invalid_name'],
+    [notPermittedError('Viewers cannot change documents or folders.', { what: 'viewer_change' }), 403, 'forbidden'],
+    [notFoundError('No document x.', { what: 'document', id: 'x' }), 404, 'not_found'],
+    [
+      conflictError('name_conflict', 'A document named "a.docx" already exists in this folder.', {
+        what: 'document_here',
+        name: 'a.docx',
+        suggestion: 'a (1).docx',
+      }),
+      409,
+      'name_conflict',
+    ],
     [tooLargeError(1024), 413, 'too_large'],
   ] as const)('DomainError %o → %i with its code, message and details', async (error, status, code) => {
     const response = toApiResponse(error, request());
@@ -60,15 +101,29 @@ describe('toApiResponse', () => {
   });
 
   it('ApiError → its status and JSON body', async () => {
-    const response = toApiResponse(badRequest('invalid_folder', 'Folder "a:b": bad.', { field: 'folder' }), request());
+    const details = { rule: 'char', char: '":"', segment: 'a:b' };
+    const response = toApiResponse(
+      badRequest('invalid_folder', 'Folder "a:b": The name must not contain ":".', details),
+      request(),
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
-      error: { code: 'invalid_folder', message: 'Folder "a:b": bad.', field: 'folder' },
+      error: { code: 'invalid_folder', message: 'Folder "a:b": The name must not contain ":".', ...details },
     });
   });
 
-  it('new ApiError(418, "teapot", …) → 418 and its body', async () => {
-    const response = toApiResponse(new ApiError(418, 'teapot', 'No coffee.'), request());
+  it('Accept-Language: fr-FR → the message in French; a saved choice (de) beats the header', async () => {
+    const error = notFoundError('No document x.', { what: 'document', id: 'x' });
+    const french = new Request('http://portal.test/api/x', { headers: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+    expect(((await toApiResponse(error, french).json()) as { error: { message: string } }).error.message).toBe(
+      'Aucun document x.',
+    );
+    const saved = await toApiResponse(error, french, { locale: 'de' }).json();
+    expect((saved as { error: { message: string } }).error.message).toBe('Kein Dokument x.');
+  });
+
+  it('new ApiError(418, "teapot", …) (a code without messages) → 418 and its English message', async () => {
+    const response = toApiResponse(new ApiError(418, 'teapot' as ErrorCode, 'No coffee.'), request());
     expect(response.status).toBe(418);
     expect(await response.json()).toEqual({ error: { code: 'teapot', message: 'No coffee.' } });
   });

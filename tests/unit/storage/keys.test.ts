@@ -44,7 +44,10 @@ describe('parseFolder', () => {
   it.each([['.wopi'], ['/.wopi'], ['.wopi/versions'], ['/.wopi//trash/']])(
     'parseFolder(%j) → ".wopi" is reserved at the root',
     (input) => {
-      expect(parseFolder(input)).toEqual({ problem: '".wopi" is reserved.' });
+      expect(parseFolder(input)).toMatchObject({
+        problem: '".wopi" is reserved.',
+        issue: { rule: 'reserved', reserved: '.wopi' },
+      });
     },
   );
 
@@ -65,7 +68,10 @@ describe('parseFolder', () => {
   });
 
   it('parseFolder: 33 levels deep → at most 32 deep', () => {
-    expect(parseFolder(deepFolder(33))).toEqual({ problem: 'Folders can be at most 32 deep.' });
+    expect(parseFolder(deepFolder(33))).toMatchObject({
+      problem: 'Folders can be at most 32 deep.',
+      issue: { rule: 'depth', maxDepth: 32 },
+    });
   });
 
   it('parseFolder: empty segments do not count towards the depth', () => {
@@ -86,11 +92,14 @@ describe('parseFolder', () => {
       `Folder "${'x'.repeat(234)}": The name is too long: 234 bytes in UTF-8, at most 233 here (a Latin letter takes 1 byte, an accented one 2, most other scripts 3).`,
     ],
   ])('parseFolder(%j) → problem naming the bad segment', (input, problem) => {
-    expect(parseFolder(input)).toEqual({ problem });
+    expect(parseFolder(input)).toMatchObject({ problem });
   });
 
   it('parseFolder: reports the first bad segment', () => {
-    expect(parseFolder('ok/a*b/c?d')).toEqual({ problem: 'Folder "a*b": The name must not contain "*".' });
+    expect(parseFolder('ok/a*b/c?d')).toEqual({
+      problem: 'Folder "a*b": The name must not contain "*".',
+      issue: { rule: 'char', char: '"*"', segment: 'a*b' },
+    });
   });
 });
 

@@ -10,7 +10,8 @@ export const dynamic = 'force-dynamic';
 /** Any signed-in user: visible documents in every folder by name and filters (lib/search/params.ts), 50 a page. */
 export const GET = withUser(async ({ request }) => {
   const filter = searchFilterOf(request);
-  if (!hasCriteria(filter)) throw invalidInput('invalid_search', 'Give a name to search for (q) or a filter.');
+  if (!hasCriteria(filter))
+    throw invalidInput('invalid_search', 'Give a name to search for (q) or a filter.', { rule: 'no_criteria' });
 
   return Response.json(searchPageJson(await searchDocuments(filter)), { headers: { 'Cache-Control': 'no-store' } });
 });
