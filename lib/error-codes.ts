@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   invalid_filter: VALIDATION,
   invalid_search: VALIDATION,
   invalid_json: [],
+  invalid_cursor: [],
+  invalid_limit: ['max'],
   invalid_text: ['where'],
   invalid_ttl: [],
   invalid_name: NAME,

@@ -24,7 +24,11 @@ type Options = {
   intervalMs?: number;
   /** The clock, in ms (tests). */
   now?: () => number;
+  /** The signed-in user: an error event's message is in their saved language (toApiResponse). */
+  user?: LocaleUser;
 };
+
+type LocaleUser = Parameters<typeof toApiResponse>[2];
 
 /**
  * Runs `operation` and answers with its progress as NDJSON once it has started. Until
@@ -39,7 +43,7 @@ type Options = {
 export const progressResponse = async (
   request: Request,
   operation: (hooks: ProgressHooks) => Promise<unknown>,
-  { intervalMs = 100, now = Date.now }: Options = {},
+  { intervalMs = 100, now = Date.now, user = null }: Options = {},
 ): Promise<Response> => {
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let isOpen = true;
@@ -110,7 +114,7 @@ export const progressResponse = async (
       if (sentDone !== done) sendProgress();
       if (outcome.ok) send({ type: 'result', result: outcome.result });
       else {
-        const answer = (await toApiResponse(outcome.error, request).json()) as Extract<
+        const answer = (await toApiResponse(outcome.error, request, user).json()) as Extract<
           ProgressEvent,
           { type: 'error' }
         >;
@@ -136,4 +140,5 @@ export const progressResponse = async (
 export const folderOperationResponse = async (
   request: Request,
   operation: (hooks: Partial<ProgressHooks>) => Promise<unknown>,
-) => (wantsProgress(request) ? progressResponse(request, operation) : Response.json(await operation({})));
+  user: LocaleUser = null,
+) => (wantsProgress(request) ? progressResponse(request, operation, { user }) : Response.json(await operation({})));

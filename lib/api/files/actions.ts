@@ -102,7 +102,9 @@ const trashQuery = (params: URLSearchParams) => {
   const limitText = params.get('limit');
   const limit = limitText === null ? TRASH_PAGE_DEFAULT : Number(limitText);
   if (!/^\d{1,4}$/.test(limitText ?? '100') || limit < 1 || limit > TRASH_PAGE_MAX)
-    throw invalidInput('invalid_limit', `limit must be a whole number from 1 to ${TRASH_PAGE_MAX}.`);
+    throw invalidInput('invalid_limit', `limit must be a whole number from 1 to ${TRASH_PAGE_MAX}.`, {
+      max: TRASH_PAGE_MAX,
+    });
   const cursor = params.get('cursor');
 
   return { limit, cursor: cursor === null ? undefined : cursor };

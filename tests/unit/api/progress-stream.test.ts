@@ -65,13 +65,13 @@ describe('progressResponse', () => {
       onStart(3);
       await Promise.resolve();
       onProgress(1);
-      throw invalidInput('invalid_name', 'That name cannot be used.');
+      throw invalidInput('invalid_name', 'The name is empty.', { rule: 'empty' });
     });
     const events = await eventsOf(response);
     expect(events[0]).toEqual({ type: 'progress', done: 0, total: 3 });
     expect(events.at(-1)).toEqual({
       type: 'error',
-      error: { code: 'invalid_name', message: 'That name cannot be used.' },
+      error: { code: 'invalid_name', message: 'The name is empty.', rule: 'empty' },
     });
   });
 

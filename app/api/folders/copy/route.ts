@@ -9,5 +9,5 @@ export const dynamic = 'force-dynamic';
 export const POST = withUser(async ({ request, user }) => {
   const body: unknown = await request.json().catch(() => ({}));
 
-  return folderOperationResponse(request, (progress) => folderActions.copy(body, user, progress));
+  return folderOperationResponse(request, (progress) => folderActions.copy(body, user, progress), user);
 });
