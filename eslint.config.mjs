@@ -57,6 +57,17 @@ export default tseslint.config(
         'error',
         { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' },
       ],
+      // Intl.DateTimeFormat throws (next-intl logs FORMATTING_ERROR and shows a fallback) when
+      // dateStyle/timeStyle meet a component option: /admin/editors asked for timeZoneName.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'ObjectExpression:has(> Property[key.name=/^(dateStyle|timeStyle)$/]):has(> Property[key.name=/^(weekday|era|year|month|day|dayPeriod|hour|minute|second|fractionalSecondDigits|timeZoneName)$/])',
+          message:
+            'dateStyle/timeStyle cannot be combined with weekday, year, month, day, hour, minute, second or timeZoneName (Intl throws).',
+        },
+      ],
     },
   },
   {

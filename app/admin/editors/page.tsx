@@ -15,7 +15,17 @@ const EditorsPage = async () => {
   const t = await getTranslations('editors');
   const format = await getFormatter();
   const when = (date: Date | null) =>
-    date ? format.dateTime(date, { dateStyle: 'medium', timeStyle: 'medium', timeZoneName: 'short' }) : t('never');
+    date
+      ? format.dateTime(date, {
+          year: 'numeric',
+          month: 'short',
+          day: 'numeric',
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+          timeZoneName: 'short',
+        })
+      : t('never');
   const code = (chunks: React.ReactNode) => <code>{chunks}</code>;
 
   return (
