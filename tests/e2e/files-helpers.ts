@@ -70,3 +70,8 @@ export const seedFolder = async (api: APIRequestContext, names: string[], prefix
 
 /** Accepts the next window.confirm(). */
 export const acceptConfirm = (page: Page) => page.once('dialog', (dialog) => void dialog.accept());
+
+/** The list's row of the document named `name`. */
+export const documentRow = (page: Page, name: string) => page.getByTestId('document-row').filter({ hasText: name });
+/** The list's row of the subfolder named `name`. */
+export const folderRow = (page: Page, name: string) => page.locator(`[data-testid="folder-row"][data-name="${name}"]`);

@@ -1,6 +1,15 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { documentNames, expect, test, uniqueName } from './fixtures';
-import { acceptConfirm, adminApi, expectMainFits, screenshot, seedFolder, VIEWPORTS } from './files-helpers';
+import {
+  acceptConfirm,
+  adminApi,
+  documentRow,
+  expectMainFits,
+  folderRow,
+  screenshot,
+  seedFolder,
+  VIEWPORTS,
+} from './files-helpers';
 
 // File management on the list page: new folder, rename / move / copy / delete through the row
 // menu and the folder picker, multi-select with bulk actions, drag and drop onto a folder row or
@@ -16,8 +25,7 @@ test.afterAll(async () => {
   await api.dispose();
 });
 
-const row = (page: Page, name: string) => page.getByTestId('document-row').filter({ hasText: name });
-const folderRow = (page: Page, name: string) => page.locator(`[data-testid="folder-row"][data-name="${name}"]`);
+const row = documentRow;
 const menuOf = async (page: Page, name: string) => {
   await page.getByRole('button', { name: `Actions for ${name}` }).click();
 

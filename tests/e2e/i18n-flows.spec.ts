@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
-import { startPortal, type Portal } from '../../scripts/lib/portal';
 import { account, expect, test, uniqueName, type Role } from './fixtures';
-import { adminApi, seedFolder } from './files-helpers';
+import { adminApi, documentRow, folderRow, seedFolder } from './files-helpers';
 import { de, en, expectGerman, germanContext } from './german';
-import { expectNoHorizontalScroll, screenshot, uploadAsAdmin, VIEWPORTS } from './page-checks';
+import { expectNoHorizontalScroll, screenshot, uploadAsAdmin, useNoEditorPortal, VIEWPORTS } from './page-checks';
 
 // Issue 9's flows in a German browser (de-DE), as admin, editor and viewer, at 1280 and 390 px:
 // file management, trash, versions, search and Recent, users, /account, the audit log, opening,
@@ -28,8 +27,7 @@ test.afterAll(async () => {
   await api.dispose();
 });
 
-const row = (page: Page, name: string) => page.getByTestId('document-row').filter({ hasText: name });
-const folderRow = (page: Page, name: string) => page.locator(`[data-testid="folder-row"][data-name="${name}"]`);
+const row = documentRow;
 const trashRow = (page: Page, name: string) => page.locator(`[data-testid="trash-row"][data-name="${name}"]`);
 const quoted = (name: string) => de('files.quoted', { name });
 
@@ -797,28 +795,14 @@ for (const viewport of VIEWPORTS) {
 }
 
 test.describe('German with no editor configured (a second portal without WOPI_CLIENTS)', () => {
-  test.describe.configure({ mode: 'serial', timeout: 240_000 });
-  let portal: Portal | undefined;
-
-  test.beforeAll(async () => {
-    test.setTimeout(240_000);
-    portal = await startPortal({
-      label: 'e2e-i18n-no-editor',
-      log: () => {},
-      isEmbeddedOnly: true,
-      env: { WOPI_CLIENTS: '' },
-    });
-  });
-  test.afterAll(async () => {
-    await portal?.stop();
-  });
+  const noEditorUrl = useNoEditorPortal('e2e-i18n-no-editor');
 
   for (const viewport of VIEWPORTS) {
     test(`editor and admin: no New document, the pdf opens in the browser, the no-editor page asks an administrator / names the setting (${viewport.label})`, async ({
       browser,
     }) => {
       for (const role of ['editor', 'admin'] as const) {
-        const context = await germanContext(browser, role, viewport, portal!.baseUrl);
+        const context = await germanContext(browser, role, viewport, noEditorUrl());
         try {
           const page = await context.newPage();
           await page.goto('/');

@@ -1,7 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
-import { startPortal, type Portal } from '../../scripts/lib/portal';
 import { expect, signInViaApi, test, uniqueName, type Role } from './fixtures';
-import { expectNoHorizontalScroll, screenshot, uploadAsAdmin, VIEWPORTS } from './page-checks';
+import { expectNoHorizontalScroll, screenshot, uploadAsAdmin, useNoEditorPortal, VIEWPORTS } from './page-checks';
 
 // "Opening anything sensible" (issue 9, item 7) in the browser: with the fake editor (it edits
 // office types and only views pdf, as Collabora does) and with a portal that has no editor.
@@ -109,27 +108,13 @@ for (const viewport of VIEWPORTS) {
 const nameLinkId = (href: string | null) => /\/documents\/([0-9a-f-]+)\//.exec(href ?? '')![1]!;
 
 test.describe('with no editor configured (a second portal without WOPI_CLIENTS)', () => {
-  test.describe.configure({ mode: 'serial', timeout: 240_000 });
-  let portal: Portal | undefined;
-
-  test.beforeAll(async () => {
-    test.setTimeout(240_000);
-    portal = await startPortal({
-      label: 'e2e-no-editor',
-      log: () => {},
-      isEmbeddedOnly: true,
-      env: { WOPI_CLIENTS: '' },
-    });
-  });
-  test.afterAll(async () => {
-    await portal?.stop();
-  });
+  const noEditorUrl = useNoEditorPortal('e2e-no-editor');
 
   for (const viewport of VIEWPORTS) {
     test(`editor: no New document; pdf opens in the browser's viewer, docx downloads; POST /api/documents/new → 409 (${viewport.label} px)`, async ({
       browser,
     }) => {
-      const context = await signedInContext(browser, 'editor', { baseURL: portal!.baseUrl, ...viewport });
+      const context = await signedInContext(browser, 'editor', { baseURL: noEditorUrl(), ...viewport });
       const page = await context.newPage();
       try {
         await page.goto('/');

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect } from './fixtures';
+import { startPortal, type Portal } from '../../scripts/lib/portal';
+import { expect, test } from './fixtures';
 
 const SCREENSHOTS = '.data/test-results/screenshots';
 
@@ -99,4 +100,23 @@ export const saveThroughWopi = async (
   }
   if (!keepLock)
     expect((await request.post(url(''), { headers: { ...lock, 'X-WOPI-Override': 'UNLOCK' } })).status()).toBe(200);
+};
+
+/**
+ * Inside a test.describe: a second throwaway portal with no editor configured (WOPI_CLIENTS
+ * empty), started once for the block (serial, up to 4 minutes: it may build) and stopped after
+ * it. Returns its base URL's getter.
+ */
+export const useNoEditorPortal = (label: string) => {
+  let portal: Portal | undefined;
+  test.describe.configure({ mode: 'serial', timeout: 240_000 });
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    portal = await startPortal({ label, log: () => {}, isEmbeddedOnly: true, env: { WOPI_CLIENTS: '' } });
+  });
+  test.afterAll(async () => {
+    await portal?.stop();
+  });
+
+  return () => portal!.baseUrl;
 };

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNTS, startPortal, type Portal } from '../../../scripts/lib/portal';
+import { ACCOUNTS, type Portal } from '../../../scripts/lib/portal';
+import { startCapturedPortal } from '../../support/captured-portal';
 
 const PASSWORD = 'correct horse battery';
 const GERMAN = { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' };
@@ -84,15 +85,7 @@ const addUser = async (role: 'admin' | 'viewer') => {
 };
 
 beforeAll(async () => {
-  portal = await startPortal({
-    label: 'error-language',
-    log: () => {},
-    isEmbeddedOnly: true,
-    output: { write: (line: string) => output.push(line) } as unknown as NodeJS.WriteStream,
-    env: { LOG_LEVEL: 'warn' },
-  }).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${output.slice(-40).join('')}`);
-  });
+  portal = await startCapturedPortal('error-language', output);
   base = portal.baseUrl;
   admin = await signIn(ACCOUNTS.ADMIN.email, ACCOUNTS.ADMIN.password);
   viewer = await addUser('viewer');

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_FAILURES_PER_WINDOW } from '@/lib/auth/sign-in';
-import { ACCOUNTS, startPortal, type Portal } from '../../../scripts/lib/portal';
+import { ACCOUNTS, type Portal } from '../../../scripts/lib/portal';
+import { startCapturedPortal } from '../../support/captured-portal';
 
 const PASSWORD = 'correct horse battery';
 const WRONG = 'a-wrong-password-123';
@@ -80,15 +81,7 @@ const signInEventsFor = async (email: string) =>
   (await events({ action: 'auth.sign_in' })).filter((event) => event.details?.email === email);
 
 beforeAll(async () => {
-  portal = await startPortal({
-    label: 'sign-in-audit',
-    log: () => {},
-    isEmbeddedOnly: true,
-    output: { write: (line: string) => output.push(line) } as unknown as NodeJS.WriteStream,
-    env: { LOG_LEVEL: 'warn' },
-  }).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${output.slice(-40).join('')}`);
-  });
+  portal = await startCapturedPortal('sign-in-audit', output);
   base = portal.baseUrl;
   const admin = await signIn(ACCOUNTS.ADMIN.email, ACCOUNTS.ADMIN.password);
   expect(admin.error).toBeNull();

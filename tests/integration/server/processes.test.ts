@@ -12,7 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEXT_CHILD_FLAG, isNextReadyMessage } from '@/lib/server/next-process';
 import { findListenerPid } from '../../../scripts/bench/procfs';
-import { ACCOUNTS, ROOT, startPortal, type Portal } from '../../../scripts/lib/portal';
+import { ACCOUNTS, ROOT, type Portal } from '../../../scripts/lib/portal';
+import { startCapturedPortal } from '../../support/captured-portal';
 
 let portal: Portal;
 const output: string[] = [];
@@ -76,15 +77,7 @@ const status = (url: string) =>
 const portOf = (baseUrl: string) => Number(new URL(baseUrl).port);
 
 beforeAll(async () => {
-  portal = await startPortal({
-    label: 'processes',
-    log: () => {},
-    isEmbeddedOnly: true,
-    output: { write: (line: string) => output.push(line) } as unknown as NodeJS.WriteStream,
-    env: { LOG_LEVEL: 'warn' },
-  }).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${output.slice(-40).join('')}`);
-  });
+  portal = await startCapturedPortal('processes', output);
   const dir = await mkdtemp(path.join(tmpdir(), 'processes-'));
   try {
     const file = path.join(dir, 'processes.docx');
