@@ -183,9 +183,11 @@ describe('a folder another operation holds (lease)', () => {
     expect(await visibleUnder(`${target}/inner`)).toBe(1);
   });
 
-  it('single documents in a held folder: rename, move, copy into and delete → 409 folder_busy; the document is unchanged', async () => {
+  it('single documents in a held folder: rename, move, copy into, delete, restore into and a new folder in it → 409 folder_busy; nothing changed', async () => {
     const root = uniqueFolder('held-doc');
     const doc = await addDocument(root, 'a.txt', 'A');
+    const trashed = await addDocument(root, 't.txt', 'T');
+    expect((await filesApi.deleteDocument(trashed.id, { cookie: cookies.editor })).status).toBe(200);
     const elsewhere = await addDocument(uniqueFolder('free'), 'b.txt', 'B');
     const lease = await claimFolders([root], 'test');
     try {
@@ -194,10 +196,14 @@ describe('a folder another operation holds (lease)', () => {
         await filesApi.moveDocument(doc.id, { cookie: cookies.editor, body: { folder: '' } }),
         await filesApi.deleteDocument(doc.id, { cookie: cookies.editor }),
         await filesApi.copyDocument(elsewhere.id, { cookie: cookies.editor, body: { folder: root } }),
+        await filesApi.restore(trashed.id, { cookie: cookies.editor, body: {} }),
+        await filesApi.createFolder({ cookie: cookies.editor, body: { parent: root, name: 'new' } }),
       ];
       for (const response of refused) expect((await errorOf(response)).code).toBe('folder_busy');
-      expect(refused.map((r) => r.status)).toEqual([409, 409, 409, 409]);
+      expect(refused.map((r) => r.status)).toEqual([409, 409, 409, 409, 409, 409]);
       expect(await rowOf(doc.id)).toMatchObject({ folder: root, name: 'a.txt', deletedAt: null });
+      expect((await rowOf(trashed.id)).deletedAt).not.toBeNull();
+      expect(await db.folder.findUnique({ where: { path: `${root}/new` } })).toBeNull();
     } finally {
       await lease.release();
     }
