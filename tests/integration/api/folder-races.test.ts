@@ -277,6 +277,26 @@ describe('restoring one deleted folder twice at once', () => {
   });
 });
 
+describe('restoring and deleting forever one deleted folder at once', () => {
+  it('POST /api/trash/:id/restore and /purge of one folder entry at once → never 500; every document either back or gone for good, the two counts add up', async () => {
+    const root = await filledFolder('race-rp', 6);
+    const deleted = await filesApi.deleteFolder({ cookie: cookies.editor, body: { path: root } });
+    const { batchId } = (await deleted.json()) as { batchId: string };
+    const [restored, purged] = await Promise.all([
+      filesApi.restore(batchId, { cookie: cookies.editor, body: { onConflict: 'merge' } }).then(answer),
+      filesApi.purge(batchId, { cookie: cookies.admin }).then(answer),
+    ]);
+    // Whichever finishes first may leave the other nothing: 404, as for any entry no longer there.
+    for (const { status } of [restored, purged]) expect([200, 404]).toContain(status);
+    const counted = (a: Answer) => (a.status === 200 ? (a.body.documents as number) : 0);
+    const back = counted(restored);
+    expect(back + counted(purged)).toBe(6);
+    expect(await visibleUnder(root)).toBe(back);
+    expect(await db.document.count({ where: { trashBatchId: batchId } })).toBe(0);
+    expect(await db.trashBatch.count({ where: { id: batchId } })).toBe(0);
+  });
+});
+
 describe('POST /api/folders (creating one folder twice at once)', () => {
   it('POST /api/folders {parent, name} twice at once → one 201, the other 409 name_conflict; one folder.create event', async () => {
     const parent = await newFolder('', uniqueFolder('twice'));
