@@ -163,7 +163,9 @@ const restoreOne = async (
 };
 
 const restoreDocumentEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
-  const doc = (await deletedDocument(id))!;
+  const doc = await deletedDocument(id);
+  // Restored or purged since the caller looked: gone, as for any id not in the trash.
+  if (!doc) throw notFoundError('Nothing in the trash with that id.');
   await assertFoldersFree([doc.folder]);
   const outcome = await restoreOne(id, doc, onConflict !== 'fail');
   if (!outcome.ok && outcome.reason === 'gone') throw notFoundError('Nothing in the trash with that id.');
@@ -193,9 +195,10 @@ const freeFolder = async (path: string) => {
  * batch (a purge racing the restore takes the rest); the count is of those restored.
  */
 const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
-  const { path } = (await batchOf(id))!;
+  const found = await batchOf(id);
+  if (!found) throw notFoundError('Nothing in the trash with that id.');
 
-  return withFolderLease([path], 'folder.restore', async (lease) => {
+  return withFolderLease([found.path], 'folder.restore', async (lease) => {
     const batch = await batchOf(id);
     if (!batch) throw notFoundError('Nothing in the trash with that id.');
 
@@ -286,7 +289,11 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
   const batch = doc ? null : await batchOf(id);
   if (!doc && !batch) throw notFoundError('Nothing in the trash with that id.');
   let purged = 0;
-  if (doc) purged += (await purgeDocument(id)) ? 1 : 0;
+  if (doc) {
+    // Restored (or purged) by another request since it was read: nothing was deleted here.
+    if (!(await purgeDocument(id))) throw notFoundError('Nothing in the trash with that id.');
+    purged = 1;
+  }
   if (batch) {
     for (;;) {
       const docs = await db.document.findMany({

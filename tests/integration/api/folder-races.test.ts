@@ -297,6 +297,45 @@ describe('restoring and deleting forever one deleted folder at once', () => {
   });
 });
 
+describe('one deleted document restored twice, or restored and deleted forever, at once', () => {
+  it('two POST /api/trash/:id/restore of one document at once → one 200, the other 404; it is back once', async () => {
+    const doc = await addDocument(uniqueFolder('rr'), 'rr.txt');
+    expect((await filesApi.deleteDocument(doc.id, { cookie: cookies.editor })).status).toBe(200);
+    const answers = await Promise.all(
+      [cookies.admin, cookies.editor].map((cookie) =>
+        filesApi.restore(doc.id, { cookie, body: { onConflict: 'rename' } }).then(answer),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 404]);
+    expect(await rowOf(doc.id)).toMatchObject({ name: 'rr.txt', deletedAt: null });
+    expect(await auditOf(doc.id, 'document.restore')).toHaveLength(1);
+  });
+
+  it('POST /api/trash/:id/restore and /purge of one document at once → one 200, the other 404, never 500; one audit event of what happened', async () => {
+    for (let round = 0; round < 3; round++) {
+      const doc = await addDocument(uniqueFolder('rp'), 'rp.txt');
+      expect((await filesApi.deleteDocument(doc.id, { cookie: cookies.editor })).status).toBe(200);
+      const [restored, purged] = await Promise.all([
+        filesApi.restore(doc.id, { cookie: cookies.editor, body: {} }).then(answer),
+        filesApi.purge(doc.id, { cookie: cookies.admin }).then(answer),
+      ]);
+      expect([restored.status, purged.status].sort()).toEqual([200, 404]);
+      const row = await db.document.findUnique({ where: { id: doc.id } });
+      if (restored.status === 200) {
+        expect(row).toMatchObject({ deletedAt: null });
+        expect(
+          await db.auditEvent.count({
+            where: { action: 'document.purge', details: { path: ['trashId'], equals: doc.id } },
+          }),
+        ).toBe(0);
+      } else {
+        expect(row).toBeNull();
+        expect(await auditOf(doc.id, 'document.restore')).toHaveLength(0);
+      }
+    }
+  });
+});
+
 describe('POST /api/folders (creating one folder twice at once)', () => {
   it('POST /api/folders {parent, name} twice at once → one 201, the other 409 name_conflict; one folder.create event', async () => {
     const parent = await newFolder('', uniqueFolder('twice'));
