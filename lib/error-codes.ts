@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   not_found: ['what', 'id', 'version', 'email', 'path', 'name'],
   name_conflict: ['what', 'name', 'folder', 'suggestion'],
   locked: ['what', 'name', 'names', 'count', 'documents'],
+  folder_busy: ['path'],
   user_exists: ['email'],
   last_admin: ['email'],
   no_editor: ['kind'],

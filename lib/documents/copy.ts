@@ -21,17 +21,25 @@ export const copyDocument = async ({
   id,
   to,
   userId,
+  expected,
   now = new Date(),
 }: {
   id: string;
   to: { folder: string; name: string };
   userId: string | null;
+  /** A folder copy's source place: a document that left it meanwhile is `gone` (not copied). */
+  expected?: { folder: string; name: string };
   now?: Date;
 }): Promise<CopyOutcome> => {
   const source = await currentContent(id);
   if (!source) return { ok: false, reason: 'gone', name: to.name };
-  const row = await db.document.findUnique({ where: { id }, select: { sha256: true, size: true } });
+  const row = await db.document.findUnique({
+    where: { id },
+    select: { sha256: true, size: true, folder: true, name: true },
+  });
   if (!row) return { ok: false, reason: 'gone', name: to.name };
+  if (expected && (row.folder !== expected.folder || row.name !== expected.name))
+    return { ok: false, reason: 'gone', name: to.name };
   const blobKey = internalKey('blobs', randomUUID());
   await copyObject(source.contentKey, blobKey);
   try {

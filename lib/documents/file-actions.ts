@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/audit';
 import { db } from '@/lib/db';
 import { copyDocument, type CopyOutcome } from '@/lib/documents/copy';
+import { assertFoldersFree } from '@/lib/documents/folder-lease';
+import { assertDestinationExists } from '@/lib/documents/folder-tree';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { relocateDocument, trashDocument, type RelocateOutcome } from '@/lib/documents/relocate';
 import { freeName, validateTarget } from '@/lib/documents/write';
@@ -13,7 +15,9 @@ import { invalidInputOf } from '@/lib/validation-details';
  * Rename, move, copy and delete (to the trash) of single documents, for the portal API and the
  * CLI: who may (admins and editors; viewers never), name rules (lib/names.ts via validateTarget),
  * name clashes (409 `name_conflict` with a suggested free name, or `onConflict: "rename"` to take
- * it), documents open in an editor (409 `locked`), and one audit event per change.
+ * it), documents open in an editor (409 `locked`), a destination folder that does not exist (404
+ * `not_found`: nothing is created on the way), a folder another operation is changing (409
+ * `folder_busy`, lib/documents/folder-lease.ts), and one audit event per change.
  */
 
 /** Who acts: a signed-in user in the portal, or a shell (`npm run cli`, id null, all rights). */
@@ -95,6 +99,7 @@ export const renameDocument = async ({ id, name, actor, onConflict = 'fail' }: C
   assertCanManageFiles(actor);
   const doc = await visibleDocument(id);
   const target = validateTarget({ folder: doc.folder, name });
+  await assertFoldersFree([doc.folder]);
   const moved = await withFreeName(target, onConflict, (to) => relocateDocument({ id, to, userId: actor.id }));
   if (!moved.isUnchanged)
     await audit('document.rename', actor, id, { from: doc.name, to: moved.name, folder: doc.folder });
@@ -102,11 +107,13 @@ export const renameDocument = async ({ id, name, actor, onConflict = 'fail' }: C
   return { id, folder: moved.folder, name: moved.name };
 };
 
-/** Moves a document into `folder` (kept name). The folder is made if it does not exist yet. */
+/** Moves a document into `folder` (kept name), which must exist (404 `not_found` otherwise). */
 export const moveDocument = async ({ id, folder, actor, onConflict = 'fail' }: ChangeInput & { folder: string }) => {
   assertCanManageFiles(actor);
   const doc = await visibleDocument(id);
   const target = validateTarget({ folder, name: doc.name });
+  await assertDestinationExists(target.folder);
+  await assertFoldersFree([doc.folder, target.folder]);
   const moved = await withFreeName(target, onConflict, (to) => relocateDocument({ id, to, userId: actor.id }));
   if (!moved.isUnchanged)
     await audit('document.move', actor, id, { from: doc.folder, to: moved.folder, name: moved.name, was: doc.name });
@@ -114,7 +121,10 @@ export const moveDocument = async ({ id, folder, actor, onConflict = 'fail' }: C
   return { id, folder: moved.folder, name: moved.name };
 };
 
-/** Copies a document into `folder` as `name` (default: its own name); returns the new document. */
+/**
+ * Copies a document into `folder` (which must exist: 404 `not_found` otherwise) as `name`
+ * (default: its own name); returns the new document.
+ */
 export const copyDocumentTo = async ({
   id,
   folder,
@@ -125,6 +135,8 @@ export const copyDocumentTo = async ({
   assertCanManageFiles(actor);
   const doc = await visibleDocument(id);
   const target = validateTarget({ folder, name: name ?? doc.name });
+  await assertDestinationExists(target.folder);
+  await assertFoldersFree([target.folder]);
   const copied = await withFreeName<Extract<CopyOutcome, { ok: true }>>(target, onConflict, (to) =>
     copyDocument({ id, to, userId: actor.id }),
   );
@@ -137,13 +149,18 @@ export const copyDocumentTo = async ({
   return { id: copied.id, sourceId: id, folder: copied.folder, name: copied.name };
 };
 
-/** Moves a document to the trash (restorable from /trash). Refused while it is open for editing. */
+/**
+ * Moves a document to the trash (restorable from /trash). Refused while it is open for editing.
+ * Answers and audits the folder and name it had when it went (read under the row lock, so a
+ * rename that committed just before is reflected).
+ */
 export const deleteDocument = async ({ id, actor }: Omit<ChangeInput, 'onConflict'>) => {
   assertCanManageFiles(actor);
   const doc = await visibleDocument(id);
+  await assertFoldersFree([doc.folder]);
   const outcome = await trashDocument({ id, userId: actor.id });
   if (!outcome.ok) throw await refusal(outcome, doc.folder);
-  await audit('document.delete', actor, id, { folder: doc.folder, name: doc.name });
+  await audit('document.delete', actor, id, { folder: outcome.folder, name: outcome.name });
 
-  return { id, folder: doc.folder, name: doc.name };
+  return { id, folder: outcome.folder, name: outcome.name };
 };

@@ -5,16 +5,20 @@ import { db } from '@/lib/db';
 import { copyDocument } from '@/lib/documents/copy';
 import { assertCanManageFiles, type FileActor } from '@/lib/documents/file-actions';
 import {
+  assertDestinationExists,
   countUnder,
   documentsUnder,
   foldersUnder,
   isFolderTaken,
   lockedUnder,
+  longestDocumentUnder,
   makeFolder,
+  makeNewFolder,
   reconcileTree,
   removeEmptyFolders,
   type TreeDocument,
 } from '@/lib/documents/folder-tree';
+import { assertFoldersFree, withFolderLease } from '@/lib/documents/folder-lease';
 import { nameOf, parentOf } from '@/lib/documents/folders';
 import { relocateDocument, trashDocument } from '@/lib/documents/relocate';
 import { validateTarget } from '@/lib/documents/write';
@@ -31,6 +35,14 @@ import { parseFolder } from '@/lib/storage/keys';
  * documents still in the old place move into the partly filled new one). A document open in an
  * editor stops a move, rename or delete before it starts (409 `locked`, naming the documents);
  * one opened while the operation runs stays where it is and is reported in `skipped`.
+ *
+ * Concurrency: each operation first leases its folders (the source and the destination,
+ * lib/documents/folder-lease.ts), so two operations on the same folder, or on a folder and one
+ * above or below it, never interleave: the second is refused with 409 `folder_busy` before any
+ * work. And each per-document step changes a document only while it is still where the
+ * operation found it (folder and name, re-checked under its row lock): one a single-document
+ * request moved, renamed or deleted meanwhile is skipped as `gone`, never pulled back. Counts in
+ * the answer and the audit are of what each step did.
  */
 
 export const folderConflictSchema = z.enum(['fail', 'rename', 'merge']).default('fail');
@@ -112,7 +124,25 @@ const audit = (action: string, actor: FileActor, details: Record<string, unknown
 
 type Step = (doc: TreeDocument, folder: string) => Promise<{ ok: true } | { ok: false; reason: Skipped['reason'] }>;
 
-/** Runs `step` for every document in `from`, mapping its folder into `to`; counts and skips. */
+/**
+ * 400 (`invalid_name`, the check and message of a new folder and of an upload) when a folder or
+ * document of `from`'s tree would not fit S3's key length under `to`; before anything is made.
+ */
+const assertTreeFits = async (from: string, to: string) => {
+  const mapped = (path: string) => to + path.slice(from.length);
+  for (const path of await foldersUnder(from)) {
+    const target = mapped(path);
+    validateTarget({ folder: parentOf(target) ?? '', name: nameOf(target) });
+  }
+  const longest = await longestDocumentUnder(from);
+  if (longest) validateTarget({ folder: mapped(longest.folder), name: longest.name });
+};
+
+/**
+ * Runs `step` for every document in `from`, mapping its folder into `to`; counts and skips. The
+ * step gets the document as read (`doc.folder`, `doc.name`): it must act only while it is still
+ * there.
+ */
 const eachDocument = async (
   from: string,
   to: string,
@@ -182,16 +212,28 @@ export const createFolder = async ({
   const parentPath = parseFolderPath(parent);
   if (parentPath !== '' && !(await isFolderTaken(parentPath)))
     throw notFoundError(`No folder "${parentPath}".`, { what: 'folder', path: parentPath });
-  const path = await destination(parentPath, name, onConflict);
-  await makeFolder(path);
-  await audit('folder.create', actor, { path });
+  await assertFoldersFree([parentPath]);
+  // The row's unique path decides between two requests for the same name: the loser sees it taken.
+  for (let tries = 0; ; tries++) {
+    const path = await destination(parentPath, name, onConflict);
+    if (await makeNewFolder(path)) {
+      await audit('folder.create', actor, { path });
 
-  return { path, name: nameOf(path), parent: parentPath };
+      return { path, name: nameOf(path), parent: parentPath };
+    }
+    if (tries >= 4)
+      throw conflictError('name_conflict', `Could not find a free name like "${name}"; try again.`, {
+        what: 'no_free_folder_name',
+        name,
+      });
+  }
 };
 
 /**
  * Moves the folder at `path` (its documents, subfolders and empty folders) to `to` = parent +
- * name. Refused into itself or a folder inside it (400), while a document in it is open (409).
+ * name. Refused into itself or a folder inside it (400), into a parent that does not exist (404),
+ * when a path would grow too long (400 `invalid_name`), while a document in it is open (409
+ * `locked`) or another operation changes it (409 `folder_busy`).
  */
 const relocateFolder = async ({
   path: input,
@@ -212,48 +254,61 @@ const relocateFolder = async ({
     throw invalidInput('invalid_destination', `A folder cannot be moved into itself or a folder inside it.`, {
       what: 'move',
     });
-  const now = new Date();
-  await reconcileTree(from);
-  await refuseIfLocked(from, now);
-  const to = await destination(parentPath, name, onConflict);
-  onStart?.(await countUnder(from));
-  await copyTree(from, to);
-  const report = await eachDocument(
-    from,
-    to,
-    async (doc, folder) => {
-      const moved = await relocateDocument({
-        id: doc.id,
-        to: validateTarget({ folder, name: doc.name }),
-        userId: actor.id,
-      });
-      if (moved.ok)
-        await audit(
-          'document.move',
-          actor,
-          { from: doc.folder, to: folder, name: doc.name, folderAction: action },
-          doc.id,
-        );
+  await assertDestinationExists(parentPath);
 
-      return moved;
-    },
-    onProgress,
-  );
-  await removeEmptyFolders(from);
-  await audit(action, actor, { from, to, documents: report.documents, skipped: report.skippedCount });
+  return withFolderLease([from, wanted], action, async (lease) => {
+    // Checked again holding the lease: an operation that ended just before may have moved it.
+    await existingFolder(from);
+    const now = new Date();
+    await reconcileTree(from);
+    await refuseIfLocked(from, now);
+    const to = await destination(parentPath, name, onConflict);
+    await lease.extend([to]);
+    await assertTreeFits(from, to);
+    onStart?.(await countUnder(from));
+    await copyTree(from, to);
+    const report = await eachDocument(
+      from,
+      to,
+      async (doc, folder) => {
+        const moved = await relocateDocument({
+          id: doc.id,
+          to: validateTarget({ folder, name: doc.name }),
+          userId: actor.id,
+          expected: { folder: doc.folder, name: doc.name },
+        });
+        if (moved.ok)
+          await audit(
+            'document.move',
+            actor,
+            { from: doc.folder, to: folder, name: doc.name, folderAction: action },
+            doc.id,
+          );
 
-  return { path: to, documents: report.documents, skipped: report.skipped } satisfies FolderReport;
+        return moved;
+      },
+      onProgress,
+    );
+    await removeEmptyFolders(from);
+    await audit(action, actor, { from, to, documents: report.documents, skipped: report.skippedCount });
+
+    return { path: to, documents: report.documents, skipped: report.skipped } satisfies FolderReport;
+  });
 };
 
 /** Renames a folder in place (same parent). */
 export const renameFolder = ({ path, name, ...rest }: FolderInput & { name: string }) =>
   relocateFolder({ path, parent: parentOf(parseFolderPath(path)) ?? '', name, action: 'folder.rename', ...rest });
 
-/** Moves a folder into `to` (an existing or new parent folder; "" is the top), keeping its name. */
+/** Moves a folder into `to` (an existing folder, else 404; "" is the top), keeping its name. */
 export const moveFolder = ({ path, to, ...rest }: FolderInput & { to: string }) =>
   relocateFolder({ path, parent: to, name: nameOf(parseFolderPath(path)), action: 'folder.move', ...rest });
 
-/** Copies a folder's tree into `to` as `name` (default: its own); the source is unchanged. */
+/**
+ * Copies a folder's tree into `to` (an existing folder, else 404) as `name` (default: its own);
+ * the source is unchanged. It is leased like a move (a copy racing a move of its source would
+ * copy a part of it): 409 `folder_busy` while another operation changes either folder.
+ */
 export const copyFolder = async ({
   path: input,
   to: parent,
@@ -270,77 +325,97 @@ export const copyFolder = async ({
     throw invalidInput('invalid_destination', 'A folder cannot be copied into itself or a folder inside it.', {
       what: 'copy',
     });
-  await reconcileTree(from);
-  const to = await destination(parentPath, name ?? nameOf(from), onConflict);
-  onStart?.(await countUnder(from));
-  await copyTree(from, to);
-  const report = await eachDocument(
-    from,
-    to,
-    async (doc, folder) => {
-      const copied = await copyDocument({
-        id: doc.id,
-        to: validateTarget({ folder, name: doc.name }),
-        userId: actor.id,
-      });
-      if (copied.ok)
-        await audit(
-          'document.copy',
-          actor,
-          { sourceId: doc.id, from: doc.folder, to: folder, name: doc.name, folderAction: 'folder.copy' },
-          copied.id,
-        );
+  await assertDestinationExists(parentPath);
+  const wanted = joinPath(parentPath, normalizeName(name ?? nameOf(from)));
 
-      return copied;
-    },
-    onProgress,
-  );
-  await audit('folder.copy', actor, { from, to, documents: report.documents, skipped: report.skippedCount });
+  return withFolderLease([from, wanted], 'folder.copy', async (lease) => {
+    await existingFolder(from);
+    await reconcileTree(from);
+    const to = await destination(parentPath, name ?? nameOf(from), onConflict);
+    await lease.extend([to]);
+    await assertTreeFits(from, to);
+    onStart?.(await countUnder(from));
+    await copyTree(from, to);
+    const report = await eachDocument(
+      from,
+      to,
+      async (doc, folder) => {
+        const copied = await copyDocument({
+          id: doc.id,
+          to: validateTarget({ folder, name: doc.name }),
+          userId: actor.id,
+          expected: { folder: doc.folder, name: doc.name },
+        });
+        if (copied.ok)
+          await audit(
+            'document.copy',
+            actor,
+            { sourceId: doc.id, from: doc.folder, to: folder, name: doc.name, folderAction: 'folder.copy' },
+            copied.id,
+          );
 
-  return { path: to, documents: report.documents, skipped: report.skipped };
+        return copied;
+      },
+      onProgress,
+    );
+    await audit('folder.copy', actor, { from, to, documents: report.documents, skipped: report.skippedCount });
+
+    return { path: to, documents: report.documents, skipped: report.skipped };
+  });
 };
 
 /**
  * Moves a folder's documents to the trash together (one TrashBatch: one entry on /trash, restored
- * together) and removes the folder. Refused while a document in it is open for editing.
+ * together) and removes the folder. Refused while a document in it is open for editing (409
+ * `locked`) or another operation changes it (409 `folder_busy`: two deletes at once make one entry).
  */
 export const deleteFolder = async ({ path: input, actor, onStart, onProgress }: Omit<FolderInput, 'onConflict'>) => {
   assertCanManageFiles(actor);
   const from = await existingFolder(input);
-  const now = new Date();
-  await reconcileTree(from);
-  await refuseIfLocked(from, now);
-  onStart?.(await countUnder(from));
-  const batchId = randomUUID();
-  await db.trashBatch.create({
-    data: { id: batchId, path: from, folders: await foldersUnder(from), deletedAt: now, deletedById: actor.id },
-  });
-  const report = await eachDocument(
-    from,
-    from,
-    async (doc) => {
-      const trashed = await trashDocument({ id: doc.id, userId: actor.id, batchId, now });
-      if (trashed.ok)
-        await audit(
-          'document.delete',
-          actor,
-          { folder: doc.folder, name: doc.name, folderAction: 'folder.delete' },
-          doc.id,
-        );
 
-      return trashed;
-    },
-    onProgress,
-  );
-  await removeEmptyFolders(from);
-  await audit('folder.delete', actor, {
-    path: from,
-    batchId,
-    documents: report.documents,
-    skipped: report.skippedCount,
-  });
+  return withFolderLease([from], 'folder.delete', async () => {
+    await existingFolder(from);
+    const now = new Date();
+    await reconcileTree(from);
+    await refuseIfLocked(from, now);
+    onStart?.(await countUnder(from));
+    const batchId = randomUUID();
+    await db.trashBatch.create({
+      data: { id: batchId, path: from, folders: await foldersUnder(from), deletedAt: now, deletedById: actor.id },
+    });
+    const report = await eachDocument(
+      from,
+      from,
+      async (doc) => {
+        const trashed = await trashDocument({
+          id: doc.id,
+          userId: actor.id,
+          batchId,
+          now,
+          expected: { folder: doc.folder, name: doc.name },
+        });
+        if (trashed.ok)
+          await audit(
+            'document.delete',
+            actor,
+            { folder: doc.folder, name: doc.name, folderAction: 'folder.delete' },
+            doc.id,
+          );
 
-  return { path: from, batchId, documents: report.documents, skipped: report.skipped };
+        return trashed;
+      },
+      onProgress,
+    );
+    await removeEmptyFolders(from);
+    await audit('folder.delete', actor, {
+      path: from,
+      batchId,
+      documents: report.documents,
+      skipped: report.skippedCount,
+    });
+
+    return { path: from, batchId, documents: report.documents, skipped: report.skipped };
+  });
 };
 
 /** The subfolders of `parent` (for the CLI), by name. */

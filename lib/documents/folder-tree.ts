@@ -1,9 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { db, sql } from '@/lib/db';
 import { listObjectPages } from '@/lib/documents/blobs';
-import { ensureFolders } from '@/lib/documents/folders';
+import { ensureFolders, nameOf, parentOf } from '@/lib/documents/folders';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { env } from '@/lib/env';
+import { notFoundError } from '@/lib/errors';
 import { getS3 } from '@/lib/storage/client';
 import { folderPrefix } from '@/lib/storage/keys';
 import { deleteObjects, listPage } from '@/lib/storage/objects';
@@ -86,6 +87,48 @@ export const isFolderTaken = async (folder: string) => {
   const page = await listPage({ prefix: folderPrefix(folder), delimiter: '/' });
 
   return page.objects.length > 0 || page.prefixes.length > 0;
+};
+
+/**
+ * A destination folder must exist (the folder picker only offers existing ones; nothing is made
+ * on the way): "" (the top), a folder the portal knows, or one only in the bucket so far.
+ * 404 `not_found` otherwise.
+ */
+export const assertDestinationExists = async (folder: string) => {
+  if (!(await isFolderTaken(folder)))
+    throw notFoundError(`The folder "${folder}" does not exist.`, { what: 'folder_missing', path: folder });
+};
+
+/**
+ * Makes a new folder's row (and its parent's) atomically: false when the row exists already
+ * (another request made it first; the unique path decides). Then its marker object.
+ */
+export const makeNewFolder = async (folder: string) => {
+  const parent = parentOf(folder) ?? '';
+  await ensureFolders(parent);
+  const { count } = await db.folder.createMany({
+    data: [{ path: folder, parent, name: nameOf(folder) }],
+    skipDuplicates: true,
+  });
+  if (count === 0) return false;
+  await getS3().send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: folderPrefix(folder), Body: '' }));
+
+  return true;
+};
+
+/**
+ * The document in `folder` and below with the longest folder + name (in UTF-8 bytes): the one
+ * closest to S3's key limit when the tree moves elsewhere. Null when there is none.
+ */
+export const longestDocumentUnder = async (folder: string) => {
+  const { rows } = await sql<TreeDocument>(
+    `SELECT id, folder, name FROM "Document"
+      WHERE ${underClause} AND "missingSince" IS NULL AND "deletedAt" IS NULL
+      ORDER BY octet_length(folder) + octet_length(name) DESC LIMIT 1`,
+    [folder],
+  );
+
+  return rows[0] ?? null;
 };
 
 /**

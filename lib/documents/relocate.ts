@@ -42,15 +42,25 @@ export type RelocateOutcome =
 
 const isVisible = (row: LockedDocument | null): row is LockedDocument => !!row && !row.deletedAt && !row.missingSince;
 
+/**
+ * Where a folder operation found a document: its step changes it only while it is still there
+ * (checked under the row lock), so a document another request moved, renamed or deleted
+ * meanwhile is skipped as `gone` rather than pulled back or trashed from its new place.
+ */
+export type ExpectedPlace = { folder: string; name: string };
+
+const isAt = (row: LockedDocument, expected: ExpectedPlace | undefined) =>
+  !expected || (row.folder === expected.folder && row.name === expected.name);
+
 /** Step 1 (see above): committed bytes in a blob, mirror pending. Refuses while an editor holds the document. */
 const prepare = async (
   id: string,
   now: Date,
-  { isDeleted = false, lockId }: { isDeleted?: boolean; lockId?: string } = {},
+  { isDeleted = false, lockId, expected }: { isDeleted?: boolean; lockId?: string; expected?: ExpectedPlace } = {},
 ) =>
   db.$transaction(async (tx) => {
     const locked = await lockDocumentRow(tx, { id });
-    if (!locked || (isDeleted ? !locked.deletedAt : !isVisible(locked)))
+    if (!locked || (isDeleted ? !locked.deletedAt : !isVisible(locked) || !isAt(locked, expected)))
       return { ok: false as const, reason: 'gone' as const, row: locked };
     const current = isDeleted ? '' : await heldLock(tx, id, now);
     if (current && current !== lockId) return { ok: false as const, reason: 'locked' as const, row: locked, current };
@@ -100,6 +110,7 @@ export const relocateDocument = async ({
   to,
   userId,
   lockId,
+  expected,
   now = new Date(),
 }: {
   id: string;
@@ -107,9 +118,11 @@ export const relocateDocument = async ({
   userId: string | null;
   /** An editor's own WOPI lock (RenameFile): that lock allows the change, any other refuses it. */
   lockId?: string;
+  /** Only while the document is still here (else `gone`). */
+  expected?: ExpectedPlace;
   now?: Date;
 }): Promise<RelocateOutcome> => {
-  const prepared = await prepare(id, now, { lockId });
+  const prepared = await prepare(id, now, { lockId, expected });
   if (!prepared.ok) {
     if (prepared.row) await settle(id);
 
@@ -124,7 +137,7 @@ export const relocateDocument = async ({
   try {
     const outcome = await db.$transaction(async (tx): Promise<RelocateOutcome> => {
       const row = await lockDocumentRow(tx, { id });
-      if (!isVisible(row)) return { ok: false, reason: 'gone', name: to.name };
+      if (!isVisible(row) || !isAt(row, expected)) return { ok: false, reason: 'gone', name: to.name };
       const current = await heldLock(tx, id, now);
       if (current && current !== lockId) return { ok: false, reason: 'locked', name: row.name, current };
       if (await isTaken(tx, key, id)) return { ok: false, reason: 'exists', name: to.name };
@@ -165,14 +178,17 @@ export const trashDocument = async ({
   id,
   userId,
   batchId = null,
+  expected,
   now = new Date(),
 }: {
   id: string;
   userId: string | null;
   batchId?: string | null;
+  /** Only while the document is still here (else `gone`). */
+  expected?: ExpectedPlace;
   now?: Date;
 }): Promise<RelocateOutcome> => {
-  const prepared = await prepare(id, now);
+  const prepared = await prepare(id, now, { expected });
   if (!prepared.ok) {
     if (prepared.row) await settle(id);
 
@@ -181,7 +197,7 @@ export const trashDocument = async ({
   const outcome = await db
     .$transaction(async (tx): Promise<RelocateOutcome> => {
       const row = await lockDocumentRow(tx, { id });
-      if (!isVisible(row)) return { ok: false, reason: 'gone', name: prepared.row.name };
+      if (!isVisible(row) || !isAt(row, expected)) return { ok: false, reason: 'gone', name: prepared.row.name };
       const current = await heldLock(tx, id, now);
       if (current) return { ok: false, reason: 'locked', name: row.name, current };
       await tx.document.update({
@@ -210,10 +226,13 @@ export const trashDocument = async ({
 export const untrashDocument = async ({
   id,
   to,
+  batchId,
   now = new Date(),
 }: {
   id: string;
   to: { folder: string; name: string };
+  /** Only while it is still in this deleted folder's batch (else `gone`). */
+  batchId?: string;
   now?: Date;
 }): Promise<RelocateOutcome> => {
   const prepared = await prepare(id, now, { isDeleted: true });
@@ -223,6 +242,11 @@ export const untrashDocument = async ({
     const outcome = await db.$transaction(async (tx): Promise<RelocateOutcome> => {
       const row = await lockDocumentRow(tx, { id });
       if (!row?.deletedAt) return { ok: false, reason: 'gone', name: to.name };
+      if (batchId !== undefined) {
+        // Still in that batch (the row is locked): a concurrent restore or purge took it otherwise.
+        const inBatch = await tx.document.findUnique({ where: { id }, select: { trashBatchId: true } });
+        if (inBatch?.trashBatchId !== batchId) return { ok: false, reason: 'gone', name: to.name };
+      }
       if (await isTaken(tx, key, id)) return { ok: false, reason: 'exists', name: to.name };
       await ensureFolders(to.folder, tx);
       await tx.document.update({

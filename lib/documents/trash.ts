@@ -3,6 +3,7 @@ import { recordAudit } from '@/lib/audit/audit';
 import { db, sql } from '@/lib/db';
 import { assertCanManageFiles, folderLabel, type FileActor } from '@/lib/documents/file-actions';
 import { isFolderTaken, makeFolder } from '@/lib/documents/folder-tree';
+import { assertFoldersFree, withFolderLease } from '@/lib/documents/folder-lease';
 import { nameOf, parentOf } from '@/lib/documents/folders';
 import { isUuid } from '@/lib/documents/queries';
 import { untrashDocument } from '@/lib/documents/relocate';
@@ -144,17 +145,28 @@ const batchOf = (id: string) => (isUuid(id) ? db.trashBatch.findUnique({ where: 
 const audit = (action: string, actor: FileActor, details: Record<string, unknown>, documentId?: string) =>
   recordAudit({ action, outcome: 'success', userId: actor.id, documentId, details: { via: actor.via, ...details } });
 
-/** Puts one deleted document back at folder/name, picking a free name when `isRenaming`. */
-const restoreOne = async (id: string, target: { folder: string; name: string }, isRenaming: boolean) => {
+/**
+ * Puts one deleted document back at folder/name, picking a free name when `isRenaming`
+ * (`batchId`: only while it is still in that deleted folder).
+ */
+const restoreOne = async (
+  id: string,
+  target: { folder: string; name: string },
+  isRenaming: boolean,
+  batchId?: string,
+) => {
   for (let tries = 0; ; tries++) {
     const name = isRenaming ? await freeName(target.folder, target.name) : target.name;
-    const outcome = await untrashDocument({ id, to: validateTarget({ folder: target.folder, name }) });
+    const outcome = await untrashDocument({ id, to: validateTarget({ folder: target.folder, name }), batchId });
     if (outcome.ok || outcome.reason === 'gone' || !isRenaming || tries >= 4) return outcome;
   }
 };
 
 const restoreDocumentEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
-  const doc = (await deletedDocument(id))!;
+  const doc = await deletedDocument(id);
+  // Restored or purged since the caller looked: gone, as for any id not in the trash.
+  if (!doc) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
+  await assertFoldersFree([doc.folder]);
   const outcome = await restoreOne(id, doc, onConflict !== 'fail');
   if (!outcome.ok && outcome.reason === 'gone')
     throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
@@ -185,8 +197,31 @@ const freeFolder = async (path: string) => {
   });
 };
 
+/**
+ * Restores a deleted folder holding a lease on its path (and on the path it comes back at), so a
+ * second restore of the same entry at the same time is refused with 409 `folder_busy` and one
+ * after it finds nothing (404). Documents are taken one by one, each only while still in the
+ * batch (a purge racing the restore takes the rest); the count is of those restored.
+ */
 const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
-  const batch = (await batchOf(id))!;
+  const found = await batchOf(id);
+  if (!found) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
+
+  return withFolderLease([found.path], 'folder.restore', async (lease) => {
+    const batch = await batchOf(id);
+    if (!batch) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
+
+    return restoreBatch(batch, actor, onConflict, lease.extend);
+  });
+};
+
+const restoreBatch = async (
+  batch: { id: string; path: string; folders: string[] },
+  actor: FileActor,
+  onConflict: RestoreConflictMode,
+  claim: (paths: string[]) => Promise<void>,
+) => {
+  const { id } = batch;
   let root = batch.path;
   if (await isFolderTaken(root)) {
     if (onConflict === 'fail')
@@ -202,20 +237,24 @@ const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: Rest
       );
     if (onConflict === 'rename') root = await freeFolder(root);
   }
+  await claim([root]);
   const mapped = (folder: string) => root + folder.slice(batch.path.length);
   for (const folder of batch.folders.length > 0 ? batch.folders : [batch.path]) await makeFolder(mapped(folder));
   let restored = 0;
   let renamed = 0;
+  // Keyset on id: a document that cannot come back (taken names all along) is passed, not retried forever.
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const docs = await db.document.findMany({
-      where: { trashBatchId: id, deletedAt: { not: null } },
+      where: { trashBatchId: id, deletedAt: { not: null }, id: { gt: after } },
       select: { id: true, folder: true, name: true },
       orderBy: { id: 'asc' },
       take: 100,
     });
     if (docs.length === 0) break;
+    after = docs.at(-1)!.id;
     for (const doc of docs) {
-      const outcome = await restoreOne(doc.id, { folder: mapped(doc.folder), name: doc.name }, true);
+      const outcome = await restoreOne(doc.id, { folder: mapped(doc.folder), name: doc.name }, true, id);
       if (!outcome.ok) continue;
       restored++;
       if (outcome.name !== doc.name) renamed++;
@@ -227,7 +266,7 @@ const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: Rest
       );
     }
   }
-  await db.trashBatch.delete({ where: { id } });
+  await db.trashBatch.deleteMany({ where: { id } });
   await audit('folder.restore', actor, { path: root, was: batch.path, documents: restored, renamed });
 
   return { kind: 'folder' as const, id, folder: root, name: nameOf(root), documents: restored, renamed };
@@ -265,7 +304,11 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
   const batch = doc ? null : await batchOf(id);
   if (!doc && !batch) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
   let purged = 0;
-  if (doc) purged += (await purgeDocument(id)) ? 1 : 0;
+  if (doc) {
+    // Restored (or purged) by another request since it was read: nothing was deleted here.
+    if (!(await purgeDocument(id))) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
+    purged = 1;
+  }
   if (batch) {
     for (;;) {
       const docs = await db.document.findMany({
@@ -276,7 +319,7 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
       if (docs.length === 0) break;
       for (const { id: docId } of docs) purged += (await purgeDocument(docId)) ? 1 : 0;
     }
-    await db.trashBatch.delete({ where: { id } });
+    await db.trashBatch.deleteMany({ where: { id } });
   }
   await audit(doc ? 'document.purge' : 'folder.purge', actor, {
     trashId: id,
@@ -316,9 +359,9 @@ export const emptyTrash = async ({ actor }: { actor: FileActor }) => {
  */
 export const restoreDocument = async (id: string) => {
   const doc = await deletedDocument(id);
-  if (!doc) throw notFoundError(`No deleted document ${id}.`);
+  if (!doc) throw notFoundError(`No deleted document ${id}.`, { what: 'trash_entry' });
   const outcome = await restoreOne(id, doc, true);
-  if (!outcome.ok) throw notFoundError(`No deleted document ${id}.`);
+  if (!outcome.ok) throw notFoundError(`No deleted document ${id}.`, { what: 'trash_entry' });
 
   return { id, name: outcome.name, folder: outcome.folder };
 };

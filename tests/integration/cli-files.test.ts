@@ -31,13 +31,17 @@ const cli = async (...args: string[]) => {
 const textAt = async (key: string) => new Response((await getObjectStream(key)).body).text();
 
 describe('npm run cli -- documents rename|move|copy|delete', () => {
-  it('documents rename, move, copy, delete → JSON of the result; the bucket follows; audited via cli', async () => {
+  it('documents rename, move (not into a folder that does not exist: exit 1), copy, delete → JSON of the result; the bucket follows; audited via cli', async () => {
     const folder = uniqueFolder('cli');
     const doc = await addDocument(folder, 'A.docx', 'cli bytes');
     const renamed = await cli('documents', 'rename', doc.id, 'B.docx');
     expect(renamed.code).toBe(0);
     expect(JSON.parse(renamed.stdout)).toEqual({ id: doc.id, folder, name: 'B.docx' });
 
+    const nowhere = await cli('documents', 'move', doc.id, '--to', `${folder}/sub`);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain(`The folder "${folder}/sub" does not exist.`);
+    expect((await cli('folders', 'create', `${folder}/sub`)).code).toBe(0);
     const moved = await cli('documents', 'move', doc.id, '--to', `${folder}/sub`);
     expect(JSON.parse(moved.stdout)).toEqual({ id: doc.id, folder: `${folder}/sub`, name: 'B.docx' });
     expect(await textAt(documentKey({ folder: `${folder}/sub`, name: 'B.docx' }))).toBe('cli bytes');

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mirrorsSettled, syncMirror } from '@/lib/documents/content';
 import { db } from '@/lib/db';
+import { makeFolder } from '@/lib/documents/folder-tree';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { documentKey } from '@/lib/storage/keys';
 import { deleteObject, getObjectStream, headObject } from '@/lib/storage/objects';
@@ -176,10 +177,17 @@ describe('crash safety of a rename or move', () => {
   });
 });
 
+/** Makes `path` and its parents as empty folders (a destination must exist). */
+const newFolder = async (path: string) => {
+  await makeFolder(path);
+
+  return path;
+};
+
 describe('POST /api/documents/:id/move', () => {
-  it('POST /api/documents/:id/move as editor → 200; in the new folder (made), gone from the old; document.move audited', async () => {
+  it('POST /api/documents/:id/move as editor → 200; in the other folder, gone from the old; document.move audited', async () => {
     const from = uniqueFolder('move');
-    const to = `${uniqueFolder('dest')}/sub`;
+    const to = await newFolder(`${uniqueFolder('dest')}/sub`);
     const doc = await addDocument(from, 'Plan.xlsx', 'plan');
     const response = await filesApi.moveDocument(doc.id, { cookie: cookies.editor, body: { folder: to } });
     expect(response.status).toBe(200);
@@ -211,7 +219,10 @@ describe('POST /api/documents/:id/move', () => {
     expect(taken.status).toBe(409);
     expect((await errorOf(taken)).code).toBe('name_conflict');
     await holdLock(doc.id);
-    const locked = await filesApi.moveDocument(doc.id, { cookie: cookies.editor, body: { folder: uniqueFolder('x') } });
+    const locked = await filesApi.moveDocument(doc.id, {
+      cookie: cookies.editor,
+      body: { folder: await newFolder(uniqueFolder('x')) },
+    });
     expect(locked.status).toBe(409);
     expect((await errorOf(locked)).code).toBe('locked');
     expect(await textAt(documentKey({ folder: from, name: 'Plan.xlsx' }))).toBe('mine');
@@ -229,7 +240,7 @@ describe('POST /api/documents/:id/move', () => {
 describe('POST /api/documents/:id/copy', () => {
   it('POST /api/documents/:id/copy as editor → 201 a new document with the same bytes; the source unchanged; document.copy audited', async () => {
     const from = uniqueFolder('copy');
-    const to = uniqueFolder('dest');
+    const to = await newFolder(uniqueFolder('dest'));
     const doc = await addDocument(from, 'Notes.odt', 'notes');
     const response = await filesApi.copyDocument(doc.id, { cookie: cookies.editor, body: { folder: to } });
     expect(response.status).toBe(201);

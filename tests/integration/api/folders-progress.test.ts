@@ -4,7 +4,8 @@ import { POST as deleteRoute } from '@/app/api/folders/delete/route';
 import { POST as moveRoute } from '@/app/api/folders/move/route';
 import { POST as renameRoute } from '@/app/api/folders/rename/route';
 import { db, sql } from '@/lib/db';
-import { reconcileTree } from '@/lib/documents/folder-tree';
+import { claimFolders } from '@/lib/documents/folder-lease';
+import { makeFolder, reconcileTree } from '@/lib/documents/folder-tree';
 import { env } from '@/lib/env';
 import { documentKey } from '@/lib/storage/keys';
 import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
@@ -75,6 +76,7 @@ describe('POST /api/folders/* with Accept: application/x-ndjson', () => {
   it('POST /api/folders/move (300 documents) → 200 NDJSON: progress 0 of 300 first, throttled, 300 of 300, then the result', async () => {
     const from = await seedFolder(300);
     const to = uniqueFolder('into');
+    await makeFolder(to);
     const startedAt = Date.now();
     const response = await post('/api/folders/move', { path: from, to });
     const elapsed = Date.now() - startedAt;
@@ -98,6 +100,7 @@ describe('POST /api/folders/* with Accept: application/x-ndjson', () => {
   it('POST /api/folders/move, client disconnects after the first event → the folder still ends fully moved, audited once', async () => {
     const other = await seedFolder(150, 'closed-tab');
     const to = uniqueFolder('into');
+    await makeFolder(to);
     const early = await http.call('/api/folders/move', {
       method: 'POST',
       cookie: cookies.editor,
@@ -141,13 +144,14 @@ describe('POST /api/folders/* with Accept: application/x-ndjson', () => {
   it('POST /api/folders/move without Accept: application/x-ndjson → the plain JSON answer, as before', async () => {
     const from = await seedFolder(3, 'plain');
     const to = uniqueFolder('into');
+    await makeFolder(to);
     const response = await post('/api/folders/move', { path: from, to }, { headers: {} });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
     expect(JSON.parse(response.body)).toEqual({ path: `${to}/${from}`, documents: 3, skipped: [] });
   });
 
-  it('refusals before any work stay JSON statuses with Accept: application/x-ndjson: viewer 403, locked 409, taken 409, bad input 400, unknown 404', async () => {
+  it('refusals before any work stay JSON statuses with Accept: application/x-ndjson: viewer 403, locked 409, taken 409, busy 409, bad input 400, unknown folder or destination 404', async () => {
     const from = await seedFolder(2, 'refused');
     const expectJsonError = (response: Awaited<ReturnType<typeof post>>, status: number, code: string) => {
       expect(response.status).toBe(status);
@@ -170,6 +174,13 @@ describe('POST /api/folders/* with Accept: application/x-ndjson', () => {
     await holdLock(locked.id);
     expectJsonError(await post('/api/folders/delete', { path: from }), 409, 'locked');
     await db.lock.delete({ where: { documentId: locked.id } });
+    const lease = await claimFolders([from], 'test');
+    try {
+      expectJsonError(await post('/api/folders/delete', { path: from }), 409, 'folder_busy');
+    } finally {
+      await lease.release();
+    }
+    expectJsonError(await post('/api/folders/move', { path: from, to: uniqueFolder('nowhere') }), 404, 'not_found');
     expect(await visibleUnder(from)).toBe(3);
   });
 });

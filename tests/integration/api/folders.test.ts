@@ -282,6 +282,7 @@ describe('POST /api/folders/copy', () => {
   it('POST /api/folders/copy as editor → 200; a full copy (new ids, same bytes, empty folder too); the source unchanged', async () => {
     const { root, a } = await makeTree();
     const to = uniqueFolder('copies');
+    expect((await filesApi.createFolder({ cookie: cookies.editor, body: { parent: '', name: to } })).status).toBe(201);
     const response = await filesApi.copyFolder({ cookie: cookies.editor, body: { path: root, to } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ path: `${to}/${root}`, documents: 3, skipped: [] });
