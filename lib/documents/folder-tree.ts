@@ -111,7 +111,9 @@ export const makeNewFolder = async (folder: string) => {
     skipDuplicates: true,
   });
   if (count === 0) return false;
-  await getS3().send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: folderPrefix(folder), Body: '' }));
+  await getS3().send(
+    new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: folderPrefix(folder), Body: '', ContentLength: 0 }),
+  );
 
   return true;
 };
@@ -149,7 +151,9 @@ export const reconcileTree = async (folder: string) => {
 export const makeFolder = async (folder: string) => {
   await ensureFolders(folder);
   if (folder === '') return;
-  await getS3().send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: folderPrefix(folder), Body: '' }));
+  await getS3().send(
+    new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: folderPrefix(folder), Body: '', ContentLength: 0 }),
+  );
 };
 
 /**

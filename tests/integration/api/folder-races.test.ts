@@ -401,6 +401,8 @@ describe('destinations that do not exist', () => {
       expect(await errorOf(response)).toEqual({
         code: 'not_found',
         message: `The folder "${nowhere}" does not exist.`,
+        what: 'folder_missing',
+        path: nowhere,
       });
     }
     expect(await db.folder.count({ where: { path: { startsWith: nowhere.split('/')[0]! } } })).toBe(0);

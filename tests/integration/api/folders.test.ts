@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db';
 import { renameFolder } from '@/lib/documents/folder-actions';
 import { relocateDocument } from '@/lib/documents/relocate';
@@ -84,6 +84,21 @@ describe('POST /api/folders (new folder)', () => {
       where: { action: 'folder.create', details: { path: ['path'], equals: `${parent}/Reports` } },
     });
     expect(events).toHaveLength(1);
+  });
+
+  it('POST /api/folders → the marker object is a PutObject with Content-Length: 0 (without it the AWS SDK prints "Stream of unknown length" on the console each time)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const parent = uniqueFolder('marker');
+      await addDocument(parent, 'x.docx');
+      expect((await filesApi.createFolder({ cookie: cookies.editor, body: { parent, name: 'Empty' } })).status).toBe(
+        201,
+      );
+      expect(await headObject(folderPrefix(`${parent}/Empty`))).toMatchObject({ size: 0 });
+      expect(warn.mock.calls.flat().join('\n')).not.toMatch(/unknown length/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('POST /api/folders with a taken name → 409 name_conflict with a suggestion; onConflict "rename" → "Reports (1)"', async () => {
