@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { OneTimePassword } from '@/components/one-time-password';
 import { useApiPost } from '@/components/use-api-post';
 import styles from '@/components/users.module.css';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
 type Created = { user: { email: string }; password?: string };
 
@@ -76,8 +77,15 @@ export const AddUserForm = () => {
         </fieldset>
         {isTyped ? (
           <label>
-            {t('passwordMin', { min: 8 })}
-            <input name="password" type="password" required minLength={8} maxLength={200} autoComplete="new-password" />
+            {t('passwordMin', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_BYTES })}
+            <input
+              name="password"
+              type="password"
+              required
+              minLength={PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_BYTES}
+              autoComplete="new-password"
+            />
           </label>
         ) : null}
         <div className={styles.formEnd}>

@@ -1,5 +1,6 @@
 import { createEnv } from '@t3-oss/env-nextjs';
 import { z } from 'zod';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
 // The AWS SDK is pinned to releases that support Node 20 (../shared/STACK.md); its notice that
 // later releases will not is noise in every log.
@@ -10,6 +11,16 @@ const booleanString = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+// bcrypt reads 72 bytes (lib/users/password-rules.ts): a longer seed password would be cut unseen.
+const seedPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH)
+  .refine(
+    (value) => Buffer.byteLength(value, 'utf8') <= PASSWORD_MAX_BYTES,
+    `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt ignores the rest)`,
+  )
+  .optional();
 
 /**
  * The only module that reads process.env. Validated on first import: `npm start`, `next build`
@@ -64,9 +75,9 @@ const buildEnv = () =>
       WOPI_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
       SEED_ADMIN_EMAIL: z.email().default('admin@example.com'),
-      SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
+      SEED_ADMIN_PASSWORD: seedPassword,
       SEED_USER_EMAIL: z.email().default('user@example.com'),
-      SEED_USER_PASSWORD: z.string().min(8).optional(),
+      SEED_USER_PASSWORD: seedPassword,
       SEED_SAMPLE_DOCUMENTS: booleanString.default(true),
 
       WOPI_CLIENTS: z

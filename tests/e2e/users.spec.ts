@@ -150,7 +150,7 @@ for (const viewport of VIEWPORTS) {
       const add = page.getByRole('form', { name: 'Add a user' });
       await add.getByLabel('Email').fill(newEmail('short'));
       await add.getByLabel('Type one').check();
-      const password = add.getByLabel('Password (at least 8 characters)');
+      const password = add.getByLabel('Password (at least 8 characters, at most 72 bytes)');
       await password.fill('short');
       // Past the browser's own minlength check, the server's answer is shown.
       await password.evaluate((input) => input.removeAttribute('minlength'));

@@ -15,6 +15,8 @@ const TOUCHED = [
   'DATABASE_URL',
   'MAX_UPLOAD_BYTES',
   'AUTH_SECRET',
+  'SEED_ADMIN_PASSWORD',
+  'SEED_USER_PASSWORD',
 ] as const;
 
 let saved: Record<string, string | undefined> = {};
@@ -89,6 +91,15 @@ describe('loadEnv: validation', () => {
     expect(message).toContain('DATABASE_URL: must be a postgresql:// URL');
     expect(message).toContain('S3_BUCKET: must be a valid S3 bucket name');
     expect(message).toContain('S3_PREFIX: must be empty or end with "/" (and not start with "/")');
+  });
+
+  it('SEED_ADMIN_PASSWORD over 72 UTF-8 bytes (bcrypt would cut it) → throws naming it; 72 bytes → taken', () => {
+    setRuntimeEnv({ SEED_ADMIN_PASSWORD: 'a'.repeat(100) });
+    expect(loadError().message).toMatch(/SEED_ADMIN_PASSWORD.*at most 72 bytes/);
+    setRuntimeEnv({ SEED_ADMIN_PASSWORD: undefined, SEED_USER_PASSWORD: 'ß'.repeat(37) });
+    expect(loadError().message).toMatch(/SEED_USER_PASSWORD.*at most 72 bytes/);
+    setRuntimeEnv({ SEED_USER_PASSWORD: 'ß'.repeat(36) });
+    expect(loadEnv().SEED_USER_PASSWORD).toBe('ß'.repeat(36));
   });
 
   it('the error does not name variables that are fine', () => {
