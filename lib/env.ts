@@ -1,6 +1,5 @@
 import { createEnv } from '@t3-oss/env-nextjs';
 import { z } from 'zod';
-import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
 // The AWS SDK is pinned to releases that support Node 20 (../shared/STACK.md); its notice that
 // later releases will not is noise in every log.
@@ -12,7 +11,11 @@ const booleanString = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-// bcrypt reads 72 bytes (lib/users/password-rules.ts): a longer seed password would be cut unseen.
+// The password rules of lib/users/password-rules.ts (next.config.ts loads this file on its own,
+// so it imports nothing of the project): bcrypt reads 72 bytes, a longer seed password would be
+// cut unseen. tests/unit/env.test.ts checks both against that file.
+const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MAX_BYTES = 72;
 const seedPassword = z
   .string()
   .min(PASSWORD_MIN_LENGTH)

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { env, loadEnv, publicUrl, setRuntimeEnv, type Env } from '@/lib/env';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
 // Every variable a test here sets; each is put back to its previous value after every test.
 const TOUCHED = [
@@ -100,6 +101,10 @@ describe('loadEnv: validation', () => {
     expect(loadError().message).toMatch(/SEED_USER_PASSWORD.*at most 72 bytes/);
     setRuntimeEnv({ SEED_USER_PASSWORD: 'ß'.repeat(36) });
     expect(loadEnv().SEED_USER_PASSWORD).toBe('ß'.repeat(36));
+    // The same limits as lib/users/password-rules.ts (env.ts keeps its own copy: next.config.ts loads it alone).
+    expect(PASSWORD_MAX_BYTES).toBe(72);
+    setRuntimeEnv({ SEED_USER_PASSWORD: 'x'.repeat(PASSWORD_MIN_LENGTH - 1) });
+    expect(loadError().message).toContain('SEED_USER_PASSWORD');
   });
 
   it('the error does not name variables that are fine', () => {
