@@ -3,11 +3,12 @@
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
-import { OneTimePassword } from '@/components/one-time-password';
+import { useOneTimePasswords } from '@/components/one-time-passwords';
 import { useApiPost } from '@/components/use-api-post';
 import styles from '@/components/users.module.css';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
-type Created = { user: { email: string }; password?: string };
+type Created = { user: { id: string; email: string }; password?: string };
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -15,7 +16,7 @@ const text = (form: FormData, name: string) => {
   return typeof value === 'string' ? value.trim() : '';
 };
 
-/** Adds a user with a generated password (shown once) or one the admin types. */
+/** Adds a user with a generated password (shown once, in OneTimePasswordPanels) or one the admin types. */
 export const AddUserForm = () => {
   const router = useRouter();
   const { post, isBusy } = useApiPost();
@@ -23,6 +24,7 @@ export const AddUserForm = () => {
   const [isTyped, setIsTyped] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<Created | null>(null);
+  const oneTime = useOneTimePasswords();
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -40,6 +42,8 @@ export const AddUserForm = () => {
     formElement.reset();
     setIsTyped(false);
     setAdded(result.data);
+    const { user, password } = result.data;
+    if (password) oneTime.show({ userId: user.id, email: user.email, password });
     router.refresh();
   };
 
@@ -76,8 +80,15 @@ export const AddUserForm = () => {
         </fieldset>
         {isTyped ? (
           <label>
-            {t('passwordMin', { min: 8 })}
-            <input name="password" type="password" required minLength={8} maxLength={200} autoComplete="new-password" />
+            {t('passwordMin', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_BYTES })}
+            <input
+              name="password"
+              type="password"
+              required
+              minLength={PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_BYTES}
+              autoComplete="new-password"
+            />
           </label>
         ) : null}
         <div className={styles.formEnd}>
@@ -92,9 +103,6 @@ export const AddUserForm = () => {
           {added && !added.password ? <p role="status">{t('added', { email: added.user.email })}</p> : null}
         </div>
       </form>
-      {added?.password ? (
-        <OneTimePassword email={added.user.email} password={added.password} onDone={() => setAdded(null)} />
-      ) : null}
     </section>
   );
 };

@@ -41,7 +41,11 @@ export const AuditFilterForm = ({ filter, otherActions, isTimeZoneFromAddress }:
             name="user"
             defaultValue={filter.user}
             placeholder={t('userPlaceholder')}
+            aria-describedby="audit-user-hint"
           />
+          <span id="audit-user-hint" className={styles.hint} data-testid="audit-user-hint">
+            {t('userHint')}
+          </span>
         </div>
         <div className={styles.field}>
           <label htmlFor="audit-document">{t('document')}</label>
@@ -51,7 +55,11 @@ export const AuditFilterForm = ({ filter, otherActions, isTimeZoneFromAddress }:
             name="document"
             defaultValue={filter.document}
             placeholder={t('documentPlaceholder')}
+            aria-describedby="audit-document-hint"
           />
+          <span id="audit-document-hint" className={styles.hint}>
+            {t('documentHint')}
+          </span>
         </div>
         <div className={styles.field}>
           <label htmlFor="audit-action">{t('action')}</label>

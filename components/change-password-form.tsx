@@ -4,8 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { useApiPost } from '@/components/use-api-post';
 import styles from '@/components/users.module.css';
-
-const MIN_LENGTH = 8;
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
 const value = (form: FormData, name: string) => {
   const entry = form.get(name);
@@ -53,14 +52,14 @@ export const ChangePasswordForm = () => {
           name="newPassword"
           type="password"
           required
-          minLength={MIN_LENGTH}
-          maxLength={200}
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={PASSWORD_MAX_BYTES}
           autoComplete="new-password"
           aria-describedby="new-password-hint"
         />
       </label>
       <p id="new-password-hint" className="muted">
-        {t('newPasswordHint', { min: MIN_LENGTH })}
+        {t('newPasswordHint', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_BYTES })}
       </p>
       <label>
         {t('repeatPassword')}

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useFormatter, useTranslations } from 'next-intl';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useOneTimePasswords } from '@/components/one-time-passwords';
 import { useApiPost } from '@/components/use-api-post';
 import styles from '@/components/users.module.css';
 
@@ -16,7 +17,7 @@ export type UserRowData = {
   disabledAt: string | null;
 };
 
-type Props = { user: UserRowData; isSelf: boolean; onPasswordReset: (password: string) => void };
+type Props = { user: UserRowData; isSelf: boolean };
 type Message = { kind: 'status' | 'alert'; text: string };
 
 const ROLES = ['admin', 'editor', 'viewer'] as const;
@@ -28,8 +29,12 @@ const Cell = ({ label, className, children }: { label: string; className?: strin
   </td>
 );
 
-/** One user: role change, disable/enable and password reset (the signed-in admin's own row only links to /account). */
-export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
+/**
+ * One user: role change, disable/enable and password reset (the signed-in admin's own row only
+ * links to /account). Any action removes a password still shown for this user (it is stale); a
+ * reset shows its new one in its place.
+ */
+export const UserRow = ({ user, isSelf }: Props) => {
   const router = useRouter();
   const { post, isBusy } = useApiPost();
   const t = useTranslations('users');
@@ -37,10 +42,12 @@ export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
   const format = useFormatter();
   const [role, setRole] = useState(user.role);
   const [message, setMessage] = useState<Message | null>(null);
+  const oneTime = useOneTimePasswords();
   const base = `/api/admin/users/${user.id}`;
 
   const run = async <T,>(path: string, body: unknown, done: (data: T) => string) => {
     setMessage(null);
+    oneTime.clear(user.id);
     const result = await post<T>(`${base}/${path}`, body);
     setMessage(result.ok ? { kind: 'status', text: done(result.data) } : { kind: 'alert', text: result.message });
     router.refresh();
@@ -59,7 +66,7 @@ export const UserRow = ({ user, isSelf, onPasswordReset }: Props) => {
   const reset = () => {
     if (!window.confirm(t('confirmReset', { email: user.email }))) return;
     void run<{ password?: string }>('password', {}, ({ password }) => {
-      if (password) onPasswordReset(password);
+      if (password) oneTime.show({ userId: user.id, email: user.email, password });
 
       return t('resetDone');
     });

@@ -1,21 +1,17 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useState } from 'react';
-import { OneTimePassword } from '@/components/one-time-password';
 import { UserRow, type UserRowData } from '@/components/user-row';
 import styles from '@/components/users.module.css';
 
 type Props = { users: UserRowData[]; currentUserId: string };
 
-/** Every user with their actions; a password reset shows the new password once, above the table. */
+/** Every user with their actions (a reset's new password shows in OneTimePasswordPanels). */
 export const UsersTable = ({ users, currentUserId }: Props) => {
   const t = useTranslations('users');
-  const [revealed, setRevealed] = useState<{ email: string; password: string } | null>(null);
 
   return (
     <>
-      {revealed ? <OneTimePassword {...revealed} onDone={() => setRevealed(null)} /> : null}
       <table className={styles.table} data-testid="users-table">
         <caption className="visually-hidden">{t('caption')}</caption>
         <thead>
@@ -30,12 +26,7 @@ export const UsersTable = ({ users, currentUserId }: Props) => {
         </thead>
         <tbody>
           {users.map((user) => (
-            <UserRow
-              key={user.id}
-              user={user}
-              isSelf={user.id === currentUserId}
-              onPasswordReset={(password) => setRevealed({ email: user.email, password })}
-            />
+            <UserRow key={user.id} user={user} isSelf={user.id === currentUserId} />
           ))}
         </tbody>
       </table>

@@ -11,6 +11,20 @@ const booleanString = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+// The password rules of lib/users/password-rules.ts (next.config.ts loads this file on its own,
+// so it imports nothing of the project): bcrypt reads 72 bytes, a longer seed password would be
+// cut unseen. tests/unit/env.test.ts checks both against that file.
+const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MAX_BYTES = 72;
+const seedPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH)
+  .refine(
+    (value) => Buffer.byteLength(value, 'utf8') <= PASSWORD_MAX_BYTES,
+    `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt ignores the rest)`,
+  )
+  .optional();
+
 /**
  * The only module that reads process.env. Validated on first import: `npm start`, `next build`
  * (via next.config.ts), the CLI and the tests fail fast naming the bad variable.
@@ -64,9 +78,9 @@ const buildEnv = () =>
       WOPI_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
       SEED_ADMIN_EMAIL: z.email().default('admin@example.com'),
-      SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
+      SEED_ADMIN_PASSWORD: seedPassword,
       SEED_USER_EMAIL: z.email().default('user@example.com'),
-      SEED_USER_PASSWORD: z.string().min(8).optional(),
+      SEED_USER_PASSWORD: seedPassword,
       SEED_SAMPLE_DOCUMENTS: booleanString.default(true),
 
       WOPI_CLIENTS: z

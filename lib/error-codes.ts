@@ -8,7 +8,8 @@
  */
 
 // A zod refusal (lib/validation-details.ts): which rule the first issue broke, on which field.
-const VALIDATION = ['rule', 'field', 'bound', 'values', 'problem'] as const;
+// `unit`: 'bytes' when `bound` counts UTF-8 bytes (a password), else absent (characters).
+const VALIDATION = ['rule', 'field', 'bound', 'unit', 'values', 'problem'] as const;
 // Why a name is refused (lib/names.ts nameIssue).
 const NAME = ['rule', 'char', 'codePoint', 'bytes', 'maxBytes', 'reserved'] as const;
 

@@ -6,10 +6,32 @@ import { invalidInput } from '@/lib/errors';
 export type ValidationCode =
   'invalid_request' | 'invalid_user' | 'invalid_password' | 'invalid_locale' | 'invalid_filter' | 'invalid_search';
 
-type Rule = 'required' | 'too_short' | 'too_long' | 'too_small' | 'too_big' | 'one_of' | 'format' | 'invalid';
+type Rule =
+  'required' | 'too_short' | 'too_long' | 'too_small' | 'too_big' | 'one_of' | 'format' | 'time_zone' | 'invalid';
+/** The rules a custom issue may name in its params (see customRule). */
+const CUSTOM_RULES: ReadonlySet<string> = new Set(['too_long', 'time_zone'] satisfies Rule[]);
 
-const ruleOf = (issue: z.core.$ZodIssue): { rule: Rule; bound?: number; values?: string } => {
+type RuleOf = { rule: Rule; bound?: number; values?: string; unit?: 'bytes' };
+
+/**
+ * A custom issue (refine/superRefine) says its rule in `params`: `{ rule, bound?, unit? }` with
+ * rule 'too_long' (a password's bytes) or 'time_zone' (not an IANA time zone); else 'invalid'.
+ */
+const customRule = (params: Record<string, unknown> | undefined): RuleOf => {
+  const rule = params?.rule;
+  if (typeof rule !== 'string' || !CUSTOM_RULES.has(rule)) return { rule: 'invalid' };
+
+  return {
+    rule: rule as Rule,
+    ...(typeof params?.bound === 'number' ? { bound: params.bound } : {}),
+    ...(params?.unit === 'bytes' ? { unit: 'bytes' as const } : {}),
+  };
+};
+
+const ruleOf = (issue: z.core.$ZodIssue): RuleOf => {
   switch (issue.code) {
+    case 'custom':
+      return customRule(issue.params);
     case 'invalid_type':
       return { rule: 'required' };
     case 'too_small':
@@ -30,8 +52,8 @@ const ruleOf = (issue: z.core.$ZodIssue): { rule: Rule; bound?: number; values?:
  * every issue in English as the schemas word them ("The password must be at least 8
  * characters."), the error's message; and the first issue as data for the other languages:
  * `field` (its path, "body" for the whole), `rule` (required, too_short, too_long, too_small,
- * too_big, one_of, format, invalid), `bound` (the minimum or maximum) and `values` (the allowed
- * ones, comma-separated). `withPath` prefixes each English issue with its path ("name: …").
+ * too_big, one_of, format, time_zone, invalid), `bound` (the minimum or maximum), `unit` ('bytes' when the
+ * bound counts UTF-8 bytes rather than characters) and `values` (the allowed ones, comma-separated). `withPath` prefixes each English issue with its path ("name: …").
  */
 export const validationDetails = (error: z.ZodError, { withPath = false } = {}) => {
   const [first] = error.issues;

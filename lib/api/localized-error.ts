@@ -21,11 +21,11 @@ const quoted = (locale: Locale, text: string) => `${QUOTES[locale][0]}${text}${Q
  * 64 Ko), folder paths (FOLDER_DETAILS) as places (the top folder by its name, any other
  * quoted), lists of names quoted and comma-separated, a validation error's `field` by its
  * name in apiFields when it has one; other strings and numbers as they are.
- * `what`, `rule` and `where` (the messages' select arguments) default to their `other` branch.
+ * `what`, `rule`, `where` and `unit` (the messages' select arguments) default to their `other` branch.
  */
 const valuesOf = (locale: Locale, details: Record<string, unknown>) => {
   // The select arguments, when the thrower gave none: the message's generic branch.
-  const values: Record<string, string | number> = { what: 'other', rule: 'other', where: 'other' };
+  const values: Record<string, string | number> = { what: 'other', rule: 'other', where: 'other', unit: 'other' };
   for (const [key, value] of Object.entries(details)) {
     if (SIZE_DETAILS.has(key) && typeof value === 'number') values[key] = formatBytes(value, locale);
     else if (FOLDER_DETAILS.has(key) && typeof value === 'string')

@@ -70,7 +70,11 @@ export const auditQuerySchema = z
       .transform((value) => value || undefined),
     from: day('From'),
     to: day('To'),
-    tz: text(64),
+    // Given explicitly, a zone must exist (a typo would silently shift the dates to another zone).
+    tz: text(64).refine((value) => value === undefined || isTimeZone(value), {
+      message: 'Time zone: not a known time zone (an IANA name such as Europe/Berlin).',
+      params: { rule: 'time_zone' },
+    }),
     before: cursor,
     after: cursor,
   })
@@ -91,8 +95,8 @@ const KEYS = ['user', 'document', 'action', 'actionText', 'outcome', 'from', 'to
 
 /**
  * The filter and page position a query string asks for; invalid input is a DomainError
- * ('invalid', 400 at the API). A missing or unknown time zone falls back to `timeZone` (the
- * browser's, from its cookie) and then to UTC.
+ * ('invalid', 400 at the API), an unknown `tz` among it. A missing time zone falls back to
+ * `timeZone` (the browser's, from its cookie; a stale or unknown one is ignored) and then to UTC.
  */
 export const parseAuditQuery = (raw: RawQuery, options: { timeZone?: string } = {}) => {
   const parsed = auditQuerySchema.safeParse(Object.fromEntries(KEYS.map((key) => [key, first(raw, key)])));
@@ -100,7 +104,7 @@ export const parseAuditQuery = (raw: RawQuery, options: { timeZone?: string } = 
     throw invalidInputOf('invalid_filter', parsed.error);
   }
   const query = parsed.data;
-  const timeZone = [query.tz, options.timeZone].find((zone) => zone && isTimeZone(zone)) ?? DEFAULT_TIME_ZONE;
+  const timeZone = query.tz ?? [options.timeZone].find((zone) => zone && isTimeZone(zone)) ?? DEFAULT_TIME_ZONE;
   const action = query.actionText ?? query.action;
   const filter: AuditFilter = {
     ...(query.user ? { user: query.user } : {}),

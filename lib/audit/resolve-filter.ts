@@ -33,64 +33,156 @@ const inIds = (column: string, ids: string[]): Condition =>
     ? (param) => `${column} = ${param(ids[0])}::uuid`
     : (param) => `${column} = ANY(${param(ids)}::uuid[])`;
 
-const userCondition = async (user: string): Promise<Condition | null> => {
-  if (UUID.test(user)) return (param) => `"userId" = ${param(user)}::uuid`;
+/** The users a `user` filter names: an id, an exact email, else every email containing it. */
+type UserMatch = { ids: string[] } | { emailPart: string } | null;
+
+const matchUsers = async (user: string): Promise<UserMatch> => {
+  if (UUID.test(user)) return { ids: [user.toLowerCase()] };
   const email = user.toLowerCase();
   const exact = await sql<{ id: string }>('SELECT id FROM "User" WHERE email = $1', [email]);
-  if (exact.rows.length > 0) return inIds('"userId"', [exact.rows[0]!.id]);
+  if (exact.rows.length > 0) return { ids: [exact.rows[0]!.id] };
   const partial = await sql<{ id: string }>('SELECT id FROM "User" WHERE strpos(email, $1) > 0 LIMIT $2', [
     email,
     LOOKUP_MAX + 1,
   ]);
   if (partial.rows.length === 0) return null;
-  if (partial.rows.length > LOOKUP_MAX)
-    return (param) => `"userId" IN (SELECT id FROM "User" WHERE strpos(email, ${param(email)}) > 0)`;
+  if (partial.rows.length > LOOKUP_MAX) return { emailPart: email };
 
-  return inIds(
-    '"userId"',
-    partial.rows.map((row) => row.id),
-  );
+  return { ids: partial.rows.map((row) => row.id) };
 };
 
 /**
- * By id: the document's events, and its purge (the row is gone, so that event keeps the id in
- * its details). By name: events of documents whose name contains it, and events without a
- * document row whose details name it (purged documents, refused uploads). The two are disjoint
- * alternatives ("documentId" set or null): each is queried on its own index and the results
- * merged, because an OR of them would make Postgres walk the whole time index.
+ * The actions about a user account, each recording the account's id as details.targetUserId
+ * (lib/users/admin.ts, lib/users/account.ts).
+ */
+export const USER_TARGET_ACTIONS = [
+  'user.created',
+  'user.role_changed',
+  'user.disabled',
+  'user.enabled',
+  'user.password_reset',
+  'user.password_changed',
+] as const;
+
+/**
+ * Events by or about the users: those they did ("userId"), and those about their account
+ * (USER_TARGET_ACTIONS whose details.targetUserId is theirs) that someone else did (or the CLI),
+ * so an event by and about the same user (their own password change) comes once. One
+ * alternative per action about them: each reads its (action, at, id) index in order.
+ */
+const userAlternatives = (match: NonNullable<UserMatch>): Alternative[] => {
+  const by: Condition =
+    'ids' in match
+      ? inIds('"userId"', match.ids)
+      : (param) => `"userId" IN (SELECT id FROM "User" WHERE strpos(email, ${param(match.emailPart)}) > 0)`;
+  const target = (param: Param) =>
+    'ids' in match
+      ? `details->>'targetUserId' = ANY(${param(match.ids)}::text[])`
+      : `details->>'targetUserId' IN (SELECT id::text FROM "User" WHERE strpos(email, ${param(match.emailPart)}) > 0)`;
+  const notBy = (param: Param) => `("userId" IS NULL OR NOT (${by(param)}))`;
+
+  return [
+    { condition: by },
+    ...USER_TARGET_ACTIONS.map((action): Alternative => ({
+      condition: (param) => `action = ${param(action)} AND ${target(param)} AND ${notBy(param)}`,
+      constantColumn: 'action',
+    })),
+  ];
+};
+
+/**
+ * Where each action that names a document records the names it had (details): a rename its
+ * old and new name, an upload, delete or purge its name, a move or restore its name and the
+ * one before. A document's every name is among these or is its current name.
+ */
+const NAMING_CONDITIONS = [
+  { actions: ['document.rename', 'wopi.rename'], fields: [`details->>'from'`, `details->>'to'`] },
+  {
+    actions: ['document.upload', 'document.delete', 'document.purge', 'janitor.trash_purged', 'wopi.put_relative'],
+    fields: [`details->>'name'`],
+  },
+  { actions: ['document.move', 'document.restore'], fields: [`details->>'name'`, `details->>'was'`] },
+  { actions: ['document.copy'], fields: [`details->'to'->>'name'`] },
+];
+const NAMING_ACTIONS = NAMING_CONDITIONS.flatMap((entry) => entry.actions);
+
+/**
+ * The ids of documents that ever had a name matching `pattern` (ILIKE), from the events that
+ * record names: an index scan of those actions only (not the WOPI saves, opens and locks that
+ * make up most of the table). Purged documents are among them (their purge names them).
+ */
+const historicNameSql = (param: Param, pattern: string) => {
+  const p = param(pattern);
+  const matches = NAMING_CONDITIONS.map(
+    ({ actions, fields }) =>
+      `(action = ANY(${param(actions)}::text[]) AND (${fields.map((field) => `${field} ILIKE ${p}`).join(' OR ')}))`,
+  );
+
+  return `SELECT DISTINCT "documentId" FROM "AuditEvent"
+           WHERE action = ANY(${param(NAMING_ACTIONS)}::text[]) AND "documentId" IS NOT NULL
+             AND (${matches.join(' OR ')})`;
+};
+
+/** The ids of documents named like `pattern` now or before, or null past LOOKUP_MAX of them. */
+const documentIdsByName = async (pattern: string) => {
+  const values: unknown[] = [];
+  const param: Param = (value) => {
+    values.push(value);
+
+    return `$${values.length}`;
+  };
+  const statement = `SELECT id FROM (
+      (SELECT id FROM "Document" WHERE name ILIKE ${param(pattern)} LIMIT ${LOOKUP_MAX + 1})
+      UNION
+      (${historicNameSql(param, pattern)} LIMIT ${LOOKUP_MAX + 1})
+    ) ids LIMIT ${LOOKUP_MAX + 1}`;
+  const { rows } = await sql<{ id: string }>(statement, values);
+
+  return rows.length > LOOKUP_MAX ? null : rows.map((row) => row.id);
+};
+
+/**
+ * By id: the document's events, its purge among them (recorded with its id since
+ * 20261201150000). By name: the events of every document that has or had a name containing it
+ * (its current name, or one its events recorded: renames, uploads, moves, restores, purges), so
+ * a document found by its current name shows the events under its old names, and a purged one
+ * by any of its names; and events without a document whose details name it (refused uploads).
+ * The two are disjoint alternatives ("documentId" set or null): each is queried on its own index
+ * and the results merged, because an OR of them would make Postgres walk the whole time index.
  */
 const documentAlternatives = async (document: string): Promise<Alternative[]> => {
   if (UUID.test(document)) {
     const id = document.toLowerCase();
 
-    return [
-      { condition: (param) => `"documentId" = ${param(id)}::uuid` },
-      {
-        condition: (param) =>
-          `("documentId" IS NULL AND action = 'janitor.trash_purged' AND details->>'documentId' = ${param(id)})`,
-      },
-    ];
+    return [{ condition: (param) => `"documentId" = ${param(id)}::uuid` }];
   }
   // ILIKE rather than strpos: a trigram index on names (search) serves it too.
   const pattern = `%${escapeLike(document)}%`;
-  const { rows } = await sql<{ id: string }>('SELECT id FROM "Document" WHERE name ILIKE $1 LIMIT $2', [
-    pattern,
-    LOOKUP_MAX + 1,
-  ]);
+  const ids = await documentIdsByName(pattern);
   const byDetails: Alternative = {
     condition: (param) => `("documentId" IS NULL AND details->>'name' ILIKE ${param(pattern)})`,
     constantColumn: '"documentId"',
   };
-  if (rows.length === 0) return [byDetails];
-  const byRow: Condition =
-    rows.length > LOOKUP_MAX
-      ? (param) => `"documentId" IN (SELECT id FROM "Document" WHERE name ILIKE ${param(pattern)})`
-      : inIds(
-          '"documentId"',
-          rows.map((row) => row.id),
-        );
+  if (ids?.length === 0) return [byDetails];
+  const byRow: Condition = ids
+    ? inIds('"documentId"', ids)
+    : (param) =>
+        `"documentId" IN (SELECT id FROM "Document" WHERE name ILIKE ${param(pattern)} UNION ${historicNameSql(param, pattern)})`;
 
   return [{ condition: byRow }, byDetails];
+};
+
+/** Every pair of a user alternative and a document alternative (each list: one must hold). */
+const bothOf = (users: Alternative[], documents: Alternative[]): Alternative[] => {
+  if (users.length === 0) return documents;
+  if (documents.length === 0) return users;
+
+  return users.flatMap((user) =>
+    documents.map((doc): Alternative => ({
+      condition: (param) => `${user.condition(param)} AND ${doc.condition(param)}`,
+      constantColumn: doc.constantColumn ?? user.constantColumn,
+    })),
+  );
 };
 
 /**
@@ -124,17 +216,19 @@ const actionCondition = async (action: string): Promise<Condition | null> => {
 
 /**
  * Looks up what the filter names (users by email, documents by name or id, action prefixes) and
- * returns its conditions. `isEmpty` when a lookup found nothing: no event can match.
+ * returns its conditions and alternatives: a user's events by or about them, a document's whole
+ * history. `isEmpty` when a lookup found nothing: no event can match.
  */
 export const resolveAuditFilter = async (filter: AuditFilter): Promise<ResolvedAuditFilter> => {
   const nothing = { conditions: [], alternatives: [], isEmpty: true };
-  const [user, alternatives, action] = await Promise.all([
-    filter.user ? userCondition(filter.user) : undefined,
+  const [user, documents, action] = await Promise.all([
+    filter.user ? matchUsers(filter.user) : undefined,
     filter.document ? documentAlternatives(filter.document) : [],
     filter.action ? actionCondition(filter.action) : undefined,
   ]);
   if (user === null || action === null) return nothing;
-  const conditions = [user, action].filter((condition) => condition !== undefined);
+  const alternatives = bothOf(user ? userAlternatives(user) : [], documents);
+  const conditions = [action].filter((condition) => condition !== undefined);
   const { outcome, from, to, timeZone } = filter;
   if (outcome) conditions.push((param) => `outcome = ${param(outcome)}`);
   if (from) conditions.push((param) => `at >= ${param(startOfDayIn(from, timeZone))}`);

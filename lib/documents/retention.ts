@@ -68,14 +68,25 @@ export const purgeTrash = async ({ before, dryRun }: { before: Date; dryRun: boo
   }
 };
 
+/** Who purges from the trash, for the `document.purge` event: the user (null: the CLI), how, and which entry. */
+export type PurgedBy = { userId: string | null; via: string; trashId?: string };
+
 /**
  * Purges one deleted document now (the trash page's "Delete forever"): its row, versions, lock and
- * bytes. The caller records its own audit event. Null when it is not in the trash (any more).
+ * bytes. With `by` (a deleted folder's entry, an emptied trash) it records `document.purge` for
+ * this document (its id in "documentId"; details: via, trashId, name, folder, versions, objects,
+ * bytes); without, the caller records its own event. Null when it is not in the trash (any more).
  */
-export const purgeDocument = async (id: string) =>
-  purgeOne(id, new Date(Date.now() + 60_000), false, { isAudited: false });
+export const purgeDocument = async (id: string, by?: PurgedBy) =>
+  purgeOne(id, new Date(Date.now() + 60_000), false, { isJanitor: false, by });
 
-const purgeOne = async (id: string, before: Date, dryRun: boolean, { isAudited = true } = {}) => {
+/** `isJanitor`: records `janitor.trash_purged`; `by`: records `document.purge` by that user. */
+const purgeOne = async (
+  id: string,
+  before: Date,
+  dryRun: boolean,
+  { isJanitor = true, by }: { isJanitor?: boolean; by?: PurgedBy } = {},
+) => {
   const taken = await db.$transaction(async (tx) => {
     const row = await lockDocumentRow(tx, { id });
     if (!row?.deletedAt || row.deletedAt >= before) return null;
@@ -96,10 +107,27 @@ const purgeOne = async (id: string, before: Date, dryRun: boolean, { isAudited =
     ? { objects: doomed.length, bytes: doomed.reduce((sum, object) => sum + Number(object.size), 0) }
     : await deleteUnreferenced(doomed);
   const document = { id, name: row.name, folder: row.folder };
-  if (!dryRun && isAudited) {
+  if (!dryRun && by) {
+    await recordAudit({
+      action: 'document.purge',
+      outcome: 'success',
+      userId: by.userId,
+      documentId: id,
+      details: {
+        via: by.via,
+        ...(by.trashId ? { trashId: by.trashId } : {}),
+        name: row.name,
+        folder: row.folder,
+        versions,
+        ...removed,
+      },
+    });
+  }
+  if (!dryRun && isJanitor) {
     await recordAudit({
       action: 'janitor.trash_purged',
       outcome: 'success',
+      documentId: id,
       details: {
         documentId: id,
         name: row.name,

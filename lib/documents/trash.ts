@@ -317,15 +317,18 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
         take: 100,
       });
       if (docs.length === 0) break;
-      for (const { id: docId } of docs) purged += (await purgeDocument(docId)) ? 1 : 0;
+      for (const { id: docId } of docs)
+        purged += (await purgeDocument(docId, { userId: actor.id, via: actor.via, trashId: id })) ? 1 : 0;
     }
     await db.trashBatch.deleteMany({ where: { id } });
   }
-  await audit(doc ? 'document.purge' : 'folder.purge', actor, {
-    trashId: id,
-    name: doc?.name ?? batch!.path,
-    documents: purged,
-  });
+  // A document's purge carries its id (its whole history is one filter); a folder's documents each got theirs.
+  await audit(
+    doc ? 'document.purge' : 'folder.purge',
+    actor,
+    { trashId: id, name: doc?.name ?? batch!.path, documents: purged },
+    doc ? id : undefined,
+  );
 
   return { id, documents: purged };
 };
@@ -342,7 +345,7 @@ export const emptyTrash = async ({ actor }: { actor: FileActor }) => {
     });
     if (docs.length === 0) break;
     let progressed = 0;
-    for (const { id } of docs) progressed += (await purgeDocument(id)) ? 1 : 0;
+    for (const { id } of docs) progressed += (await purgeDocument(id, { userId: actor.id, via: actor.via })) ? 1 : 0;
     purged += progressed;
     if (progressed === 0) break;
   }

@@ -63,7 +63,11 @@ export const searchQuerySchema = z
     ),
     from: day('From'),
     to: day('To'),
-    tz: text(64, 'Time zone'),
+    // Given explicitly, a zone must exist (a typo would silently shift the dates to another zone).
+    tz: text(64, 'Time zone').refine((value) => value === undefined || isTimeZone(value), {
+      message: 'Time zone: not a known time zone (an IANA name such as Europe/Berlin).',
+      params: { rule: 'time_zone' },
+    }),
     sort: z
       .union([z.enum(SEARCH_SORTS), z.literal('')], { message: 'Sort: relevance or modified.' })
       .optional()
@@ -95,8 +99,9 @@ const KEYS = ['q', 'type', 'modifiedBy', 'from', 'to', 'tz', 'sort', 'page'] as 
 
 /**
  * The search a query string asks for. Invalid input throws a DomainError (kind 'invalid', code
- * 'invalid_search': 400 at the API) naming every problem. A missing or unknown time zone falls
- * back to `options.timeZone` (the browser's cookie), then UTC. The name query is NFC-normalised
+ * 'invalid_search': 400 at the API) naming every problem, an unknown `tz` among them. A missing
+ * time zone falls back to `options.timeZone` (the browser's cookie; a stale or unknown one is
+ * ignored), then UTC. The name query is NFC-normalised
  * (names are stored NFC).
  */
 export const parseSearchQuery = (raw: RawQuery, options: { timeZone?: string } = {}): SearchFilter => {
@@ -105,7 +110,7 @@ export const parseSearchQuery = (raw: RawQuery, options: { timeZone?: string } =
     throw invalidInputOf('invalid_search', parsed.error);
   }
   const query = parsed.data;
-  const timeZone = [query.tz, options.timeZone].find((zone) => zone && isTimeZone(zone)) ?? DEFAULT_TIME_ZONE;
+  const timeZone = query.tz ?? [options.timeZone].find((zone) => zone && isTimeZone(zone)) ?? DEFAULT_TIME_ZONE;
   const q = query.q?.normalize('NFC');
 
   return {

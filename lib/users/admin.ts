@@ -21,9 +21,14 @@ const roleSchema = z.object({
 });
 const resetSchema = z.object({ password: passwordSchema.optional() });
 
+/** Parses `input`; a refusal is `invalid_password` when its first problem is the password, else `invalid_user`. */
 const parse = <T>(schema: z.ZodType<T>, input: unknown): T => {
   const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) throw invalidInputOf('invalid_user', parsed.error);
+  if (!parsed.success)
+    throw invalidInputOf(
+      parsed.error.issues[0]?.path[0] === 'password' ? 'invalid_password' : 'invalid_user',
+      parsed.error,
+    );
 
   return parsed.data;
 };

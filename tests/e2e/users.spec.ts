@@ -143,6 +143,52 @@ for (const viewport of VIEWPORTS) {
       await expect(page.getByTestId('one-time-password')).toHaveCount(0);
     });
 
+    test(`/admin/users: a reset replaces the password shown for that user; any later action on them removes it (${viewport.label} px)`, async ({
+      page,
+    }) => {
+      page.on('dialog', (dialog) => void dialog.accept());
+      await page.goto('/admin/users');
+      const add = page.getByRole('form', { name: 'Add a user' });
+      const panels = page.getByTestId('one-time-password');
+      const panelFor = (email: string) => panels.filter({ hasText: `New password for ${email}` });
+      const addGenerated = async (email: string) => {
+        await add.getByLabel('Email').fill(email);
+        await add.getByRole('button', { name: 'Add user' }).click();
+        await expect(panelFor(email)).toHaveCount(1);
+
+        return panelFor(email).getByTestId('one-time-password-value').inputValue();
+      };
+      const first = newEmail('panel-a');
+      const second = newEmail('panel-b');
+      const created = await addGenerated(first);
+      const other = await addGenerated(second);
+      await expect(panels).toHaveCount(2);
+
+      // Reset the first user while their creation password is still shown: one panel for them, the new password.
+      const row = page.getByTestId('user-row').filter({ hasText: first });
+      await row.getByRole('button', { name: 'Reset password' }).click();
+      await expect(row.getByRole('status')).toHaveText('Password reset.');
+      await expect(panelFor(first)).toHaveCount(1);
+      const reset = panelFor(first).getByTestId('one-time-password-value');
+      await expect(reset).not.toHaveValue(created);
+      await expect(panels).toHaveCount(2);
+      const shown = await page
+        .getByTestId('one-time-password-value')
+        .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+      expect(shown).toEqual([other, await reset.inputValue()]);
+      await screenshot(page, `users-admin-reset-replaces-${viewport.label}`);
+      await expectMainFits(page);
+
+      // Any later action on that user (here a role change) removes their stale password; the other stays.
+      await row.getByLabel(`Role of ${first}`).selectOption('viewer');
+      await row.getByRole('button', { name: 'Save' }).click();
+      await expect(row.getByRole('status')).toHaveText('Role changed to viewer.');
+      await expect(panelFor(first)).toHaveCount(0);
+      await expect(panelFor(second)).toHaveCount(1);
+      await screenshot(page, `users-admin-stale-removed-${viewport.label}`);
+      await expectMainFits(page);
+    });
+
     test(`/admin/users: a typed password that is too short → the form says why (${viewport.label} px)`, async ({
       page,
     }) => {
@@ -150,7 +196,7 @@ for (const viewport of VIEWPORTS) {
       const add = page.getByRole('form', { name: 'Add a user' });
       await add.getByLabel('Email').fill(newEmail('short'));
       await add.getByLabel('Type one').check();
-      const password = add.getByLabel('Password (at least 8 characters)');
+      const password = add.getByLabel('Password (at least 8 characters, at most 72 bytes)');
       await password.fill('short');
       // Past the browser's own minlength check, the server's answer is shown.
       await password.evaluate((input) => input.removeAttribute('minlength'));

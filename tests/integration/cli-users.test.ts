@@ -122,6 +122,25 @@ describe('npm run cli -- users set-role|disable|enable|set-password', () => {
     expect(JSON.stringify(events)).not.toContain(PASSWORD);
   });
 
+  it('users add --password "a" × 100 → exit 1 "at most 72 bytes", nobody created; set-password --password "ü" × 40 → exit 1, unchanged', async () => {
+    const email = `cli-bytes-${Date.now()}@test.example`;
+    const added = await cli('users', 'add', '--email', email, '--password', 'a'.repeat(100), '--role', 'viewer');
+    expect(added.code).toBe(1);
+    expect(added.stderr).toContain('The password must be at most 72 bytes');
+    expect(await db.user.count({ where: { email } })).toBe(0);
+
+    const viewer = await makeUser('viewer');
+    const reset = await cli('users', 'set-password', '--email', viewer.email, '--password', 'ü'.repeat(40));
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toContain('this one is 80');
+    expect(await verifyCredentials(viewer.email, PASSWORD)).not.toBeNull();
+
+    const exact = await cli('users', 'set-password', '--email', viewer.email, '--password', 'a'.repeat(72));
+    expect(exact.code).toBe(0);
+    expect(await verifyCredentials(viewer.email, `${'a'.repeat(72)}DIFFERENT`)).toBeNull();
+    expect(await verifyCredentials(viewer.email, 'a'.repeat(72))).not.toBeNull();
+  });
+
   it('users list → each user with disabledAt', async () => {
     const viewer = await makeUser('viewer');
     await db.user.update({ where: { id: viewer.id }, data: { disabledAt: new Date() } });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { env, loadEnv, publicUrl, setRuntimeEnv, type Env } from '@/lib/env';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
 // Every variable a test here sets; each is put back to its previous value after every test.
 const TOUCHED = [
@@ -15,6 +16,8 @@ const TOUCHED = [
   'DATABASE_URL',
   'MAX_UPLOAD_BYTES',
   'AUTH_SECRET',
+  'SEED_ADMIN_PASSWORD',
+  'SEED_USER_PASSWORD',
 ] as const;
 
 let saved: Record<string, string | undefined> = {};
@@ -89,6 +92,19 @@ describe('loadEnv: validation', () => {
     expect(message).toContain('DATABASE_URL: must be a postgresql:// URL');
     expect(message).toContain('S3_BUCKET: must be a valid S3 bucket name');
     expect(message).toContain('S3_PREFIX: must be empty or end with "/" (and not start with "/")');
+  });
+
+  it('SEED_ADMIN_PASSWORD over 72 UTF-8 bytes (bcrypt would cut it) → throws naming it; 72 bytes → taken', () => {
+    setRuntimeEnv({ SEED_ADMIN_PASSWORD: 'a'.repeat(100) });
+    expect(loadError().message).toMatch(/SEED_ADMIN_PASSWORD.*at most 72 bytes/);
+    setRuntimeEnv({ SEED_ADMIN_PASSWORD: undefined, SEED_USER_PASSWORD: 'ß'.repeat(37) });
+    expect(loadError().message).toMatch(/SEED_USER_PASSWORD.*at most 72 bytes/);
+    setRuntimeEnv({ SEED_USER_PASSWORD: 'ß'.repeat(36) });
+    expect(loadEnv().SEED_USER_PASSWORD).toBe('ß'.repeat(36));
+    // The same limits as lib/users/password-rules.ts (env.ts keeps its own copy: next.config.ts loads it alone).
+    expect(PASSWORD_MAX_BYTES).toBe(72);
+    setRuntimeEnv({ SEED_USER_PASSWORD: 'x'.repeat(PASSWORD_MIN_LENGTH - 1) });
+    expect(loadError().message).toContain('SEED_USER_PASSWORD');
   });
 
   it('the error does not name variables that are fine', () => {

@@ -44,14 +44,19 @@ const fill = async (archive: ZipArchive, selection: { ids: string[]; folders: st
  * it is made (archiver; a ListObjects-free walk of the database in batches, one S3 object open at
  * a time, output backpressured by the client), so no archive is ever held in memory or on disk.
  * 400 with nothing chosen, 404 naming what does not exist (checked before the first byte).
+ * Repeats are dropped (checkZipSelection): every entry is in the archive once.
  */
 export const zipDownload = async (request: Request) => {
   const url = new URL(request.url);
-  const ids = url.searchParams.getAll('id');
-  const folders = url.searchParams.getAll('folder').map(parseFolderPath);
-  if (ids.length + folders.length === 0)
+  const chosen = {
+    ids: url.searchParams.getAll('id'),
+    folders: url.searchParams.getAll('folder').map(parseFolderPath),
+  };
+  if (chosen.ids.length + chosen.folders.length === 0)
     throw badRequest('invalid_request', 'Choose documents or folders to download.', { rule: 'empty_selection' });
-  await checkZipSelection({ ids, folders });
+  // Each document and folder once: a folder given twice, or inside another chosen folder, and a
+  // document inside a chosen folder are in the archive once, where the outer folder puts them.
+  const { ids, folders } = await checkZipSelection(chosen);
   const archive = new ZipArchive({ zlib: { level: 6 } });
   archive.on('warning', (warning) => log.warn({ err: warning }, 'zip warning'));
   fill(archive, { ids, folders }).catch((error: unknown) => {

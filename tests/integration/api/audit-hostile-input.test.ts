@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, sessionCookie } from '../../support/session';
-import { fetchAuditPage } from './audit-fixtures';
+import { fetchAuditCsv, fetchAuditPage } from './audit-fixtures';
 
 let admin: string;
 
@@ -17,6 +17,25 @@ describe('GET /api/admin/audit: hostile input', () => {
       expect((await response.json()).error.code).toBe('invalid_text');
     },
   );
+
+  it.each(['tz=Mars%2FX', 'tz=Mars%2FX&from=2026-11-30', 'tz=Not%20a%20zone'])(
+    'GET /api/admin/audit?%s (a time zone that does not exist) → 400 invalid_filter naming the time zone; the CSV too',
+    async (query) => {
+      const response = await fetchAuditPage(query, admin);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({
+        code: 'invalid_filter',
+        message: expect.stringContaining('Time zone: not a known time zone'),
+      });
+      const csv = await fetchAuditCsv(query, admin);
+      expect(csv.status).toBe(400);
+      expect((await csv.json()).error.code).toBe('invalid_filter');
+    },
+  );
+
+  it('GET /api/admin/audit with a stale tz cookie (Mars/X) and no tz parameter → 200 (the cookie falls back to UTC)', async () => {
+    expect((await fetchAuditPage('from=2026-11-30', `${admin}; tz=Mars%2FX`)).status).toBe(200);
+  });
 
   it('GET /api/admin/audit?to=9999-12-31 → 200 (the day after it is a day startOfDayIn takes)', async () => {
     expect((await fetchAuditPage('to=9999-12-31', admin)).status).toBe(200);

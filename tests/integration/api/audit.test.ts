@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, sessionCookie } from '../../support/session';
 import {
@@ -79,6 +80,8 @@ describe('GET /api/admin/audit: filters', () => {
     const user = await makeNamedUser(`${tag}@test.example`);
     const doc = await makeDocument({ name: `Report ${tag}.docx`, folder: `audit-${tag}/Sub` });
     const trashed = await makeDocument({ name: `Old ${tag}.xlsx`, folder: `audit-${tag}`, isDeleted: true });
+    // A document purged by the janitor: its row is gone, its event keeps its id and name.
+    const gone = randomUUID();
     const [open, save, trash, purged, other] = await insertEvents([
       { at: day('2004-01-01T10:00:00Z'), action: 'wopi.open', userId: user.id, documentId: doc.id },
       { at: day('2004-01-02T10:00:00Z'), action: 'wopi.save', userId: user.id, documentId: doc.id },
@@ -86,27 +89,30 @@ describe('GET /api/admin/audit: filters', () => {
       {
         at: day('2004-01-04T10:00:00Z'),
         action: 'janitor.trash_purged',
-        details: { documentId: doc.id, name: `Gone ${tag}.pptx`, folder: `audit-${tag}` },
+        documentId: gone,
+        details: { documentId: gone, name: `Gone ${tag}.pptx`, folder: `audit-${tag}` },
       },
       { at: day('2004-01-05T10:00:00Z'), action: 'wopi.open', userId: user.id },
     ]);
 
     const byId = await auditPage({ document: doc.id }, admin);
-    expect(ids(byId.events)).toEqual([purged, save, open]);
+    expect(ids(byId.events)).toEqual([save, open]);
     expect(byId.events[1]!.document).toEqual({
       id: doc.id,
       name: doc.name,
       folder: `audit-${tag}/Sub`,
       isDeleted: false,
     });
+    expect(ids((await auditPage({ document: gone }, admin)).events)).toEqual([purged]);
 
     const byName = await auditPage({ document: tag.toUpperCase() }, admin);
     expect(ids(byName.events)).toEqual([purged, trash, save, open]);
-    expect(byName.events[0]!.document).toBeNull();
+    expect(byName.events[0]!.document).toMatchObject({ id: gone, name: null });
     expect(byName.events[0]!.details).toMatchObject({ name: `Gone ${tag}.pptx` });
     expect(byName.events[1]!.document).toMatchObject({ id: trashed.id, isDeleted: true });
     expect(ids(byName.events)).not.toContain(other);
     expect(ids((await auditPage({ document: `Report ${tag}` }, admin)).events)).toEqual([save, open]);
+    expect(ids((await auditPage({ document: `Gone ${tag}` }, admin)).events)).toEqual([purged]);
     // % and _ are literal characters, not LIKE wildcards.
     expect((await auditPage({ document: `Rep_rt ${tag}` }, admin)).events).toEqual([]);
     expect((await auditPage({ document: `%${tag}` }, admin)).events).toEqual([]);

@@ -82,17 +82,17 @@ describe('POST /api/admin/users', () => {
   });
 
   it.each([
-    ['a 7-character password', { role: 'viewer', password: 'seven77' }, 'at least 8 characters'],
-    ['a bad email', { email: 'not-an-email', role: 'viewer' }, 'valid email'],
-    ['role "owner"', { role: 'owner' }, 'role must be one of admin, editor, viewer'],
-    ['no role', {}, 'role must be one of'],
-    ['a 101-character name', { role: 'viewer', name: 'n'.repeat(101) }, 'at most 100 characters'],
-  ])('POST /api/admin/users with %s → 400 with the reason, nothing created', async (_label, fields, reason) => {
+    ['a 7-character password', { role: 'viewer', password: 'seven77' }, 'at least 8 characters', 'invalid_password'],
+    ['a bad email', { email: 'not-an-email', role: 'viewer' }, 'valid email', 'invalid_user'],
+    ['role "owner"', { role: 'owner' }, 'role must be one of admin, editor, viewer', 'invalid_user'],
+    ['no role', {}, 'role must be one of', 'invalid_user'],
+    ['a 101-character name', { role: 'viewer', name: 'n'.repeat(101) }, 'at most 100 characters', 'invalid_user'],
+  ])('POST /api/admin/users with %s → 400 with the reason, nothing created', async (_label, fields, reason, code) => {
     const email = newEmail();
     const response = await usersApi.add({ cookie: adminCookie, body: { email, ...fields } });
     expect(response.status).toBe(400);
     const error = await errorOf(response);
-    expect(error.code).toBe('invalid_user');
+    expect(error.code).toBe(code);
     expect(error.message).toContain(reason);
     expect(await db.user.count({ where: { email } })).toBe(0);
   });

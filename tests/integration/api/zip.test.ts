@@ -24,6 +24,26 @@ const unzip = async (response: Response) => {
   return Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString()]));
 };
 
+/**
+ * Every entry name of a zip in its central directory, repeats kept (unzipSync's object would
+ * fold two entries of one name into one).
+ */
+const entryNames = async (response: Response) => {
+  const zip = Buffer.from(await response.arrayBuffer());
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  const names: string[] = [];
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const [nameLength, extraLength, commentLength] = [28, 30, 32].map((offset) => zip.readUInt16LE(at + offset));
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength!));
+    at += 46 + nameLength! + extraLength! + commentLength!;
+  }
+
+  return names;
+};
+
 describe('GET /api/zip', () => {
   it('GET /api/zip?folder=F as viewer → 200 application/zip "F.zip" with every document under F/ (subfolders, empty folders)', async () => {
     const root = uniqueFolder('zip');
@@ -70,5 +90,57 @@ describe('GET /api/zip', () => {
     expect(unknownDoc.status).toBe(404);
     expect(((await unknownDoc.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect((await get(`folder=${uniqueFolder('nope')}`, cookies.viewer)).status).toBe(404);
+  });
+
+  it('GET /api/zip?folder=F&folder=F → "F.zip" with every entry once', async () => {
+    const root = uniqueFolder('zip');
+    await addDocument(root, 'a.docx', 'A');
+    await addDocument(`${root}/sub`, 'b.xlsx', 'B');
+    const response = await get(`folder=${encodeURIComponent(root)}&folder=${encodeURIComponent(root)}`, cookies.viewer);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain(`filename="${root}.zip"`);
+    expect((await entryNames(response)).sort()).toEqual([
+      `${root}/`,
+      `${root}/a.docx`,
+      `${root}/sub/`,
+      `${root}/sub/b.xlsx`,
+    ]);
+  });
+
+  it('GET /api/zip?folder=F&folder=F/sub (a folder inside another chosen one) → F/sub once, under F', async () => {
+    const root = uniqueFolder('zip');
+    await addDocument(`${root}/sub`, 'b.xlsx', 'B');
+    const inner = await get(
+      `folder=${encodeURIComponent(`${root}/sub`)}&folder=${encodeURIComponent(root)}`,
+      cookies.viewer,
+    );
+    expect(inner.status).toBe(200);
+    expect(inner.headers.get('content-disposition')).toContain(`filename="${root}.zip"`);
+    expect((await entryNames(inner)).sort()).toEqual([`${root}/`, `${root}/sub/`, `${root}/sub/b.xlsx`]);
+  });
+
+  it('GET /api/zip?folder=F&id=<a document under F>&id=<same>&id=<one elsewhere> → the document under F only, the other once at the top', async () => {
+    const root = uniqueFolder('zip');
+    const inside = await addDocument(`${root}/deep`, 'in.txt', 'IN');
+    const outside = await addDocument(uniqueFolder('zip'), 'out.txt', 'OUT');
+    const response = await get(
+      `id=${inside.id}&folder=${encodeURIComponent(root)}&id=${inside.id}&id=${outside.id}&id=${outside.id}`,
+      cookies.viewer,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain('filename="documents.zip"');
+    expect((await entryNames(response)).sort()).toEqual([
+      'out.txt',
+      `${root}/`,
+      `${root}/deep/`,
+      `${root}/deep/in.txt`,
+    ]);
+  });
+
+  it('GET /api/zip?id=D&id=D → "documents.zip" with D once', async () => {
+    const doc = await addDocument(uniqueFolder('zip'), 'twice.txt', 'T');
+    const response = await get(`id=${doc.id}&id=${doc.id.toUpperCase()}`, cookies.viewer);
+    expect(response.status).toBe(200);
+    expect(await entryNames(response)).toEqual(['twice.txt']);
   });
 });

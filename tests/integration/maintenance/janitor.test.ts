@@ -109,7 +109,7 @@ describe('trash', () => {
     expect(await db.document.findUnique({ where: { id: young.id } })).not.toBeNull();
     for (const key of await keysOf(young.id)) expect(await exists(key)).toBe(true);
     expect(await auditEvents('janitor.trash_purged', since)).toMatchObject([
-      { documentId: null, details: { documentId: old.id, name: 'Old.docx', versions: 2, objects: 2, bytes: 31 } },
+      { documentId: old.id, details: { documentId: old.id, name: 'Old.docx', versions: 2, objects: 2, bytes: 31 } },
     ]);
   });
 });

@@ -22,6 +22,27 @@ describe('GET /api/documents/search: hostile input', () => {
     },
   );
 
+  it('GET /api/documents/search?q=x&tz=Mars/Base → 400 invalid_search naming the time zone (in German too); nothing searched', async () => {
+    const response = await fetchSearch('q=x&tz=Mars%2FBase&from=2026-13-01', cookie);
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('invalid_search');
+    expect(error.message).toContain('Time zone: not a known time zone');
+    expect(error.message).toContain('From: use a date as YYYY-MM-DD.');
+    const german = await fetchSearch('q=x&tz=Mars%2FBase', `${cookie}; locale=de`);
+    expect(german.status).toBe(400);
+    expect((await german.json()).error.message).toBe('Zeitzone: unbekannte Zeitzone (etwa Europe/Berlin).');
+  });
+
+  it('GET /api/documents/search?q=x with a stale tz cookie (Mars/Base) → 200 in UTC; ?tz=Asia/Tokyo → 200', async () => {
+    const tag = uniqueTag();
+    await insertDocument({ name: `${tag} zone.txt` });
+    const stale = await fetchSearch({ q: tag }, `${cookie}; tz=Mars%2FBase`);
+    expect(stale.status).toBe(200);
+    expect(names(await stale.json())).toEqual([`${tag} zone.txt`]);
+    expect((await fetchSearch({ q: tag, tz: 'Asia/Tokyo' }, cookie)).status).toBe(200);
+  });
+
   it('GET /api/documents/search?to=9999-12-31 (the last day a date field takes) → 200, today’s documents included', async () => {
     const tag = uniqueTag();
     await insertDocument({ name: `${tag} now.txt` });

@@ -20,10 +20,29 @@ describe('parseAuditQuery', () => {
     expect(position).toEqual({});
   });
 
-  it('time zone: the query, else the cookie, else UTC; unknown zones are ignored', () => {
+  it('time zone: the query, else the cookie, else UTC; an unknown cookie zone is ignored', () => {
     expect(parseAuditQuery({ tz: 'Asia/Tokyo' }, { timeZone: 'Europe/Paris' }).filter.timeZone).toBe('Asia/Tokyo');
-    expect(parseAuditQuery({ tz: 'Nowhere/Land' }, { timeZone: 'Europe/Paris' }).filter.timeZone).toBe('Europe/Paris');
+    expect(parseAuditQuery({}, { timeZone: 'Europe/Paris' }).filter.timeZone).toBe('Europe/Paris');
     expect(parseAuditQuery({}, { timeZone: 'bogus' }).filter.timeZone).toBe('UTC');
+  });
+
+  it('?tz=Mars/X (given, unknown) → invalid_filter, rule time_zone on field tz', () => {
+    let thrown: unknown;
+    try {
+      parseAuditQuery({ tz: 'Mars/X', from: '2026-11-30' }, { timeZone: 'Europe/Paris' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect(thrown).toMatchObject({
+      code: 'invalid_filter',
+      message: expect.stringContaining('Time zone: not a known time zone'),
+      details: { field: 'tz', rule: 'time_zone' },
+    });
+    expect(parseAuditPageQuery({ tz: 'Mars/X' }, { timeZone: 'Europe/Paris' })).toMatchObject({
+      filter: { timeZone: 'Europe/Paris' },
+      problem: expect.stringContaining('Time zone'),
+    });
   });
 
   it('cursors: before wins over after; both round-trip', () => {

@@ -26,10 +26,34 @@ describe('parseSearchQuery', () => {
     expect(parseSearchQuery({ q: 'a', sort: '' }).sort).toBe('relevance');
   });
 
-  it('time zone: the query, else the cookie, else UTC; unknown zones are ignored', () => {
+  it('time zone: the query, else the cookie, else UTC; an unknown cookie zone is ignored', () => {
     expect(parseSearchQuery({ tz: 'Asia/Tokyo' }, { timeZone: 'Europe/Paris' }).timeZone).toBe('Asia/Tokyo');
-    expect(parseSearchQuery({ tz: 'Nowhere/Land' }, { timeZone: 'Europe/Paris' }).timeZone).toBe('Europe/Paris');
+    expect(parseSearchQuery({}, { timeZone: 'Europe/Paris' }).timeZone).toBe('Europe/Paris');
     expect(parseSearchQuery({}, { timeZone: 'bogus' }).timeZone).toBe('UTC');
+  });
+
+  it('?tz=Mars/Base (given, unknown) → invalid_search, rule time_zone on field tz, with the other problems', () => {
+    let thrown: unknown;
+    try {
+      parseSearchQuery({ q: 'x', tz: 'Mars/Base', from: 'x' }, { timeZone: 'Europe/Paris' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect(thrown).toMatchObject({
+      code: 'invalid_search',
+      message: expect.stringMatching(/From: use a date as YYYY-MM-DD\..*Time zone: not a known time zone/),
+    });
+    expect(() => parseSearchQuery({ q: 'x', tz: 'Mars/Base' })).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ field: 'tz', rule: 'time_zone' }) }),
+    );
+  });
+
+  it('GET /search?q=a&tz=Mars/Base → the problem shown with the cookie zone, not a throw', () => {
+    expect(parseSearchPageQuery({ q: 'a', tz: 'Mars/Base' }, { timeZone: 'Europe/Paris' })).toMatchObject({
+      filter: { timeZone: 'Europe/Paris' },
+      problem: expect.stringContaining('Time zone: not a known time zone'),
+    });
   });
 
   it('takes the first of repeated parameters', () => {
