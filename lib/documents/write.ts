@@ -50,7 +50,8 @@ export const validateTarget = (target: { folder: string; name: string }) => {
   return { folder: parsed.folder, name, key };
 };
 
-const withSuffix = (name: string, n: number) => {
+/** `name` with " (n)" before its extension: "a.docx", 2 → "a (2).docx"; "Reports", 1 → "Reports (1)". */
+export const withSuffix = (name: string, n: number) => {
   const dot = name.lastIndexOf('.');
 
   return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;

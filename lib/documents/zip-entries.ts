@@ -2,6 +2,7 @@ import { sql } from '@/lib/db';
 import { BATCH, foldersUnder, isFolderTaken } from '@/lib/documents/folder-tree';
 import { nameOf } from '@/lib/documents/folders';
 import { isUuid } from '@/lib/documents/queries';
+import { withSuffix } from '@/lib/documents/write';
 import { notFoundError } from '@/lib/errors';
 
 /** One file of a zip: its path inside the archive, the committed bytes' key and its date. */
@@ -63,6 +64,18 @@ export const checkZipSelection = async ({ ids, folders }: ZipSelection): Promise
  * Takes the selection as checkZipSelection returns it (no repeats).
  */
 export async function* zipEntries({ ids, folders }: ZipSelection): AsyncGenerator<ZipEntry> {
+  // Chosen documents and folders from different places may share a name at the archive's top
+  // (two "a.txt", two folders "Q3"): later ones get " (n)", as Drive does, so extracting the zip
+  // overwrites nothing (compared case-blind: most desktops' file systems are).
+  const topNames = new Set<string>();
+  const topName = (name: string, kind: ZipEntry['kind']) => {
+    let candidate = name;
+    for (let n = 1; topNames.has(candidate.toLowerCase()); n++)
+      candidate = kind === 'file' ? withSuffix(name, n) : `${name} (${n})`;
+    topNames.add(candidate.toLowerCase());
+
+    return candidate;
+  };
   for (let start = 0; start < ids.length; start += BATCH) {
     const { rows } = await sql<Row>(
       `SELECT id, folder, name, "contentKey", "lastModifiedAt" FROM "Document"
@@ -70,10 +83,15 @@ export async function* zipEntries({ ids, folders }: ZipSelection): AsyncGenerato
       [ids.slice(start, start + BATCH)],
     );
     for (const row of rows)
-      yield { kind: 'file', path: row.name, contentKey: row.contentKey, modifiedAt: row.lastModifiedAt };
+      yield {
+        kind: 'file',
+        path: topName(row.name, 'file'),
+        contentKey: row.contentKey,
+        modifiedAt: row.lastModifiedAt,
+      };
   }
   for (const folder of folders) {
-    const base = nameOf(folder);
+    const base = topName(nameOf(folder), 'directory');
     for (const path of await foldersUnder(folder))
       yield { kind: 'directory', path: `${base}${path.slice(folder.length)}/` };
     let after = { folder: '', name: '' };

@@ -143,4 +143,23 @@ describe('GET /api/zip', () => {
     expect(response.status).toBe(200);
     expect(await entryNames(response)).toEqual(['twice.txt']);
   });
+
+  it('GET /api/zip?id=<a.txt in X>&id=<A.TXT in Y>&folder=P/Q3&folder=R/Q3 → "a.txt", "A (1).TXT", "Q3/…", "Q3 (1)/…": nothing overwrites anything when extracted', async () => {
+    const [x, y, p, r] = ['x', 'y', 'p', 'r'].map((label) => uniqueFolder(`zip-${label}`));
+    const first = await addDocument(x!, 'a.txt', 'first');
+    const second = await addDocument(y!, 'A.TXT', 'second');
+    await addDocument(`${p}/Q3`, 'in-p.txt', 'P');
+    await addDocument(`${r}/Q3`, 'in-r.txt', 'R');
+    const response = await get(
+      `id=${first.id}&id=${second.id}&folder=${encodeURIComponent(`${p}/Q3`)}&folder=${encodeURIComponent(`${r}/Q3`)}`,
+      cookies.viewer,
+    );
+    expect(response.status).toBe(200);
+    const names = await entryNames(response.clone());
+    expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length);
+    const files = Object.fromEntries(Object.entries(await unzip(response)).filter(([name]) => !name.endsWith('/')));
+    expect(Object.values(files).sort()).toEqual(['P', 'R', 'first', 'second'].sort());
+    expect(Object.keys(files).filter((name) => name.startsWith('Q3/') || name.startsWith('Q3 (1)/'))).toHaveLength(2);
+    expect(Object.keys(files).some((name) => /^A \(1\)\.TXT$|^a \(1\)\.txt$/.test(name))).toBe(true);
+  });
 });
