@@ -174,9 +174,13 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   const api = useTranslations('api');
   const cursor = loaded ? loaded.nextCursor : nextCursor;
   const seen = new Set<string>();
-  const entries = [...firstPage, ...(loaded?.entries ?? [])].filter(
-    (entry) => !gone.has(entry.id) && !seen.has(entry.id) && Boolean(seen.add(entry.id)),
+  const listed = [...firstPage, ...(loaded?.entries ?? [])].filter(
+    (entry) => !seen.has(entry.id) && Boolean(seen.add(entry.id)),
   );
+  const entries = listed.filter((entry) => !gone.has(entry.id));
+  // `total` is the server's count when the page was rendered: entries restored or deleted here
+  // since (still listed, now gone) are no longer in the trash.
+  const remaining = Math.max(entries.length, total - (listed.length - entries.length));
   const onGone = (id: string) => setGone((before) => new Set(before).add(id));
 
   const loadMore = async () => {
@@ -200,7 +204,7 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   };
 
   const empty = async () => {
-    if (!window.confirm(t('confirmEmpty', { count: total }))) return;
+    if (!window.confirm(t('confirmEmpty', { count: remaining }))) return;
     setIsBusy(true);
     setError(null);
     const result = await postFiles('/api/trash/empty');
@@ -215,7 +219,7 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   return (
     <section className={styles.section} aria-labelledby="trash-list-title">
       <div className={styles.bar}>
-        <h2 id="trash-list-title">{entries.length === 0 ? t('empty') : t('count', { count: total })}</h2>
+        <h2 id="trash-list-title">{entries.length === 0 ? t('empty') : t('count', { count: remaining })}</h2>
         {isAdmin && entries.length > 0 ? (
           <button type="button" className={styles.danger} disabled={isBusy} onClick={() => void empty()}>
             {t('emptyTrash')}
@@ -253,7 +257,7 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
       {entries.length > 0 ? (
         <p className={styles.bar} data-testid="trash-paging">
           <span className="muted" role="status">
-            {t('shown', { shown: entries.length, total })}
+            {t('shown', { shown: entries.length, total: remaining })}
           </span>
           {cursor ? (
             <button type="button" className={styles.secondary} disabled={isLoading} onClick={() => void loadMore()}>

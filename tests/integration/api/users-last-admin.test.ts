@@ -65,6 +65,7 @@ describe('the last active admin', () => {
     expect(await errorOf(response)).toEqual({
       code: 'last_admin',
       message: `${admin.email} is the last active administrator: make another user an administrator first.`,
+      email: admin.email,
     });
     expect(await activeAdmins()).toBe(1);
   });
