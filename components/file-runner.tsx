@@ -73,6 +73,8 @@ export const useFileRunner = () => {
       });
     setNotice({ kind: 'busy', text: t('working', { done: 0, total }) });
     let refused: Extract<FilesResult<unknown>, { ok: false }> | null = null;
+    // What the server named the item (a "Keep both" copy is saved as "a (1).docx"), for the notice.
+    let savedAs: string | null = null;
     const failures = await runOnEach(
       job.items,
       async (item, onFolderProgress) => {
@@ -82,6 +84,7 @@ export const useFileRunner = () => {
         });
         if (job.onRefused && total === 1 && !result.ok && !hasStarted) refused = result;
         else started();
+        if (result.ok) savedAs = savedNameOf(result.data);
 
         return result;
       },
@@ -104,7 +107,10 @@ export const useFileRunner = () => {
         kind: 'status',
         text: t('doneWhat', {
           verb: job.verb,
-          what: total === 1 ? t('quoted', { name: visibleName(job.items[0]!.name) }) : t('itemCount', { count: total }),
+          what:
+            total === 1
+              ? t('quoted', { name: visibleName(savedAs ?? job.items[0]!.name) })
+              : t('itemCount', { count: total }),
         }),
       });
 
@@ -125,6 +131,14 @@ export const useFileRunner = () => {
   };
 
   return { notice, run, retry: run, dismiss: () => setNotice(null) };
+};
+
+/** The name an answer gives what it changed: a document's `name`, or the last segment of a folder's `path`. */
+const savedNameOf = (data: unknown): string | null => {
+  const { name, path } = (data ?? {}) as { name?: unknown; path?: unknown };
+  if (typeof name === 'string' && name) return name;
+
+  return typeof path === 'string' && path ? path.slice(path.lastIndexOf('/') + 1) : null;
 };
 
 /** Where the runner reports: a live region above the list. */

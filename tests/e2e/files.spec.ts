@@ -72,6 +72,8 @@ test.describe('as admin', () => {
     await expect(page.getByTestId('file-notice').getByRole('alert')).toContainText('already exists');
     await page.getByRole('button', { name: 'Keep both (use a free name)' }).click();
     await expect(row(page, 'Budget (1).xlsx')).toBeVisible();
+    // The notice names the copy as it was saved, not the name asked for (a tester saw "Budget.xlsx").
+    await expect(page.getByTestId('file-notice')).toContainText('“Budget (1).xlsx”');
     await screenshot(page, 'files-admin-1280');
 
     acceptConfirm(page);
