@@ -9,17 +9,22 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '@/lib/embedded/migrate';
+import { playwrightFailures, vitestFailures, type PlaywrightJson, type VitestJson } from './lib/test-report';
 
-/** `skipReason`: the tier skipped itself on purpose and said why (e.g. no WOPI validator here). */
-type Counts = { passed: number; failed: number; skipped: number; skipReason?: string };
+/**
+ * `skipReason`: the tier skipped itself on purpose and said why (e.g. no WOPI validator here).
+ * `failures`: one line per failed test (`file › name — first line of the error`), repeated in the
+ * closing summary so the last lines of a CI log say what failed, not only how many.
+ */
+type Counts = { passed: number; failed: number; skipped: number; skipReason?: string; failures?: string[] };
 type Tier = { name: string; command: string[]; report: string; parse: (json: unknown) => Counts };
 
 const RESULTS = path.join(PROJECT_ROOT, '.data', 'test-results');
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const VITEST = path.join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
-type VitestJson = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-type PlaywrightJson = { stats: { expected: number; unexpected: number; skipped: number; flaky: number } };
+/** How many failed tests the summary names per tier; the rest are counted. */
+const MAX_NAMED_FAILURES = 30;
 
 const vitestTier = (project: string): Tier => {
   const report = path.join(RESULTS, `vitest-${project}.json`);
@@ -40,7 +45,12 @@ const vitestTier = (project: string): Tier => {
     parse: (json) => {
       const r = json as VitestJson;
 
-      return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+      return {
+        passed: r.numPassedTests,
+        failed: r.numFailedTests,
+        skipped: r.numPendingTests + r.numTodoTests,
+        failures: vitestFailures(r),
+      };
     },
   };
 };
@@ -53,9 +63,15 @@ const TIERS: Tier[] = [
     report: path.join(RESULTS, 'playwright.json'),
     command: [TSX, 'scripts/e2e.ts'],
     parse: (json) => {
-      const { stats } = json as PlaywrightJson;
+      const report = json as PlaywrightJson;
+      const { stats } = report;
 
-      return { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
+      return {
+        passed: stats.expected + stats.flaky,
+        failed: stats.unexpected,
+        skipped: stats.skipped,
+        failures: playwrightFailures(report),
+      };
     },
   },
   {
@@ -87,6 +103,7 @@ const main = async () => {
 
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
   const lines: string[] = [];
+  const failures: string[] = [];
   let isFailed = false;
   for (const tier of TIERS.filter((t) => selected.includes(t.name))) {
     process.stdout.write(`\n=== ${tier.name} tests ===\n`);
@@ -97,20 +114,31 @@ const main = async () => {
       counts = tier.parse(JSON.parse(await readFile(tier.report, 'utf8')));
     } catch {
       // The runner died before reporting: count the tier as one failure so it cannot pass silently.
-      counts = { passed: 0, failed: 1, skipped: 0 };
+      counts = { passed: 0, failed: 1, skipped: 0, failures: [`the runner wrote no report (exit ${code})`] };
     }
-    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    if (code !== 0 && counts.failed === 0) {
+      counts.failed = 1;
+      counts.failures = [`the runner exited ${code} though no test failed (see its output above)`];
+    }
     // A tier that ran nothing is broken, unless it skipped itself on purpose and said why.
-    if (counts.passed + counts.failed === 0 && !counts.skipReason) counts.failed = 1;
+    if (counts.passed + counts.failed === 0 && !counts.skipReason) {
+      counts.failed = 1;
+      counts.failures = ['the tier ran no test'];
+    }
     isFailed ||= counts.failed > 0;
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;
+    const named = counts.failures ?? [];
+    failures.push(...named.slice(0, MAX_NAMED_FAILURES).map((line) => `  ${tier.name}: ${line}`));
+    if (named.length > MAX_NAMED_FAILURES)
+      failures.push(`  ${tier.name}: … and ${named.length - MAX_NAMED_FAILURES} more (see the tier's output above)`);
     lines.push(
       `${tier.name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (exit ${code})${counts.skipReason && counts.failed === 0 ? ` — skipped: ${counts.skipReason}` : ''}`,
     );
   }
   process.stdout.write(`\n=== summary ===\n${lines.join('\n')}\n`);
+  if (failures.length > 0) process.stdout.write(`failed tests:\n${failures.join('\n')}\n`);
   process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
 
   return isFailed ? 1 : 0;

@@ -12,6 +12,7 @@ import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { refuseRemoteServices, ROOT, runNode, startPortal, type Portal } from './lib/portal';
+import { validatorFailures, type ValidatorResult } from './lib/test-report';
 
 const say = (line: string) => process.stdout.write(`[validator] ${line}\n`);
 const VALIDATOR_DIR = path.resolve(process.env.WOPI_VALIDATOR_DIR || path.join(ROOT, '..', 'shared', 'wopi-validator'));
@@ -30,10 +31,16 @@ const UNSUPPORTED_FEATURES: Record<string, string> = {
   ShareUrlTypeReadWriteForFilePrereq: 'GetShareUrl',
 };
 
-type Result = { group: string; name: string; status: 'pass' | 'fail' | 'skip'; reason?: string; failedPrereq?: string };
-type Report = { summary: { passed: number; failed: number; skipped: number }; gateFailed: boolean; results: Result[] };
-/** `skipReason`: the whole tier was skipped on purpose (`npm test` shows it instead of failing the tier). */
-type Counts = { passed: number; failed: number; skipped: number; skipReason?: string };
+type Report = {
+  summary: { passed: number; failed: number; skipped: number };
+  gateFailed: boolean;
+  results: ValidatorResult[];
+};
+/**
+ * `skipReason`: the whole tier was skipped on purpose (`npm test` shows it instead of failing the tier).
+ * `failures`: a line per failed case, which `npm test` repeats in its closing summary.
+ */
+type Counts = { passed: number; failed: number; skipped: number; skipReason?: string; failures?: string[] };
 
 const runPass = async (
   validatorDir: string,
@@ -88,15 +95,22 @@ const runPass = async (
   if (!report) {
     say(`  Pass "${pass.label}" failed: the runner wrote no report to ${reportFile}.`);
 
-    return { passed: 0, failed: 1, skipped: 0 };
+    return { passed: 0, failed: 1, skipped: 0, failures: [`pass "${pass.label}": the runner wrote no report`] };
   }
 
-  const counts: Counts = { passed: report.summary.passed, failed: report.summary.failed, skipped: 0 };
+  const failures = validatorFailures(report.results, pass.allowedPrereqs).map(
+    (line) => `pass "${pass.label}": ${line}`,
+  );
+  const counts: Counts = { passed: report.summary.passed, failed: report.summary.failed, skipped: 0, failures };
   if (report.summary.passed + report.summary.failed === 0) {
     say(`  Pass "${pass.label}" failed: the runner ran no test case.`);
     counts.failed++;
+    failures.push(`pass "${pass.label}": the runner ran no test case`);
   }
-  if (report.gateFailed) counts.failed++;
+  if (report.gateFailed) {
+    counts.failed++;
+    failures.push(`pass "${pass.label}": the validator's gate failed (see its output above)`);
+  }
   for (const result of report.results.filter((r) => r.status === 'skip')) {
     if (result.failedPrereq && pass.allowedPrereqs.has(result.failedPrereq)) counts.skipped++;
     else {
@@ -126,7 +140,8 @@ const main = async () => {
     const missing = `no Microsoft WOPI validator at ${VALIDATOR_DIR}; set WOPI_VALIDATOR_DIR to a folder with ${VALIDATOR_FILES.join(' and ')}`;
     if (IS_REQUIRED) {
       say(`validator tier failed: WOPI_VALIDATOR_REQUIRED=1 but ${missing}`);
-      await writeFile(summaryFile, JSON.stringify({ passed: 0, failed: 1, skipped: 0 } satisfies Counts));
+      const counts: Counts = { passed: 0, failed: 1, skipped: 0, failures: [`no validator: ${missing}`] };
+      await writeFile(summaryFile, JSON.stringify(counts));
 
       return 1;
     }
@@ -151,10 +166,11 @@ const main = async () => {
       groups: ['PutRelativeFileUnsupported'],
       allowedPrereqs: allowed,
     });
-    const total = {
+    const total: Counts = {
       passed: full.passed + noCreate.passed,
       failed: full.failed + noCreate.failed,
       skipped: full.skipped + noCreate.skipped,
+      failures: [...(full.failures ?? []), ...(noCreate.failures ?? [])],
     };
     await writeFile(summaryFile, JSON.stringify(total));
     say(

@@ -1,0 +1,90 @@
+/**
+ * Failed tests named from the reporters' JSON (vitest's `--reporter=json`, Playwright's `json`
+ * reporter), for `npm test`'s closing summary: one line each, `file › test name — first line of
+ * the error`, so the last lines of a CI log say which test failed.
+ */
+import path from 'node:path';
+import { PROJECT_ROOT } from '@/lib/embedded/migrate';
+
+export type VitestJson = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
+};
+export type PlaywrightSpec = {
+  title: string;
+  file: string;
+  line: number;
+  tests: { projectName: string; status: string; results: { status: string; error?: { message?: string } }[] }[];
+};
+export type PlaywrightSuite = { title: string; specs?: PlaywrightSpec[]; suites?: PlaywrightSuite[] };
+export type PlaywrightJson = {
+  stats: { expected: number; unexpected: number; skipped: number; flaky: number };
+  suites?: PlaywrightSuite[];
+  errors?: { message?: string }[];
+};
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+/** The first non-empty line of an error message, without colour codes, at most 240 characters. */
+const firstLine = (message: string | undefined) =>
+  (message ?? '')
+    .replace(ANSI, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .find(Boolean)
+    ?.slice(0, 240) ?? 'no message';
+const relative = (file: string) => path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, file));
+
+/** Failed vitest tests, and test files that failed without a test (a syntax error, a hook). */
+export const vitestFailures = (report: VitestJson): string[] =>
+  (report.testResults ?? []).flatMap((file) => {
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (failed.length === 0 && file.status === 'failed') return [`${relative(file.name)} — ${firstLine(file.message)}`];
+
+    return failed.map((test) => `${relative(file.name)} › ${test.fullName} — ${firstLine(test.failureMessages?.[0])}`);
+  });
+
+/** Failed Playwright tests (status "unexpected"; "flaky" ones passed on a retry) and global errors. */
+export const playwrightFailures = (report: PlaywrightJson): string[] => {
+  const lines: string[] = (report.errors ?? []).map((error) => `(global) — ${firstLine(error.message)}`);
+  const walk = (suite: PlaywrightSuite, titles: string[]) => {
+    const titlePath = suite.title && !suite.title.endsWith('.ts') ? [...titles, suite.title] : titles;
+    for (const spec of suite.specs ?? [])
+      for (const test of spec.tests.filter((t) => t.status === 'unexpected')) {
+        const error = test.results.find((result) => result.error)?.error?.message;
+        lines.push(
+          `${spec.file}:${spec.line} › [${test.projectName}] ${[...titlePath, spec.title].join(' › ')} — ${firstLine(error)}`,
+        );
+      }
+    for (const child of suite.suites ?? []) walk(child, titlePath);
+  };
+  for (const suite of report.suites ?? []) walk(suite, []);
+
+  return lines;
+};
+
+/** One case of the WOPI validator runner's JSON report (../shared/wopi-validator/run.mjs). */
+export type ValidatorResult = {
+  group: string;
+  name: string;
+  status: 'pass' | 'fail' | 'skip';
+  reason?: string;
+  failedPrereq?: string;
+};
+
+/** Failed validator cases, and skips whose prerequisite is not in `allowedPrereqs` (those count as failures). */
+export const validatorFailures = (results: ValidatorResult[], allowedPrereqs: Set<string>): string[] =>
+  results.flatMap((result) => {
+    if (result.status === 'fail') return [`${result.group}/${result.name} — ${firstLine(result.reason)}`];
+    if (result.status === 'skip' && !(result.failedPrereq && allowedPrereqs.has(result.failedPrereq)))
+      return [`${result.group}/${result.name} (unexpected skip) — ${firstLine(result.reason)}`];
+
+    return [];
+  });
