@@ -29,6 +29,8 @@ export type PlaywrightJson = {
   stats: { expected: number; unexpected: number; skipped: number; flaky: number };
   suites?: PlaywrightSuite[];
   errors?: { message?: string }[];
+  /** `rootDir`: the folder spec files are named relative to (the config's testDir). */
+  config?: { rootDir?: string };
 };
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -60,7 +62,7 @@ export const playwrightFailures = (report: PlaywrightJson): string[] => {
       for (const test of spec.tests.filter((t) => t.status === 'unexpected')) {
         const error = test.results.find((result) => result.error)?.error?.message;
         lines.push(
-          `${spec.file}:${spec.line} › [${test.projectName}] ${[...titlePath, spec.title].join(' › ')} — ${firstLine(error)}`,
+          `${relative(path.join(report.config?.rootDir ?? '', spec.file))}:${spec.line} › [${test.projectName}] ${[...titlePath, spec.title].join(' › ')} — ${firstLine(error)}`,
         );
       }
     for (const child of suite.suites ?? []) walk(child, titlePath);

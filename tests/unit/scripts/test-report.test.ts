@@ -49,6 +49,7 @@ describe('npm test summary: failed tests by name', () => {
       ],
     });
     const lines = playwrightFailures({
+      config: { rootDir: path.join(PROJECT_ROOT, 'tests/e2e') },
       stats: { expected: 1, unexpected: 1, skipped: 1, flaky: 1 },
       errors: [{ message: 'Error: global setup failed' }],
       suites: [
@@ -70,7 +71,7 @@ describe('npm test summary: failed tests by name', () => {
     });
     expect(lines).toEqual([
       '(global) — Error: global setup failed',
-      'trash.spec.ts:12 › [chromium] Trash › restores — Error: expect(locator).toBeVisible() failed',
+      'tests/e2e/trash.spec.ts:12 › [chromium] Trash › restores — Error: expect(locator).toBeVisible() failed',
     ]);
   });
 
