@@ -230,6 +230,87 @@ export const createFolder = async ({
 };
 
 /**
+ * The work of a folder move or copy once its input is checked: leases `from` and `wanted` (409
+ * `folder_busy`), checks again holding the lease that `from` exists, reconciles its tree with the
+ * bucket, (move only) refuses while a document in it is open (409 `locked`), settles the
+ * destination `parentPath`/`name` per `onConflict`, checks every path fits (400 `invalid_name`),
+ * makes the folder tree there, then moves or copies each document (each atomic, each audited as
+ * `document.move` / `document.copy` with `folderAction`), removes the emptied source (move) and
+ * audits `action`. Returns where the folder ended up and what was done or skipped.
+ */
+const transferTree = async ({
+  kind,
+  from,
+  wanted,
+  parentPath,
+  name,
+  onConflict,
+  action,
+  actor,
+  onStart,
+  onProgress,
+}: {
+  kind: 'move' | 'copy';
+  from: string;
+  wanted: string;
+  parentPath: string;
+  name: string;
+  onConflict: FolderConflictMode;
+  action: 'folder.move' | 'folder.rename' | 'folder.copy';
+  actor: FileActor;
+} & FolderProgress): Promise<FolderReport> =>
+  withFolderLease([from, wanted], action, async (lease) => {
+    // Checked again holding the lease: an operation that ended just before may have moved it.
+    await existingFolder(from);
+    await reconcileTree(from);
+    if (kind === 'move') await refuseIfLocked(from, new Date());
+    const to = await destination(parentPath, name, onConflict);
+    await lease.extend([to]);
+    await assertTreeFits(from, to);
+    onStart?.(await countUnder(from));
+    await copyTree(from, to);
+    const report = await eachDocument(
+      from,
+      to,
+      async (doc, folder) => {
+        const request = {
+          id: doc.id,
+          to: validateTarget({ folder, name: doc.name }),
+          userId: actor.id,
+          expected: { folder: doc.folder, name: doc.name },
+        };
+        if (kind === 'move') {
+          const moved = await relocateDocument(request);
+          if (moved.ok)
+            await audit(
+              'document.move',
+              actor,
+              { from: doc.folder, to: folder, name: doc.name, folderAction: action },
+              doc.id,
+            );
+
+          return moved;
+        }
+        const copied = await copyDocument(request);
+        if (copied.ok)
+          await audit(
+            'document.copy',
+            actor,
+            { sourceId: doc.id, from: doc.folder, to: folder, name: doc.name, folderAction: action },
+            copied.id,
+          );
+
+        return copied;
+      },
+      onProgress,
+    );
+    if (kind === 'move') await removeEmptyFolders(from);
+    await audit(action, actor, { from, to, documents: report.documents, skipped: report.skippedCount });
+
+    return { path: to, documents: report.documents, skipped: report.skipped };
+  });
+
+/**
  * Moves the folder at `path` (its documents, subfolders and empty folders) to `to` = parent +
  * name. Refused into itself or a folder inside it (400), into a parent that does not exist (404),
  * when a path would grow too long (400 `invalid_name`), while a document in it is open (409
@@ -256,44 +337,7 @@ const relocateFolder = async ({
     });
   await assertDestinationExists(parentPath);
 
-  return withFolderLease([from, wanted], action, async (lease) => {
-    // Checked again holding the lease: an operation that ended just before may have moved it.
-    await existingFolder(from);
-    const now = new Date();
-    await reconcileTree(from);
-    await refuseIfLocked(from, now);
-    const to = await destination(parentPath, name, onConflict);
-    await lease.extend([to]);
-    await assertTreeFits(from, to);
-    onStart?.(await countUnder(from));
-    await copyTree(from, to);
-    const report = await eachDocument(
-      from,
-      to,
-      async (doc, folder) => {
-        const moved = await relocateDocument({
-          id: doc.id,
-          to: validateTarget({ folder, name: doc.name }),
-          userId: actor.id,
-          expected: { folder: doc.folder, name: doc.name },
-        });
-        if (moved.ok)
-          await audit(
-            'document.move',
-            actor,
-            { from: doc.folder, to: folder, name: doc.name, folderAction: action },
-            doc.id,
-          );
-
-        return moved;
-      },
-      onProgress,
-    );
-    await removeEmptyFolders(from);
-    await audit(action, actor, { from, to, documents: report.documents, skipped: report.skippedCount });
-
-    return { path: to, documents: report.documents, skipped: report.skipped } satisfies FolderReport;
-  });
+  return transferTree({ kind: 'move', from, wanted, parentPath, name, onConflict, action, actor, onStart, onProgress });
 };
 
 /** Renames a folder in place (same parent). */
@@ -328,39 +372,17 @@ export const copyFolder = async ({
   await assertDestinationExists(parentPath);
   const wanted = joinPath(parentPath, normalizeName(name ?? nameOf(from)));
 
-  return withFolderLease([from, wanted], 'folder.copy', async (lease) => {
-    await existingFolder(from);
-    await reconcileTree(from);
-    const to = await destination(parentPath, name ?? nameOf(from), onConflict);
-    await lease.extend([to]);
-    await assertTreeFits(from, to);
-    onStart?.(await countUnder(from));
-    await copyTree(from, to);
-    const report = await eachDocument(
-      from,
-      to,
-      async (doc, folder) => {
-        const copied = await copyDocument({
-          id: doc.id,
-          to: validateTarget({ folder, name: doc.name }),
-          userId: actor.id,
-          expected: { folder: doc.folder, name: doc.name },
-        });
-        if (copied.ok)
-          await audit(
-            'document.copy',
-            actor,
-            { sourceId: doc.id, from: doc.folder, to: folder, name: doc.name, folderAction: 'folder.copy' },
-            copied.id,
-          );
-
-        return copied;
-      },
-      onProgress,
-    );
-    await audit('folder.copy', actor, { from, to, documents: report.documents, skipped: report.skippedCount });
-
-    return { path: to, documents: report.documents, skipped: report.skipped };
+  return transferTree({
+    kind: 'copy',
+    from,
+    wanted,
+    parentPath,
+    name: name ?? nameOf(from),
+    onConflict,
+    action: 'folder.copy',
+    actor,
+    onStart,
+    onProgress,
   });
 };
 
