@@ -1,21 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
 import { expect, signInViaApi, uniqueName } from './fixtures';
 
 // Shared by files.spec.ts and trash.spec.ts: screenshots, the 390 px layout check and seeding
 // documents as an admin (editors and viewers cannot upload).
 
-const SCREENSHOTS = '.data/test-results/screenshots';
-
-export const VIEWPORTS = [
-  { label: '1280', width: 1280, height: 900 },
-  { label: '390', width: 390, height: 844 },
-] as const;
-
-export const screenshot = async (page: Page, name: string) => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-};
+export { screenshot, VIEWPORTS } from './page-checks';
 
 /**
  * Nothing in <main> reaches past the viewport's right edge (no horizontal page scroll from this
