@@ -49,7 +49,6 @@ const TrashRow = ({
   isAdmin: boolean;
   onGone: (id: string) => void;
 }) => {
-  const router = useRouter();
   const [isBusy, setIsBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const t = useTranslations('trash');
@@ -67,7 +66,6 @@ const TrashRow = ({
     if (result.ok) {
       setNotice({ kind: 'status', text: t('restoredTo', { folder: visibleName(place(result.data.folder)) }) });
       onGone(entry.id);
-      router.refresh();
 
       return;
     }
@@ -87,10 +85,8 @@ const TrashRow = ({
     setIsBusy(true);
     const result = await postFiles(`/api/trash/${entry.id}/purge`);
     setIsBusy(false);
-    if (result.ok) {
-      onGone(entry.id);
-      router.refresh();
-    } else setNotice({ kind: 'alert', text: result.message || files('requestFailed') });
+    if (result.ok) onGone(entry.id);
+    else setNotice({ kind: 'alert', text: result.message || files('requestFailed') });
   };
 
   return (
@@ -161,6 +157,9 @@ const TrashRow = ({
  * The trash: every deleted document and deleted folder (one entry each), newest first, a page at a
  * time: "Load more" asks GET /api/trash for the entries after the last one shown (a keyset cursor,
  * so deletes meanwhile neither repeat nor skip an entry). Empty trash empties all of it, shown or not.
+ * A restore or purge removes its row here and does not re-render the first page from the server:
+ * a fresh first page (others deleting meanwhile) would shift under the pages loaded after it and
+ * hide the entries between them. The counts are the render's, less what was removed here.
  */
 export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, canRestore, isAdmin }: Props) => {
   const router = useRouter();

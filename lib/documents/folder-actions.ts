@@ -18,7 +18,7 @@ import {
   removeEmptyFolders,
   type TreeDocument,
 } from '@/lib/documents/folder-tree';
-import { assertFoldersFree, withFolderLease } from '@/lib/documents/folder-lease';
+import { assertFoldersFree, withFolderLease, type FolderLease } from '@/lib/documents/folder-lease';
 import { nameOf, parentOf } from '@/lib/documents/folders';
 import { relocateDocument, trashDocument } from '@/lib/documents/relocate';
 import { validateTarget } from '@/lib/documents/write';
@@ -141,9 +141,11 @@ const assertTreeFits = async (from: string, to: string) => {
 /**
  * Runs `step` for every document in `from`, mapping its folder into `to`; counts and skips. The
  * step gets the document as read (`doc.folder`, `doc.name`): it must act only while it is still
- * there.
+ * there. Before each step the operation's folder lease must still be held (503
+ * `database_unavailable` once it may have lapsed: lib/documents/folder-lease.ts).
  */
 const eachDocument = async (
+  lease: FolderLease,
   from: string,
   to: string,
   step: Step,
@@ -152,6 +154,7 @@ const eachDocument = async (
   const report = { documents: 0, skipped: [] as Skipped[], skippedCount: 0 };
   for await (const batch of documentsUnder(from)) {
     for (const doc of batch) {
+      lease.assertHeld();
       const folder = to + doc.folder.slice(from.length);
       let outcome: Awaited<ReturnType<Step>>;
       try {
@@ -270,6 +273,7 @@ const transferTree = async ({
     onStart?.(await countUnder(from));
     await copyTree(from, to);
     const report = await eachDocument(
+      lease,
       from,
       to,
       async (doc, folder) => {
@@ -395,7 +399,7 @@ export const deleteFolder = async ({ path: input, actor, onStart, onProgress }: 
   assertCanManageFiles(actor);
   const from = await existingFolder(input);
 
-  return withFolderLease([from], 'folder.delete', async () => {
+  return withFolderLease([from], 'folder.delete', async (lease) => {
     await existingFolder(from);
     const now = new Date();
     await reconcileTree(from);
@@ -406,6 +410,7 @@ export const deleteFolder = async ({ path: input, actor, onStart, onProgress }: 
       data: { id: batchId, path: from, folders: await foldersUnder(from), deletedAt: now, deletedById: actor.id },
     });
     const report = await eachDocument(
+      lease,
       from,
       from,
       async (doc) => {

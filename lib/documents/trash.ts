@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit/audit';
 import { db, sql } from '@/lib/db';
 import { assertCanManageFiles, folderLabel, type FileActor } from '@/lib/documents/file-actions';
 import { isFolderTaken, makeFolder } from '@/lib/documents/folder-tree';
-import { assertFoldersFree, withFolderLease } from '@/lib/documents/folder-lease';
+import { assertFoldersFree, isLeasedSql, withFolderLease, type FolderLease } from '@/lib/documents/folder-lease';
 import { nameOf, parentOf } from '@/lib/documents/folders';
 import { isUuid } from '@/lib/documents/queries';
 import { untrashDocument } from '@/lib/documents/relocate';
@@ -70,6 +70,10 @@ export const parseTrashCursor = (cursor: string): TrashPosition => {
   if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) throw invalidCursor();
   const deletedAt = new Date(at);
   if (Number.isNaN(deletedAt.getTime()) || deletedAt.toISOString() !== at) throw invalidCursor();
+  // Postgres's timestamptz ends at 4713 BC (node-pg would send "… BC" and get 22008): no trash
+  // entry is older than 1970 or newer than 9999, so nothing outside is a position of ours.
+  const year = deletedAt.getUTCFullYear();
+  if (year < 1970 || year > 9999) throw invalidCursor();
 
   return { deletedAt, id };
 };
@@ -211,7 +215,7 @@ const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: Rest
     const batch = await batchOf(id);
     if (!batch) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
 
-    return restoreBatch(batch, actor, onConflict, lease.extend);
+    return restoreBatch(batch, actor, onConflict, lease);
   });
 };
 
@@ -219,7 +223,7 @@ const restoreBatch = async (
   batch: { id: string; path: string; folders: string[] },
   actor: FileActor,
   onConflict: RestoreConflictMode,
-  claim: (paths: string[]) => Promise<void>,
+  lease: FolderLease,
 ) => {
   const { id } = batch;
   let root = batch.path;
@@ -237,7 +241,7 @@ const restoreBatch = async (
       );
     if (onConflict === 'rename') root = await freeFolder(root);
   }
-  await claim([root]);
+  await lease.extend([root]);
   const mapped = (folder: string) => root + folder.slice(batch.path.length);
   for (const folder of batch.folders.length > 0 ? batch.folders : [batch.path]) await makeFolder(mapped(folder));
   let restored = 0;
@@ -254,6 +258,7 @@ const restoreBatch = async (
     if (docs.length === 0) break;
     after = docs.at(-1)!.id;
     for (const doc of docs) {
+      lease.assertHeld();
       const outcome = await restoreOne(doc.id, { folder: mapped(doc.folder), name: doc.name }, true, id);
       if (!outcome.ok) continue;
       restored++;
@@ -309,19 +314,28 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
     if (!(await purgeDocument(id))) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
     purged = 1;
   }
-  if (batch) {
-    for (;;) {
-      const docs = await db.document.findMany({
-        where: { trashBatchId: id, deletedAt: { not: null } },
-        select: { id: true },
-        take: 100,
-      });
-      if (docs.length === 0) break;
-      for (const { id: docId } of docs)
-        purged += (await purgeDocument(docId, { userId: actor.id, via: actor.via, trashId: id })) ? 1 : 0;
-    }
-    await db.trashBatch.deleteMany({ where: { id } });
-  }
+  if (batch)
+    // Leased like a restore: a folder delete still filling this entry (or a restore of it) holds
+    // the path, and the purge waits for it (409 `folder_busy`) instead of chasing it.
+    purged = await withFolderLease([batch.path], 'folder.purge', async (lease) => {
+      if (!(await batchOf(id))) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
+      let count = 0;
+      for (;;) {
+        const docs = await db.document.findMany({
+          where: { trashBatchId: id, deletedAt: { not: null } },
+          select: { id: true },
+          take: 100,
+        });
+        if (docs.length === 0) break;
+        for (const { id: docId } of docs) {
+          lease.assertHeld();
+          count += (await purgeDocument(docId, { userId: actor.id, via: actor.via, trashId: id })) ? 1 : 0;
+        }
+      }
+      await db.trashBatch.deleteMany({ where: { id } });
+
+      return count;
+    });
   // A document's purge carries its id (its whole history is one filter); a folder's documents each got theirs.
   await audit(
     doc ? 'document.purge' : 'folder.purge',
@@ -333,27 +347,42 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
   return { id, documents: purged };
 };
 
-/** Deletes everything in the trash forever (admins), in batches. */
+/**
+ * Deletes everything in the trash forever (admins), in batches. A deleted folder whose delete
+ * (or restore, or purge) is still running is left, with its documents: its operation holds a
+ * lease on the path (lib/documents/folder-lease.ts), and taking its entry from under it would
+ * destroy documents trashed after the admin chose, and fail the running delete. Returns how
+ * many documents and deleted folders went.
+ */
 export const emptyTrash = async ({ actor }: { actor: FileActor }) => {
   assertAdmin(actor);
   let purged = 0;
   for (;;) {
-    const docs = await db.document.findMany({
-      where: { deletedAt: { not: null }, key: { startsWith: env.S3_PREFIX } },
-      select: { id: true },
-      take: 100,
-    });
+    const { rows: docs } = await sql<{ id: string }>(
+      `SELECT d.id FROM "Document" d
+        WHERE d."deletedAt" IS NOT NULL AND starts_with(d.key, $1)
+          AND NOT EXISTS (SELECT 1 FROM "TrashBatch" b WHERE b.id = d."trashBatchId" AND ${isLeasedSql('b.path')})
+        LIMIT 100`,
+      [env.S3_PREFIX],
+    );
     if (docs.length === 0) break;
     let progressed = 0;
     for (const { id } of docs) progressed += (await purgeDocument(id, { userId: actor.id, via: actor.via })) ? 1 : 0;
     purged += progressed;
     if (progressed === 0) break;
   }
-  // Deleted folders with nothing left in the trash (another S3_PREFIX's stay).
-  const batches = await db.trashBatch.deleteMany({ where: { documents: { none: { deletedAt: { not: null } } } } });
-  await audit('trash.emptied', actor, { documents: purged, folders: batches.count });
+  // Deleted folders with nothing left in the trash (another S3_PREFIX's stay), and none still
+  // being filled: a running delete created its entry after claiming the lease, so one statement
+  // that sees the entry sees the lease too.
+  const { rowCount } = await sql(
+    `DELETE FROM "TrashBatch" b
+      WHERE NOT EXISTS (SELECT 1 FROM "Document" d WHERE d."trashBatchId" = b.id AND d."deletedAt" IS NOT NULL)
+        AND NOT ${isLeasedSql('b.path')}`,
+  );
+  const folders = rowCount ?? 0;
+  await audit('trash.emptied', actor, { documents: purged, folders });
 
-  return { documents: purged, folders: batches.count };
+  return { documents: purged, folders };
 };
 
 /**

@@ -278,7 +278,7 @@ describe('restoring one deleted folder twice at once', () => {
 });
 
 describe('restoring and deleting forever one deleted folder at once', () => {
-  it('POST /api/trash/:id/restore and /purge of one folder entry at once → never 500; every document either back or gone for good, the two counts add up', async () => {
+  it('POST /api/trash/:id/restore and /purge of one folder entry at once → one 200 with every document, the other 409 folder_busy (or 404 after it); never 500', async () => {
     const root = await filledFolder('race-rp', 6);
     const deleted = await filesApi.deleteFolder({ cookie: cookies.editor, body: { path: root } });
     const { batchId } = (await deleted.json()) as { batchId: string };
@@ -286,12 +286,15 @@ describe('restoring and deleting forever one deleted folder at once', () => {
       filesApi.restore(batchId, { cookie: cookies.editor, body: { onConflict: 'merge' } }).then(answer),
       filesApi.purge(batchId, { cookie: cookies.admin }).then(answer),
     ]);
-    // Whichever finishes first may leave the other nothing: 404, as for any entry no longer there.
-    for (const { status } of [restored, purged]) expect([200, 404]).toContain(status);
-    const counted = (a: Answer) => (a.status === 200 ? (a.body.documents as number) : 0);
-    const back = counted(restored);
-    expect(back + counted(purged)).toBe(6);
-    expect(await visibleUnder(root)).toBe(back);
+    // Both lease the entry's path: the second is refused while the first runs, and finds the
+    // entry gone once it is done.
+    const winners = [restored, purged].filter((a) => a.status === 200);
+    expect(winners).toHaveLength(1);
+    const loser = [restored, purged].find((a) => a.status !== 200)!;
+    expect([404, 409]).toContain(loser.status);
+    if (loser.status === 409) expect(loser.body.error?.code).toBe('folder_busy');
+    expect(winners[0]!.body.documents).toBe(6);
+    expect(await visibleUnder(root)).toBe(restored.status === 200 ? 6 : 0);
     expect(await db.document.count({ where: { trashBatchId: batchId } })).toBe(0);
     expect(await db.trashBatch.count({ where: { id: batchId } })).toBe(0);
   });
