@@ -9,14 +9,28 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '@/lib/embedded/migrate';
-import { playwrightFailures, vitestFailures, type PlaywrightJson, type VitestJson } from './lib/test-report';
+import {
+  playwrightFailures,
+  playwrightTests,
+  vitestFailures,
+  type PlaywrightJson,
+  type VitestJson,
+} from './lib/test-report';
 
 /**
  * `skipReason`: the tier skipped itself on purpose and said why (e.g. no WOPI validator here).
  * `failures`: one line per failed test (`file › name — first line of the error`), repeated in the
  * closing summary so the last lines of a CI log say what failed, not only how many.
  */
-type Counts = { passed: number; failed: number; skipped: number; skipReason?: string; failures?: string[] };
+type Counts = {
+  passed: number;
+  failed: number;
+  skipped: number;
+  skipReason?: string;
+  failures?: string[];
+  /** Tests that failed, then passed on a retry (e2e in CI): passed, but named so they get fixed. */
+  flaky?: string[];
+};
 type Tier = { name: string; command: string[]; report: string; parse: (json: unknown) => Counts };
 
 const RESULTS = path.join(PROJECT_ROOT, '.data', 'test-results');
@@ -71,6 +85,7 @@ const TIERS: Tier[] = [
         failed: stats.unexpected,
         skipped: stats.skipped,
         failures: playwrightFailures(report),
+        flaky: playwrightTests(report, 'flaky'),
       };
     },
   },
@@ -104,6 +119,7 @@ const main = async () => {
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
   const lines: string[] = [];
   const failures: string[] = [];
+  const flaky: string[] = [];
   let isFailed = false;
   for (const tier of TIERS.filter((t) => selected.includes(t.name))) {
     process.stdout.write(`\n=== ${tier.name} tests ===\n`);
@@ -129,6 +145,7 @@ const main = async () => {
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;
+    flaky.push(...(counts.flaky ?? []).map((line) => `  ${tier.name}: ${line}`));
     const named = counts.failures ?? [];
     failures.push(...named.slice(0, MAX_NAMED_FAILURES).map((line) => `  ${tier.name}: ${line}`));
     if (named.length > MAX_NAMED_FAILURES)
@@ -138,6 +155,7 @@ const main = async () => {
     );
   }
   process.stdout.write(`\n=== summary ===\n${lines.join('\n')}\n`);
+  if (flaky.length > 0) process.stdout.write(`flaky tests (failed, then passed on a retry):\n${flaky.join('\n')}\n`);
   if (failures.length > 0) process.stdout.write(`failed tests:\n${failures.join('\n')}\n`);
   process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
 

@@ -53,13 +53,17 @@ export const vitestFailures = (report: VitestJson): string[] =>
     return failed.map((test) => `${relative(file.name)} › ${test.fullName} — ${firstLine(test.failureMessages?.[0])}`);
   });
 
-/** Failed Playwright tests (status "unexpected"; "flaky" ones passed on a retry) and global errors. */
-export const playwrightFailures = (report: PlaywrightJson): string[] => {
-  const lines: string[] = (report.errors ?? []).map((error) => `(global) — ${firstLine(error.message)}`);
+/**
+ * Playwright tests with status `status`: "unexpected" (failed, retries included) or "flaky"
+ * (failed, then passed on a retry), one line each; for "unexpected", global errors too.
+ */
+export const playwrightTests = (report: PlaywrightJson, status: 'unexpected' | 'flaky' = 'unexpected'): string[] => {
+  const lines: string[] =
+    status === 'unexpected' ? (report.errors ?? []).map((error) => `(global) — ${firstLine(error.message)}`) : [];
   const walk = (suite: PlaywrightSuite, titles: string[]) => {
     const titlePath = suite.title && !suite.title.endsWith('.ts') ? [...titles, suite.title] : titles;
     for (const spec of suite.specs ?? [])
-      for (const test of spec.tests.filter((t) => t.status === 'unexpected')) {
+      for (const test of spec.tests.filter((t) => t.status === status)) {
         const error = test.results.find((result) => result.error)?.error?.message;
         lines.push(
           `${relative(path.join(report.config?.rootDir ?? '', spec.file))}:${spec.line} › [${test.projectName}] ${[...titlePath, spec.title].join(' › ')} — ${firstLine(error)}`,
@@ -71,6 +75,9 @@ export const playwrightFailures = (report: PlaywrightJson): string[] => {
 
   return lines;
 };
+
+/** Failed Playwright tests (status "unexpected"; "flaky" ones passed on a retry) and global errors. */
+export const playwrightFailures = (report: PlaywrightJson) => playwrightTests(report, 'unexpected');
 
 /** One case of the WOPI validator runner's JSON report (../shared/wopi-validator/run.mjs). */
 export type ValidatorResult = {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { PROJECT_ROOT } from '@/lib/embedded/migrate';
-import { playwrightFailures, vitestFailures, validatorFailures } from '../../../scripts/lib/test-report';
+import {
+  playwrightFailures,
+  playwrightTests,
+  vitestFailures,
+  validatorFailures,
+} from '../../../scripts/lib/test-report';
 
 describe('npm test summary: failed tests by name', () => {
   it('vitest JSON → "file › full name — first error line", colour codes dropped; a file that failed without a test is named once', () => {
@@ -33,7 +38,7 @@ describe('npm test summary: failed tests by name', () => {
     ]);
   });
 
-  it('Playwright JSON → unexpected tests with describe titles and project; flaky and skipped ones are not failures', () => {
+  it('Playwright JSON → unexpected tests with describe titles and project; flaky ones listed apart, skipped ones not at all', () => {
     const spec = (title: string, status: string, message?: string) => ({
       title,
       file: 'trash.spec.ts',
@@ -48,7 +53,7 @@ describe('npm test summary: failed tests by name', () => {
         },
       ],
     });
-    const lines = playwrightFailures({
+    const report = {
       config: { rootDir: path.join(PROJECT_ROOT, 'tests/e2e') },
       stats: { expected: 1, unexpected: 1, skipped: 1, flaky: 1 },
       errors: [{ message: 'Error: global setup failed' }],
@@ -68,8 +73,11 @@ describe('npm test summary: failed tests by name', () => {
           ],
         },
       ],
-    });
-    expect(lines).toEqual([
+    };
+    expect(playwrightTests(report, 'flaky')).toEqual([
+      'tests/e2e/trash.spec.ts:12 › [chromium] Trash › flaky — no message',
+    ]);
+    expect(playwrightFailures(report)).toEqual([
       '(global) — Error: global setup failed',
       'tests/e2e/trash.spec.ts:12 › [chromium] Trash › restores — Error: expect(locator).toBeVisible() failed',
     ]);
