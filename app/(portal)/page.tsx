@@ -12,6 +12,7 @@ import { Pagination } from '@/components/pagination';
 import { UploadPanel } from '@/components/upload-panel';
 import { requireUser } from '@/lib/auth/session';
 import { parseBrowseParams } from '@/lib/documents/browse-params';
+import { isFolderTaken } from '@/lib/documents/folder-tree';
 import { breadcrumbs } from '@/lib/documents/folders';
 import { listFolder } from '@/lib/documents/queries';
 import { syncFolderForListing } from '@/lib/documents/listing-sync';
@@ -33,6 +34,28 @@ const BrowsePage = async ({ searchParams }: Props) => {
   // A folder seen for the first time is read from the bucket: the page waits for it at most 0.8 s.
   const sync = await syncFolderForListing(folder);
   const listing = await listFolder({ folder, sort: params.sort, dir: params.dir, query: params.q, page: params.page });
+  // Nothing listed in a folder that has no row, no document and no object in the bucket (read just
+  // now, so a folder not yet synced is not taken for missing): it does not exist. Reading never
+  // creates it. When storage cannot say, the (empty) listing stands.
+  const isMissing =
+    folder !== '' &&
+    sync !== 'reading' &&
+    listing.total === 0 &&
+    listing.folders.length === 0 &&
+    !params.q &&
+    !(await isFolderTaken(folder).catch(() => true));
+  if (isMissing)
+    return (
+      <>
+        <FolderBreadcrumbs crumbs={breadcrumbs(folder)} canDrop={false} />
+        <p role="alert" className="error" data-testid="folder-missing">
+          {t('folderMissing', { path: folder })}
+        </p>
+        <p>
+          <Link href="/">{t('folderMissingLink')}</Link> · <Link href="/trash">{t('trash')}</Link>
+        </p>
+      </>
+    );
   const isAdmin = user.role === 'admin';
   // How each name opens, and which New document kinds an editor can open (lib/discovery/open-action.ts).
   const { openActions, newKinds } = await listingOpenOptions({

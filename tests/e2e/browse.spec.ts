@@ -67,3 +67,27 @@ test('click Projects, then Archive → breadcrumbs follow; breadcrumb Documents 
   await expect(breadcrumb.getByRole('listitem')).toHaveText(['Documents']);
   await expect(page.getByTestId('document-row').filter({ hasText: 'Welcome.docx' })).toBeVisible();
 });
+
+test.describe('as viewer', () => {
+  test.use({ role: 'viewer' });
+
+  test('GET /?folder=<a path nobody made> → "does not exist", a way back, no actions; the folder is not created', async ({
+    page,
+  }) => {
+    const missing = uniqueName('e2e-missing');
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      await page.goto(`/?folder=${encodeURIComponent(`${missing}/deeper`)}`);
+      await expect(page.getByTestId('folder-missing')).toHaveText(
+        `The folder “${missing}/deeper” does not exist. It may have been renamed, moved or deleted (deleted folders are in the trash).`,
+      );
+      await expect(page.getByTestId('document-table')).toHaveCount(0);
+      await expect(page.getByTestId('empty-state')).toHaveCount(0);
+      await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText(missing);
+      await expect(page.getByRole('main').getByRole('link', { name: 'Trash' })).toBeVisible();
+    }
+    await page.getByRole('link', { name: 'Go to Documents' }).click();
+    await expect(page).toHaveURL((url) => url.pathname === '/' && !url.searchParams.has('folder'));
+    await expect(page.getByTestId('folder-row').filter({ hasText: missing })).toHaveCount(0);
+  });
+});

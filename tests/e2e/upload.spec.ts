@@ -30,9 +30,10 @@ const recordUploadStates = (page: Page) =>
 
 const seenStates = (page: Page) => page.evaluate(() => (window as unknown as { __uploadSeen: Seen }).__uploadSeen);
 
-/** An empty folder of this test's own, with the admin upload section. */
+/** An empty folder of this test's own (made through the API: a path nobody made shows "does not exist"), with the admin upload section. */
 const openNewFolder = async (page: Page) => {
   const folder = uniqueName('e2e-upload');
+  expect((await page.request.post('/api/folders', { data: { parent: '', name: folder } })).status()).toBe(201);
   await page.goto(`/?folder=${folder}`);
   await expect(page.getByTestId('empty-state')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Upload documents' })).toBeVisible();
