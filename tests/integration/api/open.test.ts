@@ -8,7 +8,6 @@ import type { PublicUser } from '@/lib/users/users';
 import { startDiscoveryServer } from '../../support/discovery-server';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { emptyContext, makeUser, sessionCookie } from '../../support/session';
-import { apiRequest } from '../../support/users-api';
 
 // "Opening anything sensible" (issue 9, item 7): view-only types open in view mode, PDFs and
 // raster images without an editor in the browser's own viewer (inline, exact type, nosniff,
@@ -36,6 +35,24 @@ afterAll(async () => {
 const withEditor = () => setRuntimeEnv({ WOPI_CLIENTS: `office=${editor.url}` });
 const withoutEditor = () => setRuntimeEnv({ WOPI_CLIENTS: undefined });
 
+const apiRequest = (
+  path: string,
+  {
+    cookie,
+    body,
+    method = 'POST',
+    headers = {},
+  }: { cookie?: string; body?: unknown; method?: string; headers?: Record<string, string> },
+) =>
+  new Request(`http://127.0.0.1:3000${path}`, {
+    method,
+    headers: {
+      ...(cookie ? { cookie } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const create = (cookie: string, body: unknown) =>
   newDocumentRoute(apiRequest('/api/documents/new', { cookie, body }), emptyContext);
 const inline = (id: string, cookie?: string, headers: Record<string, string> = {}) =>

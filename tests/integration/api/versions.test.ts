@@ -1,8 +1,4 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GET as listVersionsRoute } from '@/app/api/documents/[id]/versions/route';
-import { GET as versionContentRoute } from '@/app/api/documents/[id]/versions/[version]/content/route';
-import { POST as restoreRoute } from '@/app/api/documents/[id]/versions/[version]/restore/route';
-import { GET as currentContentRoute } from '@/app/api/documents/[id]/content/route';
 import { db } from '@/lib/db';
 import { holdLock } from '../../support/files-api';
 import { mirrorsSettled } from '@/lib/documents/content';
@@ -28,24 +24,13 @@ beforeAll(async () => {
   }
 });
 
-const list = (id: string, cookie?: string) =>
-  listVersionsRoute(apiRequest(`/api/documents/${id}/versions`, { cookie, method: 'GET' }), {
-    params: Promise.resolve({ id }),
-  });
+const list = (id: string, cookie?: string) => apiRequest(`/api/documents/${id}/versions`, { cookie, method: 'GET' });
 const download = (id: string, version: string, cookie?: string) =>
-  versionContentRoute(apiRequest(`/api/documents/${id}/versions/${version}/content`, { cookie, method: 'GET' }), {
-    params: Promise.resolve({ id, version }),
-  });
+  apiRequest(`/api/documents/${id}/versions/${version}/content`, { cookie, method: 'GET' });
 const restore = (id: string, version: string, cookie?: string, headers: Record<string, string> = {}) =>
-  restoreRoute(apiRequest(`/api/documents/${id}/versions/${version}/restore`, { cookie, headers }), {
-    params: Promise.resolve({ id, version }),
-  });
+  apiRequest(`/api/documents/${id}/versions/${version}/restore`, { cookie, headers });
 const current = async (id: string) =>
-  (
-    await currentContentRoute(apiRequest(`/api/documents/${id}/content`, { cookie: cookies.viewer, method: 'GET' }), {
-      params: Promise.resolve({ id }),
-    })
-  ).text();
+  (await apiRequest(`/api/documents/${id}/content`, { cookie: cookies.viewer, method: 'GET' })).text();
 
 const errorOf = async (response: Response) =>
   ((await response.json()) as { error: { code: string; message: string } }).error;
