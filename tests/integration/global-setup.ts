@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { poolConfigFromUrl } from '@/lib/db/pg-adapter';
 import { migrateDatabase } from '@/lib/embedded/migrate';
 import { startServices } from '@/lib/embedded/services';
 import { loadEnv, setRuntimeEnv } from '@/lib/env';
@@ -65,7 +66,7 @@ const startProductionPortal = async (runtimeEnv: Record<string, string>, logFile
   }).catch((error: unknown) => {
     throw new Error(`The production portal did not start: ${String(error)}\n${output.slice(-60).join('')}`);
   });
-  const client = new pg.Client({ connectionString: runtimeEnv.DATABASE_URL });
+  const client = new pg.Client(poolConfigFromUrl(runtimeEnv.DATABASE_URL!));
   await client.connect();
   try {
     await client.query('DELETE FROM "User" WHERE email = ANY($1)', [[ACCOUNTS.ADMIN.email, ACCOUNTS.USER.email]]);

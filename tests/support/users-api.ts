@@ -46,3 +46,45 @@ export const auditAbout = (userId: string, action?: string) =>
     orderBy: { id: 'asc' },
     select: { action: true, outcome: true, userId: true, details: true },
   });
+
+/**
+ * next-auth's credentials sign-in over HTTP, as the login form sends it (GET /api/auth/csrf,
+ * then POST /api/auth/callback/credentials): `cookie` is the session cookie when it succeeded
+ * ('' otherwise), `error` next-auth's error code when it did not ('CredentialsSignin' for a wrong
+ * email or password).
+ */
+export const signIn = async (email: string, password: string, headers: Record<string, string> = {}) => {
+  const csrf = await portalFetch('/api/auth/csrf', { method: 'GET', headers });
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await portalFetch('/api/auth/callback/credentials', {
+    cookie: csrfCookie,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+  });
+  const session = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0]!)
+    .find((pair) => pair.startsWith('next-auth.session-token='));
+  const { url } = (await response.json()) as { url: string };
+
+  return { status: response.status, cookie: session ?? '', error: new URL(url).searchParams.get('error') };
+};
+
+/**
+ * A sign-in over HTTP (`signIn`) reduced to what next-auth's authorize() decided: `{ id, email }` of
+ * the signed-in user (read back through GET /api/auth/session), or null when the sign-in was
+ * refused ("Wrong email or password.").
+ */
+export const authorize = async (email: string, password: string) => {
+  const { cookie, error } = await signIn(email, password);
+  if (error || !cookie) return null;
+  const session = (await (await apiRequest('/api/auth/session', { cookie, method: 'GET' })).json()) as {
+    user?: { id: string; email: string };
+  };
+
+  return session.user ? { id: session.user.id, email: session.user.email } : null;
+};
