@@ -49,3 +49,42 @@ export const streamCall = (path: string, { method = 'GET', cookie, body, headers
       req.end(body === undefined ? undefined : JSON.stringify(body));
     },
   );
+
+/**
+ * A request whose body stops short: the headers (with e.g. a `content-length` larger than what
+ * follows), then `body`, and then nothing more. With `hangUp`, the client then closes the
+ * connection (a browser tab closed mid-upload) and this resolves with status null once it is
+ * closed; without it, this resolves with the server's answer (status and text), sent while the
+ * rest of the body is still owed, and then closes the connection.
+ */
+export const partialRequest = (
+  path: string,
+  {
+    method = 'POST',
+    headers = {},
+    body,
+    hangUp = false,
+  }: {
+    method?: string;
+    headers?: Record<string, string>;
+    body: Buffer | string;
+    hangUp?: boolean;
+  },
+) =>
+  new Promise<{ status: number | null; body: string }>((resolve, reject) => {
+    const req = httpRequest(`${portalOrigin()}${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, body: text });
+        req.destroy();
+      });
+      res.on('error', () => {});
+    });
+    req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+    req.on('close', () => resolve({ status: null, body: '' }));
+    req.write(body, () => {
+      if (hangUp) req.destroy();
+    });
+  });
