@@ -120,11 +120,13 @@ describe('GET /api/documents/:id/versions', () => {
 
 describe('GET /api/documents/:id/versions/:version/content', () => {
   it.each(['viewer', 'editor', 'admin'] as const)(
-    'GET …/versions/1/content as %s → 200 that version’s bytes, attachment "Name (version 1).ext" (RFC 6266), audited',
+    'GET …/versions/1/content as %s → 200 that version’s bytes with their Content-Length, attachment "Name (version 1).ext" (RFC 6266), audited',
     async (role) => {
       await saveAs(docId, users.editor.id, 'version two', { autosave: false });
       const response = await download(docId, '1', cookies[role]);
       expect(response.status).toBe(200);
+      expect(response.headers.get('content-length')).toBe(String('version one'.length));
+      expect(response.headers.get('x-portal-content-length')).toBeNull();
       expect(await response.text()).toBe('version one');
       expect(response.headers.get('content-disposition')).toBe(
         `attachment; filename="Plan ? (draft) (version 1).docx"; filename*=UTF-8''Plan%20%C3%BC%20%28draft%29%20%28version%201%29.docx`,
@@ -153,6 +155,17 @@ describe('GET /api/documents/:id/versions/:version/content', () => {
       expect((await download(docId, version, cookies.admin)).status).toBe(404);
     expect((await download('00000000-0000-0000-0000-000000000000', '1', cookies.admin)).status).toBe(404);
     expect((await download(docId, '1')).status).toBe(401);
+  });
+});
+
+describe('GET /api/documents/:id/content', () => {
+  it('GET /api/documents/:id/content → 200 the current bytes with their Content-Length (the browser shows the download’s size), not chunked', async () => {
+    const response = await apiRequest(`/api/documents/${docId}/content`, { cookie: cookies.viewer, method: 'GET' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String('version one'.length));
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    expect(response.headers.get('x-portal-content-length')).toBeNull();
+    expect(await response.text()).toBe('version one');
   });
 });
 
