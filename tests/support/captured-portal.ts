@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { poolConfigFromUrl } from '@/lib/db/pg-adapter';
 import { startPortal, type Portal } from '../../scripts/lib/portal';
-import { usePortal } from './portal-http';
+import { sendApiCallsTo } from './portal-http';
 
 /**
  * A throwaway production portal (scripts/lib/portal.ts startPortal: `next build` output, embedded
@@ -66,10 +66,10 @@ export const portalOfThisFile = (label: string, env: Record<string, string> = {}
   let portal: Portal | undefined;
   beforeAll(async () => {
     portal = await startTierPortal(label, output, env);
-    usePortal(portal.baseUrl);
+    sendApiCallsTo(portal.baseUrl);
   }, 240_000);
   afterAll(async () => {
-    usePortal(undefined);
+    sendApiCallsTo(undefined);
     await portal?.stop();
   });
 

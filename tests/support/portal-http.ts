@@ -6,12 +6,12 @@ let origin: string | undefined;
 /**
  * The origin (and PUBLIC_URL) of the portal the API tests drive: the production server the
  * integration tier's global setup started (tests/integration/global-setup.ts), unless a test
- * file pointed them at a portal of its own with `usePortal`.
+ * file pointed them at a portal of its own with `sendApiCallsTo`.
  */
 export const portalOrigin = () => origin ?? inject('portalOrigin');
 
 /** Sends this file's API calls to `baseUrl` (a portal it started with other settings); undefined: back to the tier's. */
-export const usePortal = (baseUrl: string | undefined) => {
+export const sendApiCallsTo = (baseUrl: string | undefined) => {
   origin = baseUrl;
 };
 

@@ -12,7 +12,7 @@ import { disableUser, setUserRole } from '@/lib/users/admin';
 import type { PublicUser } from '@/lib/users/users';
 import type { Portal } from '../../../scripts/lib/portal';
 import { startTierPortal } from '../../support/captured-portal';
-import { usePortal } from '../../support/portal-http';
+import { sendApiCallsTo } from '../../support/portal-http';
 import { makeUser, sessionCookie } from '../../support/session';
 import { usersApi } from '../../support/users-api';
 
@@ -48,11 +48,11 @@ beforeAll(async () => {
   await disconnectDb();
   setRuntimeEnv({ DATABASE_URL: isolatedUrl });
   portal = await startTierPortal('last-admin', output, { DATABASE_URL: isolatedUrl });
-  usePortal(portal.baseUrl);
+  sendApiCallsTo(portal.baseUrl);
 });
 
 afterAll(async () => {
-  usePortal(undefined);
+  sendApiCallsTo(undefined);
   await portal?.stop();
   await disconnectDb();
   await onServer(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
