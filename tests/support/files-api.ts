@@ -1,4 +1,5 @@
 import { db } from '@/lib/db';
+import { makeUser, sessionCookie } from './session';
 import { apiRequest } from './users-api';
 
 type Call = { cookie?: string; body?: unknown; headers?: Record<string, string> };
@@ -57,3 +58,15 @@ export const auditOf = (documentId: string, action?: string) =>
     orderBy: { id: 'asc' },
     select: { action: true, userId: true, details: true },
   });
+
+let viewerCookie: Promise<string> | undefined;
+
+/**
+ * The portal's Download of a document (GET /api/documents/:id/content) over HTTP, as a viewer of
+ * this test file's own (made on first use): what a browser gets.
+ */
+export const downloadContent = async (id: string) => {
+  viewerCookie ??= makeUser('viewer').then(sessionCookie);
+
+  return apiRequest(`/api/documents/${id}/content`, { cookie: await viewerCookie, method: 'GET' });
+};
