@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { DECLARED_LENGTH_HEADER } from '@/lib/api/declared-length';
 
 /** Where portal requests go: a Unix socket that a Next.js process listens on once it is ready. */
 export type Upstream = {
@@ -132,6 +133,12 @@ export const createPortalProxy = ({ upstream, readyTimeoutMs }: { upstream: Upst
     res.statusMessage = from.statusMessage ?? '';
     for (const { name, values } of forwardedResponseHeaders(from.rawHeaders))
       res.setHeader(name, values.length === 1 ? values[0]! : values);
+    // The length a route declared, which Next.js took off (lib/api/declared-length.ts): sent
+    // with Content-Length, the body is not chunked, and a short one reads as cut off.
+    const declared = from.headers[DECLARED_LENGTH_HEADER];
+    res.removeHeader(DECLARED_LENGTH_HEADER);
+    if (typeof declared === 'string' && /^\d+$/.test(declared) && from.headers['content-length'] === undefined)
+      res.setHeader('Content-Length', declared);
     if (leftover === 'close') res.setHeader('Connection', 'close');
     // The portal listener adds its security headers in writeHead.
     res.writeHead(from.statusCode ?? 502);

@@ -85,6 +85,8 @@ export const runNode = (args: string[], env: NodeJS.ProcessEnv) =>
 
 export type Portal = {
   baseUrl: string;
+  /** The start script's pid, also its process group's id (it runs detached). */
+  pid: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   /** `npm run cli -- …` against this portal; resolves with its stdout. */
@@ -188,6 +190,7 @@ export const startPortal = async ({
 
   return {
     baseUrl,
+    pid: child.pid!,
     dataDir,
     env: portalEnv,
     cli: (...args) => runNode(['--import', 'tsx', 'scripts/cli.ts', ...args], portalEnv),

@@ -1,22 +1,17 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { GET } from '@/app/documents/[id]/[mode]/route';
-import { env, setRuntimeEnv } from '@/lib/env';
+import { describe, expect, it } from 'vitest';
 import { addDocument, uniqueFolder } from '../support/documents';
 import { makeUser, sessionCookie } from '../support/session';
+import { apiRequest } from '../support/users-api';
 
 // The host route's error pages are the portal's pages (lib/portal-page/message-page.ts): the
-// header with the signed-in user, a heading, a way back, and words for the reader's role.
-const originalClients = env.WOPI_CLIENTS;
-afterAll(() => setRuntimeEnv({ WOPI_CLIENTS: originalClients }));
+// header with the signed-in user, a heading, a way back, and words for the reader's role. The
+// tier's portal has no editor configured (no WOPI_CLIENTS).
 
 const open = async (id: string, mode: string, cookie: string) =>
-  GET(new Request(`http://127.0.0.1/documents/${id}/${mode}`, { headers: { cookie } }), {
-    params: Promise.resolve({ id, mode }),
-  });
+  apiRequest(`/documents/${id}/${mode}`, { cookie, method: 'GET' });
 
 describe('GET /documents/:id/(view|edit) error pages inside the portal frame', () => {
   it('GET /documents/:id/edit with no editor configured, as editor → 503 asking an administrator, no settings named', async () => {
-    setRuntimeEnv({ WOPI_CLIENTS: undefined });
     const user = await makeUser('editor');
     const folder = uniqueFolder('no-editor');
     const doc = await addDocument(folder, 'a.docx', 'x', user.id);
@@ -33,7 +28,6 @@ describe('GET /documents/:id/(view|edit) error pages inside the portal frame', (
   });
 
   it('GET /documents/:id/view with no editor configured, as admin → 503 naming WOPI_CLIENTS and linking /admin/editors', async () => {
-    setRuntimeEnv({ WOPI_CLIENTS: undefined });
     const admin = await makeUser('admin');
     const doc = await addDocument(uniqueFolder('no-editor-admin'), 'a.docx', 'x', admin.id);
     const html = await (await open(doc.id, 'view', await sessionCookie(admin))).text();

@@ -1,20 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET as savedAs } from '@/app/api/documents/[id]/saved-as/route';
-import { GET } from '@/app/documents/[id]/[mode]/route';
 import { db } from '@/lib/db';
-import { findClient } from '@/lib/discovery/clients';
-import { getDiscovery } from '@/lib/discovery/store';
-import { env, setRuntimeEnv } from '@/lib/env';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
 import { addDocument, uniqueFolder } from '../support/documents';
+import type { Portal } from '../../scripts/lib/portal';
+import { startTierPortal } from '../support/captured-portal';
+import { sendApiCallsTo } from '../support/portal-http';
 import { makeUser, sessionCookie } from '../support/session';
+import { apiRequest } from '../support/users-api';
 import { tokenFor, wopi } from '../support/wopi';
 
 let server: Server;
 let discoveryUrl: string;
 let isEditorUp = true;
-const originalClients = env.WOPI_CLIENTS;
+// The tier's portal has no editor configured; the tests "with an editor" get a production portal
+// of their own with WOPI_CLIENTS=writer=<the discovery server below>.
+let withEditor: Portal | undefined;
+const output: string[] = [];
 
 const DISCOVERY = `<wopi-discovery><net-zone name="external-http"><app name="Writer">
 <action name="edit" ext="docx" urlsrc="http://127.0.0.1:9/cool.html?&lt;ui=UI_LLCC&amp;&gt;"/>
@@ -31,19 +33,17 @@ beforeAll(async () => {
   discoveryUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hosting/discovery`;
 });
 afterAll(async () => {
-  setRuntimeEnv({ WOPI_CLIENTS: originalClients });
+  sendApiCallsTo(undefined);
+  await withEditor?.stop();
   await new Promise((resolve) => server.close(resolve));
 });
 
 const open = async (id: string, mode: string, cookie?: string, query = '') =>
-  GET(
-    new Request(`http://127.0.0.1/documents/${id}/${mode}${query}`, {
-      headers: { ...(cookie ? { cookie } : {}), 'accept-language': 'de-DE,de;q=0.9' },
-    }),
-    {
-      params: Promise.resolve({ id, mode }),
-    },
-  );
+  apiRequest(`/documents/${id}/${mode}${query}`, {
+    cookie,
+    method: 'GET',
+    headers: { 'accept-language': 'de-DE,de;q=0.9' },
+  });
 
 describe('GET /documents/:id/(view|edit) — the editor host page', () => {
   it('without a session → 303 to /login with the way back', async () => {
@@ -53,7 +53,6 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
   });
 
   it('no editor configured, as admin → 503 page naming WOPI_CLIENTS', async () => {
-    setRuntimeEnv({ WOPI_CLIENTS: undefined });
     const user = await makeUser('admin');
     const doc = await addDocument(uniqueFolder(), 'a.docx', 'x', user.id);
     const response = await open(doc.id, 'edit', await sessionCookie(user));
@@ -62,7 +61,10 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
   });
 
   describe('with an editor', () => {
-    beforeAll(() => setRuntimeEnv({ WOPI_CLIENTS: `writer=${discoveryUrl}` }));
+    beforeAll(async () => {
+      withEditor = await startTierPortal('host-page', output, { WOPI_CLIENTS: `writer=${discoveryUrl}` });
+      sendApiCallsTo(withEditor.baseUrl);
+    }, 240_000);
 
     it('edit → 200 page: token POSTed by a form (never in a URL), no-store, CSP frame-src = editor origin, UI_LLCC from Accept-Language', async () => {
       const user = await makeUser('editor');
@@ -156,12 +158,7 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       await addDocument(uniqueFolder(), 'Elsewhere.odt', 'x', user.id);
 
       const lookUp = (cookieValue: string | undefined, query = '') =>
-        savedAs(
-          new Request(`http://127.0.0.1/api/documents/${source.id}/saved-as${query}`, {
-            headers: cookieValue ? { cookie: cookieValue } : {},
-          }),
-          { params: Promise.resolve({ id: source.id }) },
-        );
+        apiRequest(`/api/documents/${source.id}/saved-as${query}`, { cookie: cookieValue, method: 'GET' });
       const found = await lookUp(cookie, `?name=${encodeURIComponent('Plan (copy).odt')}`);
       expect(found.status).toBe(200);
       expect(found.headers.get('cache-control')).toBe('no-store');
@@ -185,10 +182,7 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
       expect(saved.status).toBe(200);
       const { Name } = (await saved.json()) as { Name: string };
       const lookUp = async (cookieValue: string) =>
-        savedAs(
-          new Request(`http://127.0.0.1/api/documents/${source.id}/saved-as`, { headers: { cookie: cookieValue } }),
-          { params: Promise.resolve({ id: source.id }) },
-        );
+        apiRequest(`/api/documents/${source.id}/saved-as`, { cookie: cookieValue, method: 'GET' });
       const found = await lookUp(await sessionCookie(user));
       expect(found.status).toBe(200);
       expect(await found.json()).toMatchObject({ name: Name });
@@ -225,7 +219,7 @@ describe('GET /documents/:id/(view|edit) — the editor host page', () => {
         data: { fetchedAt: new Date(Date.now() - 13 * 3600_000), lastAttemptAt: new Date(0) },
       });
       expect((await open(doc.id, 'edit', cookie)).status).toBe(200);
-      const entry = await getDiscovery(findClient('writer')!);
+      const entry = await db.wopiClientDiscovery.findUniqueOrThrow({ where: { client: 'writer' } });
       expect(entry.lastError).toContain('HTTP 502');
 
       await db.wopiClientDiscovery.delete({ where: { client: 'writer' } });

@@ -1,56 +1,32 @@
-import { POST as copyDocument } from '@/app/api/documents/[id]/copy/route';
-import { POST as deleteDocument } from '@/app/api/documents/[id]/delete/route';
-import { POST as moveDocument } from '@/app/api/documents/[id]/move/route';
-import { POST as renameDocument } from '@/app/api/documents/[id]/rename/route';
-import { POST as copyFolder } from '@/app/api/folders/copy/route';
-import { POST as deleteFolder } from '@/app/api/folders/delete/route';
-import { POST as moveFolder } from '@/app/api/folders/move/route';
-import { POST as renameFolder } from '@/app/api/folders/rename/route';
-import { POST as createFolder, GET as listFolders } from '@/app/api/folders/route';
-import { POST as purgeEntry } from '@/app/api/trash/[id]/purge/route';
-import { POST as restoreEntry } from '@/app/api/trash/[id]/restore/route';
-import { POST as emptyTrash } from '@/app/api/trash/empty/route';
-import { GET as listTrash } from '@/app/api/trash/route';
 import { db } from '@/lib/db';
-import { emptyContext } from './session';
+import { makeUser, sessionCookie } from './session';
 import { apiRequest } from './users-api';
 
 type Call = { cookie?: string; body?: unknown; headers?: Record<string, string> };
-const idContext = (id: string) => ({ params: Promise.resolve({ id }) });
 
-/** Every file-management route, in-process, called with real Requests as Next.js hands them over. */
+/** Every file-management route, over HTTP to the production portal. */
 export const filesApi = {
   renameDocument: (id: string, { cookie, body, headers }: Call) =>
-    renameDocument(apiRequest(`/api/documents/${id}/rename`, { cookie, body, headers }), idContext(id)),
+    apiRequest(`/api/documents/${id}/rename`, { cookie, body, headers }),
   moveDocument: (id: string, { cookie, body, headers }: Call) =>
-    moveDocument(apiRequest(`/api/documents/${id}/move`, { cookie, body, headers }), idContext(id)),
+    apiRequest(`/api/documents/${id}/move`, { cookie, body, headers }),
   copyDocument: (id: string, { cookie, body, headers }: Call) =>
-    copyDocument(apiRequest(`/api/documents/${id}/copy`, { cookie, body, headers }), idContext(id)),
+    apiRequest(`/api/documents/${id}/copy`, { cookie, body, headers }),
   deleteDocument: (id: string, { cookie, headers }: Call) =>
-    deleteDocument(apiRequest(`/api/documents/${id}/delete`, { cookie, headers }), idContext(id)),
+    apiRequest(`/api/documents/${id}/delete`, { cookie, headers }),
   listFolders: (parent: string, { cookie }: Call = {}) =>
-    listFolders(
-      apiRequest(`/api/folders?parent=${encodeURIComponent(parent)}`, { cookie, method: 'GET' }),
-      emptyContext,
-    ),
-  createFolder: ({ cookie, body, headers }: Call) =>
-    createFolder(apiRequest('/api/folders', { cookie, body, headers }), emptyContext),
-  renameFolder: ({ cookie, body, headers }: Call) =>
-    renameFolder(apiRequest('/api/folders/rename', { cookie, body, headers }), emptyContext),
-  moveFolder: ({ cookie, body, headers }: Call) =>
-    moveFolder(apiRequest('/api/folders/move', { cookie, body, headers }), emptyContext),
-  copyFolder: ({ cookie, body, headers }: Call) =>
-    copyFolder(apiRequest('/api/folders/copy', { cookie, body, headers }), emptyContext),
-  deleteFolder: ({ cookie, body, headers }: Call) =>
-    deleteFolder(apiRequest('/api/folders/delete', { cookie, body, headers }), emptyContext),
+    apiRequest(`/api/folders?parent=${encodeURIComponent(parent)}`, { cookie, method: 'GET' }),
+  createFolder: ({ cookie, body, headers }: Call) => apiRequest('/api/folders', { cookie, body, headers }),
+  renameFolder: ({ cookie, body, headers }: Call) => apiRequest('/api/folders/rename', { cookie, body, headers }),
+  moveFolder: ({ cookie, body, headers }: Call) => apiRequest('/api/folders/move', { cookie, body, headers }),
+  copyFolder: ({ cookie, body, headers }: Call) => apiRequest('/api/folders/copy', { cookie, body, headers }),
+  deleteFolder: ({ cookie, body, headers }: Call) => apiRequest('/api/folders/delete', { cookie, body, headers }),
   listTrash: ({ cookie, query = '' }: Call & { query?: string } = {}) =>
-    listTrash(apiRequest(`/api/trash${query}`, { cookie, method: 'GET' }), emptyContext),
+    apiRequest(`/api/trash${query}`, { cookie, method: 'GET' }),
   restore: (id: string, { cookie, body, headers }: Call) =>
-    restoreEntry(apiRequest(`/api/trash/${id}/restore`, { cookie, body, headers }), idContext(id)),
-  purge: (id: string, { cookie, headers }: Call) =>
-    purgeEntry(apiRequest(`/api/trash/${id}/purge`, { cookie, headers }), idContext(id)),
-  emptyTrash: ({ cookie, headers }: Call) =>
-    emptyTrash(apiRequest('/api/trash/empty', { cookie, headers }), emptyContext),
+    apiRequest(`/api/trash/${id}/restore`, { cookie, body, headers }),
+  purge: (id: string, { cookie, headers }: Call) => apiRequest(`/api/trash/${id}/purge`, { cookie, headers }),
+  emptyTrash: ({ cookie, headers }: Call) => apiRequest('/api/trash/empty', { cookie, headers }),
 };
 
 export const errorOf = async (response: Response) =>
@@ -82,3 +58,15 @@ export const auditOf = (documentId: string, action?: string) =>
     orderBy: { id: 'asc' },
     select: { action: true, userId: true, details: true },
   });
+
+let viewerCookie: Promise<string> | undefined;
+
+/**
+ * The portal's Download of a document (GET /api/documents/:id/content) over HTTP, as a viewer of
+ * this test file's own (made on first use): what a browser gets.
+ */
+export const downloadContent = async (id: string) => {
+  viewerCookie ??= makeUser('viewer').then(sessionCookie);
+
+  return apiRequest(`/api/documents/${id}/content`, { cookie: await viewerCookie, method: 'GET' });
+};

@@ -1,53 +1,29 @@
 import { encode } from 'next-auth/jwt';
-import { POST as changeOwnPassword } from '@/app/api/account/password/route';
-import { POST as disableUser } from '@/app/api/admin/users/[id]/disable/route';
-import { POST as enableUser } from '@/app/api/admin/users/[id]/enable/route';
-import { POST as resetPassword } from '@/app/api/admin/users/[id]/password/route';
-import { POST as setRole } from '@/app/api/admin/users/[id]/role/route';
-import { GET as listUsers, POST as addUser } from '@/app/api/admin/users/route';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import type { PublicUser } from '@/lib/users/users';
-import { emptyContext } from './session';
+import { portalFetch, type PortalCall } from './portal-http';
 
-// Route handlers called with real Requests, as Next.js hands them over: `host` is the portal's
-// own host; Origin / Sec-Fetch-Site are what a browser adds (none: a script, which passes).
-const HOST = '127.0.0.1:3000';
-export const SELF = `http://${HOST}`;
+/**
+ * One request to the portal over real HTTP (tests/support/portal-http.ts): POST with a JSON body
+ * unless `method` says otherwise; no Origin / Sec-Fetch-Site (a script, which the CSRF check
+ * lets pass) unless `headers` add them.
+ */
+export const apiRequest = (path: string, options: PortalCall = {}) => portalFetch(path, options);
 
-type Options = { cookie?: string; body?: unknown; method?: string; headers?: Record<string, string> };
-
-export const apiRequest = (path: string, { cookie, body, method = 'POST', headers = {} }: Options = {}) =>
-  new Request(`${SELF}${path}`, {
-    method,
-    headers: {
-      host: HOST,
-      ...(cookie ? { cookie } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-
-const idContext = (id: string) => ({ params: Promise.resolve({ id }) });
 type Call = { cookie?: string; body?: unknown; headers?: Record<string, string> };
 
-/** Every users route, in-process. */
+/** Every users route, over HTTP to the production portal. */
 export const usersApi = {
-  list: ({ cookie, headers }: Call = {}) =>
-    listUsers(apiRequest('/api/admin/users', { cookie, method: 'GET', headers }), emptyContext),
-  add: ({ cookie, body, headers }: Call) =>
-    addUser(apiRequest('/api/admin/users', { cookie, body, headers }), emptyContext),
+  list: ({ cookie, headers }: Call = {}) => apiRequest('/api/admin/users', { cookie, method: 'GET', headers }),
+  add: ({ cookie, body, headers }: Call) => apiRequest('/api/admin/users', { cookie, body, headers }),
   role: (id: string, { cookie, body, headers }: Call) =>
-    setRole(apiRequest(`/api/admin/users/${id}/role`, { cookie, body, headers }), idContext(id)),
-  disable: (id: string, { cookie, headers }: Call) =>
-    disableUser(apiRequest(`/api/admin/users/${id}/disable`, { cookie, headers }), idContext(id)),
-  enable: (id: string, { cookie, headers }: Call) =>
-    enableUser(apiRequest(`/api/admin/users/${id}/enable`, { cookie, headers }), idContext(id)),
+    apiRequest(`/api/admin/users/${id}/role`, { cookie, body, headers }),
+  disable: (id: string, { cookie, headers }: Call) => apiRequest(`/api/admin/users/${id}/disable`, { cookie, headers }),
+  enable: (id: string, { cookie, headers }: Call) => apiRequest(`/api/admin/users/${id}/enable`, { cookie, headers }),
   password: (id: string, { cookie, body, headers }: Call) =>
-    resetPassword(apiRequest(`/api/admin/users/${id}/password`, { cookie, body, headers }), idContext(id)),
-  changeOwn: ({ cookie, body, headers }: Call) =>
-    changeOwnPassword(apiRequest('/api/account/password', { cookie, body, headers }), emptyContext),
+    apiRequest(`/api/admin/users/${id}/password`, { cookie, body, headers }),
+  changeOwn: ({ cookie, body, headers }: Call) => apiRequest('/api/account/password', { cookie, body, headers }),
 };
 
 /** A next-auth session cookie for `user` as sign-in sets it, signed in at `signedInAt` (epoch ms). */
@@ -70,3 +46,45 @@ export const auditAbout = (userId: string, action?: string) =>
     orderBy: { id: 'asc' },
     select: { action: true, outcome: true, userId: true, details: true },
   });
+
+/**
+ * next-auth's credentials sign-in over HTTP, as the login form sends it (GET /api/auth/csrf,
+ * then POST /api/auth/callback/credentials): `cookie` is the session cookie when it succeeded
+ * ('' otherwise), `error` next-auth's error code when it did not ('CredentialsSignin' for a wrong
+ * email or password).
+ */
+export const signIn = async (email: string, password: string, headers: Record<string, string> = {}) => {
+  const csrf = await portalFetch('/api/auth/csrf', { method: 'GET', headers });
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await portalFetch('/api/auth/callback/credentials', {
+    cookie: csrfCookie,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+  });
+  const session = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0]!)
+    .find((pair) => pair.startsWith('next-auth.session-token='));
+  const { url } = (await response.json()) as { url: string };
+
+  return { status: response.status, cookie: session ?? '', error: new URL(url).searchParams.get('error') };
+};
+
+/**
+ * A sign-in over HTTP (`signIn`) reduced to what next-auth's authorize() decided: `{ id, email }` of
+ * the signed-in user (read back through GET /api/auth/session), or null when the sign-in was
+ * refused ("Wrong email or password.").
+ */
+export const authorize = async (email: string, password: string) => {
+  const { cookie, error } = await signIn(email, password);
+  if (error || !cookie) return null;
+  const session = (await (await apiRequest('/api/auth/session', { cookie, method: 'GET' })).json()) as {
+    user?: { id: string; email: string };
+  };
+
+  return session.user ? { id: session.user.id, email: session.user.email } : null;
+};

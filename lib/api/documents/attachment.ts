@@ -1,4 +1,5 @@
 import { create as contentDisposition } from 'content-disposition';
+import { lengthHeaders } from '@/lib/api/declared-length';
 import { notFound } from '@/lib/api/errors';
 import { getObjectStream, isNotFound } from '@/lib/storage/objects';
 
@@ -14,7 +15,7 @@ export const attachmentResponse = async ({ key, fileName }: { key: string; fileN
     return new Response(object.body, {
       headers: {
         'Content-Type': object.contentType ?? 'application/octet-stream',
-        'Content-Length': String(object.size),
+        ...lengthHeaders(object.size),
         'Content-Disposition': contentDisposition(fileName),
         'Cache-Control': 'private, no-store',
         'X-Content-Type-Options': 'nosniff',

@@ -1,3 +1,4 @@
+import { lengthHeaders } from '@/lib/api/declared-length';
 import { notFound } from '@/lib/api/errors';
 import { currentContent } from '@/lib/documents/content';
 import { isUuid } from '@/lib/documents/queries';
@@ -19,7 +20,7 @@ export const downloadDocument = async (id: string) => {
     return new Response(object.body, {
       headers: {
         'Content-Type': object.contentType ?? 'application/octet-stream',
-        'Content-Length': String(object.size),
+        ...lengthHeaders(object.size),
         'Content-Disposition': contentDisposition(doc.name),
         'Cache-Control': 'private, no-store',
       },

@@ -1,4 +1,5 @@
 import { create as contentDisposition } from 'content-disposition';
+import { lengthHeaders } from '@/lib/api/declared-length';
 import { notFound } from '@/lib/api/errors';
 import { attachmentResponse } from '@/lib/api/documents/attachment';
 import { parseByteRange } from '@/lib/api/documents/byte-range';
@@ -46,7 +47,7 @@ export const inlineDocument = async ({ id, request }: { id: string; request: Req
       status: range ? 206 : 200,
       headers: {
         ...headers,
-        'Content-Length': String(object.size),
+        ...lengthHeaders(object.size),
         ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${doc.size}` } : {}),
       },
     });

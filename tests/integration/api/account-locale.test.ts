@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { POST as setLocale } from '@/app/api/account/locale/route';
 import { db } from '@/lib/db';
-import { emptyContext, makeUser, sessionCookie } from '../../support/session';
-
-const HOST = '127.0.0.1:3000';
+import { makeUser, sessionCookie } from '../../support/session';
+import { apiRequest } from '../../support/users-api';
 
 const post = (body: unknown, { cookie, headers = {} }: { cookie?: string; headers?: Record<string, string> } = {}) =>
-  setLocale(
-    new Request(`http://${HOST}/api/account/locale`, {
-      method: 'POST',
-      headers: { host: HOST, 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...headers },
-      body: JSON.stringify(body),
-    }),
-    emptyContext,
-  );
+  apiRequest('/api/account/locale', { cookie, body, headers });
 
 const savedLocale = async (id: string) => (await db.user.findUniqueOrThrow({ where: { id } })).locale;
 

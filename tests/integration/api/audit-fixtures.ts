@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { GET as getAuditCsv } from '@/app/api/admin/audit.csv/route';
-import { GET as getAuditPage } from '@/app/api/admin/audit/route';
 import { db, sql } from '@/lib/db';
 import { createUser, type PublicUser } from '@/lib/users/users';
-import { emptyContext } from '../../support/session';
+import { apiRequest } from '../../support/users-api';
 
 /** A tag no other test uses: actions, names and emails carry it, so filters see only this test's rows. */
 export const uniqueTag = () => `t${randomBytes(5).toString('hex')}`;
@@ -66,14 +64,11 @@ export const makeDocument = async ({
   });
 };
 
-const request = (path: string, cookie?: string) =>
-  new Request(`http://127.0.0.1${path}`, { headers: cookie ? { cookie } : {} });
-
 export const fetchAuditPage = (query: string, cookie?: string) =>
-  getAuditPage(request(`/api/admin/audit?${query}`, cookie), emptyContext);
+  apiRequest(`/api/admin/audit?${query}`, { cookie, method: 'GET' });
 
 export const fetchAuditCsv = (query: string, cookie?: string) =>
-  getAuditCsv(request(`/api/admin/audit.csv?${query}`, cookie), emptyContext);
+  apiRequest(`/api/admin/audit.csv?${query}`, { cookie, method: 'GET' });
 
 export type PageEvent = {
   id: string;

@@ -3,6 +3,7 @@ import { db } from '@/lib/db';
 import type { PublicUser } from '@/lib/users/users';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { filesApi } from '../../support/files-api';
+import { portalOfThisFile } from '../../support/captured-portal';
 import { makeUser, sessionCookie } from '../../support/session';
 import { usersApi } from '../../support/users-api';
 import { setPrivatePrefix } from '../maintenance/helpers';
@@ -11,7 +12,8 @@ import { auditPage, makeNamedUser, uniqueTag, type PageEvent } from './audit-fix
 // The audit filters find a document's whole history — by id, or by any name it had, through
 // "Delete forever" and an emptied trash — and a user's events "by or about" them. The events
 // come from the real routes. Empty trash purges the whole trash: this file has its own S3_PREFIX.
-setPrivatePrefix('audit-history');
+// Its own production portal on that prefix.
+portalOfThisFile('audit-history', { S3_PREFIX: setPrivatePrefix('audit-history') });
 
 let admin: PublicUser;
 const cookies = { admin: '', editor: '' };

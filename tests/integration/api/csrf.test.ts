@@ -1,17 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { POST as refreshDiscovery } from '@/app/api/admin/discovery/refresh/route';
-import { GET as checkUpload, POST as upload } from '@/app/api/admin/documents/route';
-import { POST as newDocument } from '@/app/api/documents/new/route';
 import { db } from '@/lib/db';
-import { env, setRuntimeEnv } from '@/lib/env';
 import { startDiscoveryServer } from '../../support/discovery-server';
-import { emptyContext, makeUser, sessionCookie } from '../../support/session';
+import type { Portal } from '../../../scripts/lib/portal';
+import { startTierPortal } from '../../support/captured-portal';
+import { portalFetch, portalOrigin, sendApiCallsTo } from '../../support/portal-http';
+import { makeUser, sessionCookie } from '../../support/session';
 
-// Route handlers called with real Requests, as Next.js hands them over: `host` is the portal's
-// own host (127.0.0.1:3000 here), Origin / Sec-Fetch-Site are what the browser adds.
-const HOST = '127.0.0.1:3000';
-const SELF = `http://${HOST}`;
+// Over HTTP to the production portal. The tier's portal is its own PUBLIC_URL (SELF); one of this
+// file's own stands behind a proxy (PUBLIC_URL https://docs.example.org) and has an editor.
+const SELF = portalOrigin();
+const PROXIED_PUBLIC_URL = 'https://docs.example.org';
+let proxied: Portal;
+let editor: Awaited<ReturnType<typeof startDiscoveryServer>>;
+const output: string[] = [];
+
+beforeAll(async () => {
+  editor = await startDiscoveryServer();
+  proxied = await startTierPortal('csrf', output, {
+    PUBLIC_URL: PROXIED_PUBLIC_URL,
+    WOPI_CLIENTS: `office=${editor.url}`,
+  });
+}, 240_000);
+afterAll(async () => {
+  await proxied?.stop();
+  await editor?.close();
+});
+afterEach(() => sendApiCallsTo(undefined));
+
+/** The next requests go to the portal behind the proxy; its PUBLIC_URL is https, so next-auth's cookie is __Secure-. */
+const behindProxy = () => sendApiCallsTo(proxied.baseUrl);
+const secure = (cookie: string) => (cookie ? `${cookie}; __Secure-${cookie}` : cookie);
 
 const request = (
   path: string,
@@ -21,30 +40,23 @@ const request = (
     body,
     method = 'POST',
   }: { cookie: string; headers?: Record<string, string>; body?: BodyInit; method?: string },
-) =>
-  new Request(`${SELF}${path}`, {
-    method,
-    headers: { host: HOST, cookie, ...headers },
-    body,
-    duplex: 'half',
-  } as RequestInit);
+) => portalFetch(path, { cookie, headers, body, method });
 
 const uploadAs = async (cookie: string, headers: Record<string, string>, name = `csrf-${randomUUID()}.docx`) => {
-  const response = await upload(
-    request(`/api/admin/documents?folder=csrf&name=${encodeURIComponent(name)}&onConflict=replace`, {
+  const response = await request(
+    `/api/admin/documents?folder=csrf&name=${encodeURIComponent(name)}&onConflict=replace`,
+    {
       cookie,
       headers,
-      body: 'attacker bytes',
-    }),
-    emptyContext,
+      // As `new Request(…, { body: 'attacker bytes' })` sends it.
+      body: new Blob(['attacker bytes'], { type: 'text/plain;charset=UTF-8' }),
+    },
   );
 
   return { response, name };
 };
 
 const isStored = async (name: string) => !!(await db.document.findFirst({ where: { folder: 'csrf', name } }));
-
-afterEach(() => setRuntimeEnv({ PUBLIC_URL: undefined }));
 
 describe('CSRF: state-changing portal API routes refuse cross-site browser requests', () => {
   it.each([
@@ -95,16 +107,16 @@ describe('CSRF: state-changing portal API routes refuse cross-site browser reque
   });
 
   it('POST /api/admin/documents with Origin = PUBLIC_URL behind a proxy that rewrites Host → 201', async () => {
-    setRuntimeEnv({ PUBLIC_URL: 'https://docs.example.org' });
-    const cookie = await sessionCookie(await makeUser('admin'));
-    const { response } = await uploadAs(cookie, { origin: 'https://docs.example.org' });
+    behindProxy();
+    const cookie = secure(await sessionCookie(await makeUser('admin')));
+    const { response } = await uploadAs(cookie, { origin: PROXIED_PUBLIC_URL });
     expect(response.status).toBe(201);
   });
 
   it('POST /api/admin/documents with Origin on PUBLIC_URL’s host but http instead of https → 403', async () => {
-    setRuntimeEnv({ PUBLIC_URL: 'https://docs.example.org' });
-    const cookie = await sessionCookie(await makeUser('admin'));
-    const { response } = await uploadAs(cookie, { origin: 'http://docs.example.org', host: 'internal:3000' });
+    behindProxy();
+    const cookie = secure(await sessionCookie(await makeUser('admin')));
+    const { response } = await uploadAs(cookie, { origin: 'http://docs.example.org' });
     expect(response.status).toBe(403);
   });
 
@@ -115,43 +127,32 @@ describe('CSRF: state-changing portal API routes refuse cross-site browser reque
 
   it('GET /api/admin/documents (a read) with Origin: https://evil.example → 200 (CORS keeps the answer from the page)', async () => {
     const cookie = await sessionCookie(await makeUser('admin'));
-    const response = await checkUpload(
-      request('/api/admin/documents?folder=csrf&name=read.docx', {
-        cookie,
-        method: 'GET',
-        headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
-      }),
-      emptyContext,
-    );
+    const response = await request('/api/admin/documents?folder=csrf&name=read.docx', {
+      cookie,
+      method: 'GET',
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
     expect(response.status).toBe(200);
   });
 
   it('POST /api/admin/discovery/refresh with Sec-Fetch-Site: cross-site → 403', async () => {
     const cookie = await sessionCookie(await makeUser('admin'));
-    const response = await refreshDiscovery(
-      request('/api/admin/discovery/refresh', { cookie, headers: { 'sec-fetch-site': 'cross-site' } }),
-      emptyContext,
-    );
+    const response = await request('/api/admin/discovery/refresh', {
+      cookie,
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
     expect(response.status).toBe(403);
   });
 });
 
 describe('POST /api/documents/new: JSON only', () => {
-  // New documents are made only for types an editor opens (tests/integration/api/open.test.ts).
-  let editor: Awaited<ReturnType<typeof startDiscoveryServer>>;
-  const originalClients = env.WOPI_CLIENTS;
-  beforeAll(async () => {
-    editor = await startDiscoveryServer();
-    setRuntimeEnv({ WOPI_CLIENTS: `office=${editor.url}` });
-  });
-  afterAll(async () => {
-    setRuntimeEnv({ WOPI_CLIENTS: originalClients });
-    await editor.close();
-  });
+  // New documents are made only for types an editor opens (tests/integration/api/open.test.ts):
+  // on the portal of this file's own, which has one.
   const create = async (headers: Record<string, string>, body: BodyInit) => {
-    const cookie = await sessionCookie(await makeUser('editor'));
+    behindProxy();
+    const cookie = secure(await sessionCookie(await makeUser('editor')));
 
-    return newDocument(request('/api/documents/new', { cookie, headers, body }), emptyContext);
+    return request('/api/documents/new', { cookie, headers, body });
   };
   const folder = () => `csrf-new-${randomUUID()}`;
 

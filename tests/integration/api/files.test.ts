@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mirrorsSettled, syncMirror } from '@/lib/documents/content';
+import { syncMirror } from '@/lib/documents/content';
 import { db } from '@/lib/db';
 import { makeFolder } from '@/lib/documents/folder-tree';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { documentKey } from '@/lib/storage/keys';
 import { deleteObject, getObjectStream, headObject } from '@/lib/storage/objects';
 import type { PublicUser } from '@/lib/users/users';
-import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
+import { addDocument, mirrorLanded, putExternalObject, uniqueFolder } from '../../support/documents';
 import { auditOf, errorOf, filesApi, holdLock, rowOf } from '../../support/files-api';
 import { makeUser, sessionCookie } from '../../support/session';
 
@@ -247,7 +247,7 @@ describe('POST /api/documents/:id/copy', () => {
     const copy = (await response.json()) as { id: string; folder: string; name: string };
     expect(copy).toMatchObject({ folder: to, name: 'Notes.odt', sourceId: doc.id });
     expect(copy.id).not.toBe(doc.id);
-    await mirrorsSettled();
+    await mirrorLanded({ id: copy.id });
     expect(await textAt(documentKey({ folder: to, name: 'Notes.odt' }))).toBe('notes');
     expect(await textAt(documentKey({ folder: from, name: 'Notes.odt' }))).toBe('notes');
     expect(await auditOf(copy.id, 'document.copy')).toEqual([

@@ -1,8 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { POST as copyRoute } from '@/app/api/folders/copy/route';
-import { POST as deleteRoute } from '@/app/api/folders/delete/route';
-import { POST as moveRoute } from '@/app/api/folders/move/route';
-import { POST as renameRoute } from '@/app/api/folders/rename/route';
 import { db, sql } from '@/lib/db';
 import { claimFolders } from '@/lib/documents/folder-lease';
 import { makeFolder, reconcileTree } from '@/lib/documents/folder-tree';
@@ -10,7 +6,7 @@ import { env } from '@/lib/env';
 import { documentKey } from '@/lib/storage/keys';
 import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
 import { holdLock } from '../../support/files-api';
-import { routeServer } from '../../support/route-server';
+import { streamCall } from '../../support/portal-stream';
 import { makeUser, sessionCookie } from '../../support/session';
 
 // POST /api/folders/{move,copy,delete,rename} with Accept: application/x-ndjson stream progress
@@ -18,12 +14,6 @@ import { makeUser, sessionCookie } from '../../support/session';
 // does not depend on the client staying connected.
 
 const cookies = { editor: '', viewer: '' };
-const http = routeServer({
-  '/api/folders/move': moveRoute,
-  '/api/folders/copy': copyRoute,
-  '/api/folders/delete': deleteRoute,
-  '/api/folders/rename': renameRoute,
-});
 const NDJSON: Record<string, string> = { accept: 'application/x-ndjson' };
 
 beforeAll(async () => {
@@ -70,7 +60,7 @@ const visibleUnder = async (folder: string) => {
 };
 
 const post = (path: string, body: unknown, { cookie = cookies.editor, headers = NDJSON } = {}) =>
-  http.call(path, { method: 'POST', cookie, body, headers });
+  streamCall(path, { method: 'POST', cookie, body, headers });
 
 describe('POST /api/folders/* with Accept: application/x-ndjson', () => {
   it('POST /api/folders/move (300 documents) → 200 NDJSON: progress 0 of 300 first, throttled, 300 of 300, then the result', async () => {
@@ -101,7 +91,7 @@ describe('POST /api/folders/* with Accept: application/x-ndjson', () => {
     const other = await seedFolder(150, 'closed-tab');
     const to = uniqueFolder('into');
     await makeFolder(to);
-    const early = await http.call('/api/folders/move', {
+    const early = await streamCall('/api/folders/move', {
       method: 'POST',
       cookie: cookies.editor,
       body: { path: other, to },

@@ -1,51 +1,54 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET as inlineRoute } from '@/app/api/documents/[id]/inline/route';
-import { POST as newDocumentRoute } from '@/app/api/documents/new/route';
-import { GET as hostPage } from '@/app/documents/[id]/[mode]/route';
 import { db } from '@/lib/db';
-import { env, setRuntimeEnv } from '@/lib/env';
 import type { PublicUser } from '@/lib/users/users';
 import { startDiscoveryServer } from '../../support/discovery-server';
 import { addDocument, uniqueFolder } from '../../support/documents';
-import { emptyContext, makeUser, sessionCookie } from '../../support/session';
+import type { Portal } from '../../../scripts/lib/portal';
+import { startTierPortal } from '../../support/captured-portal';
+import { sendApiCallsTo } from '../../support/portal-http';
+import { makeUser, sessionCookie } from '../../support/session';
 import { apiRequest } from '../../support/users-api';
 
 // "Opening anything sensible" (issue 9, item 7): view-only types open in view mode, PDFs and
 // raster images without an editor in the browser's own viewer (inline, exact type, nosniff,
-// sandboxed), and New document only where an editor can open the result.
+// sandboxed), and New document only where an editor can open the result. Three production
+// portals of this file's own, one per WOPI_CLIENTS: none, the fake editor, one that is down.
 
-const originalClients = env.WOPI_CLIENTS;
 let editor: Awaited<ReturnType<typeof startDiscoveryServer>>;
 let admin: PublicUser;
 let adminCookie: string;
 let editorCookie: string;
 let viewerCookie: string;
 
+const portals = {} as Record<'none' | 'editor' | 'down', Portal>;
+const output: string[] = [];
+
 beforeAll(async () => {
   editor = await startDiscoveryServer();
+  [portals.none, portals.editor, portals.down] = await Promise.all([
+    startTierPortal('open-none', output),
+    startTierPortal('open-editor', output, { WOPI_CLIENTS: `office=${editor.url}` }),
+    startTierPortal('open-down', output, { WOPI_CLIENTS: 'down=http://127.0.0.1:9/hosting/discovery' }),
+  ]);
   admin = await makeUser('admin');
   adminCookie = await sessionCookie(admin);
   editorCookie = await sessionCookie(await makeUser('editor'));
   viewerCookie = await sessionCookie(await makeUser('viewer'));
-});
+}, 240_000);
 afterAll(async () => {
-  setRuntimeEnv({ WOPI_CLIENTS: originalClients });
+  sendApiCallsTo(undefined);
+  await Promise.all(Object.values(portals).map((portal) => portal.stop()));
   await editor.close();
 });
 
-const withEditor = () => setRuntimeEnv({ WOPI_CLIENTS: `office=${editor.url}` });
-const withoutEditor = () => setRuntimeEnv({ WOPI_CLIENTS: undefined });
+const withEditor = () => sendApiCallsTo(portals.editor.baseUrl);
+const withoutEditor = () => sendApiCallsTo(portals.none.baseUrl);
 
-const create = (cookie: string, body: unknown) =>
-  newDocumentRoute(apiRequest('/api/documents/new', { cookie, body }), emptyContext);
+const create = (cookie: string, body: unknown) => apiRequest('/api/documents/new', { cookie, body });
 const inline = (id: string, cookie?: string, headers: Record<string, string> = {}) =>
-  inlineRoute(apiRequest(`/api/documents/${id}/inline`, { cookie, method: 'GET', headers }), {
-    params: Promise.resolve({ id }),
-  });
+  apiRequest(`/api/documents/${id}/inline`, { cookie, method: 'GET', headers });
 const open = (id: string, mode: string, cookie: string) =>
-  hostPage(new Request(`http://127.0.0.1/documents/${id}/${mode}`, { headers: { cookie } }), {
-    params: Promise.resolve({ id, mode }),
-  });
+  apiRequest(`/documents/${id}/${mode}`, { cookie, method: 'GET' });
 const errorOf = async (response: Response) =>
   ((await response.json()) as { error: { code: string; message: string } }).error;
 
@@ -84,7 +87,7 @@ describe('POST /api/documents/new only where an editor can open the result', () 
   });
 
   it('POST /api/documents/new while the editor’s discovery cannot be fetched → 503 editor_unavailable; nothing created', async () => {
-    setRuntimeEnv({ WOPI_CLIENTS: 'down=http://127.0.0.1:9/hosting/discovery' });
+    sendApiCallsTo(portals.down.baseUrl);
     const folder = uniqueFolder('new');
     const response = await create(editorCookie, { folder, kind: 'docx' });
     expect(response.status).toBe(503);

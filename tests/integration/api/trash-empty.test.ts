@@ -4,12 +4,14 @@ import { purgeTrash } from '@/lib/documents/retention';
 import type { PublicUser } from '@/lib/users/users';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { filesApi } from '../../support/files-api';
+import { portalOfThisFile } from '../../support/captured-portal';
 import { makeUser, sessionCookie } from '../../support/session';
 import { setPrivatePrefix } from '../maintenance/helpers';
 
 // POST /api/trash/empty purges the whole trash: this file works under its own S3_PREFIX, so it
 // never purges what other test files (in parallel, same bucket and database) put in the trash.
-setPrivatePrefix('trash-empty');
+// Its own production portal on that prefix.
+portalOfThisFile('trash-empty', { S3_PREFIX: setPrivatePrefix('trash-empty') });
 
 let admin: PublicUser;
 const cookies = { admin: '', editor: '', viewer: '' };

@@ -1,17 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GET as listTrashRoute } from '@/app/api/trash/route';
 import type { PublicUser } from '@/lib/users/users';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { filesApi } from '../../support/files-api';
-import { routeServer } from '../../support/route-server';
 import { makeUser, sessionCookie } from '../../support/session';
 
-// GET /api/trash pages the trash newest first with an opaque keyset cursor, over real HTTP.
+// GET /api/trash pages the trash newest first with an opaque keyset cursor.
 // Other test files add to the same trash meanwhile, so each test follows its own entries only.
 
 const cookies = { admin: '', editor: '', viewer: '' };
 let editor: PublicUser;
-const http = routeServer({ '/api/trash': listTrashRoute });
 
 beforeAll(async () => {
   const [admin, e, viewer] = await Promise.all([makeUser('admin'), makeUser('editor'), makeUser('viewer')]);
@@ -25,9 +22,9 @@ type Entry = { kind: string; id: string; name: string; deletedAt: string; docume
 type Page = { entries: Entry[]; nextCursor: string | null; total: number };
 
 const getPage = async (query: string, cookie = cookies.viewer) => {
-  const response = await http.call(`/api/trash${query}`, { cookie });
+  const response = await filesApi.listTrash({ cookie, query });
 
-  return { status: response.status, body: JSON.parse(response.body) as Page & { error?: { code: string } } };
+  return { status: response.status, body: (await response.json()) as Page & { error?: { code: string } } };
 };
 
 const deletedDocument = async (folder: string, name: string) => {
@@ -158,7 +155,7 @@ describe('GET /api/trash (pages)', () => {
 
   it('GET /api/trash?limit=200 as viewer → 200; signed out → 401', async () => {
     expect((await getPage('?limit=200', cookies.viewer)).status).toBe(200);
-    expect((await http.call('/api/trash?limit=2')).status).toBe(401);
+    expect((await filesApi.listTrash({ query: '?limit=2' })).status).toBe(401);
   });
 
   it('POST /api/trash/:id/restore on an entry past the first page: viewer → 403 and it stays; editor → 200', async () => {

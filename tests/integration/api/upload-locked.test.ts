@@ -1,30 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GET, POST } from '@/app/api/admin/documents/route';
 import { db } from '@/lib/db';
 import { holdLock } from '../../support/files-api';
 import { addDocument, uniqueFolder } from '../../support/documents';
-import { emptyContext, makeUser, sessionCookie } from '../../support/session';
+import { makeUser, sessionCookie } from '../../support/session';
+import { apiRequest } from '../../support/users-api';
 import { tokenFor, wopi } from '../../support/wopi';
 
 // "Replace" on a document open in an editor: the pre-upload check says so before any byte is
 // sent, and the upload itself is still refused with 409 locked (nothing replaced).
 const check = async (cookie: string, folder: string, name: string) =>
-  GET(
-    new Request(`http://127.0.0.1/api/admin/documents?${new URLSearchParams({ folder, name }).toString()}`, {
-      headers: { cookie },
-    }),
-    emptyContext,
-  );
+  apiRequest(`/api/admin/documents?${new URLSearchParams({ folder, name }).toString()}`, { cookie, method: 'GET' });
 
 const replace = async (cookie: string, folder: string, name: string, body: string) =>
-  POST(
-    new Request(
-      `http://127.0.0.1/api/admin/documents?${new URLSearchParams({ folder, name, onConflict: 'replace' }).toString()}`,
-      { method: 'POST', headers: { cookie }, body, duplex: 'half' } as RequestInit,
-    ),
-    emptyContext,
-  );
+  apiRequest(`/api/admin/documents?${new URLSearchParams({ folder, name, onConflict: 'replace' }).toString()}`, {
+    cookie,
+    body: new Blob([body]),
+  });
 
 describe('GET /api/admin/documents?folder=&name= on a document open for editing', () => {
   it('GET /api/admin/documents for a document an editor has locked → 200 {exists, suggestion, locked: true}', async () => {

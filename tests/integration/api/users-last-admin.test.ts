@@ -10,11 +10,15 @@ import { migrateDatabase, PROJECT_ROOT } from '@/lib/embedded/migrate';
 import { env, setRuntimeEnv } from '@/lib/env';
 import { disableUser, setUserRole } from '@/lib/users/admin';
 import type { PublicUser } from '@/lib/users/users';
+import type { Portal } from '../../../scripts/lib/portal';
+import { startTierPortal } from '../../support/captured-portal';
+import { sendApiCallsTo } from '../../support/portal-http';
 import { makeUser, sessionCookie } from '../../support/session';
 import { usersApi } from '../../support/users-api';
 
 // "The last active admin cannot be demoted or disabled" counts every admin in the database, and
-// other test files add admins in parallel: this file runs on a database of its own.
+// other test files add admins in parallel: this file runs on a database of its own, with a
+// production portal of its own on it.
 const exec = promisify(execFile);
 const baseUrl = env.DATABASE_URL!;
 const databaseName = `users_last_admin_${randomUUID().slice(0, 8)}`;
@@ -35,14 +39,21 @@ const onServer = async (statement: string) => {
   }
 };
 
+let portal: Portal | undefined;
+const output: string[] = [];
+
 beforeAll(async () => {
   await onServer(`CREATE DATABASE "${databaseName}"`);
   await migrateDatabase(isolatedUrl);
   await disconnectDb();
   setRuntimeEnv({ DATABASE_URL: isolatedUrl });
+  portal = await startTierPortal('last-admin', output, { DATABASE_URL: isolatedUrl });
+  sendApiCallsTo(portal.baseUrl);
 });
 
 afterAll(async () => {
+  sendApiCallsTo(undefined);
+  await portal?.stop();
   await disconnectDb();
   await onServer(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
 });

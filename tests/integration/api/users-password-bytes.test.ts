@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authOptions } from '@/lib/auth/options';
 import { db } from '@/lib/db';
 import { hashPassword } from '@/lib/users/passwords';
 import type { PublicUser } from '@/lib/users/users';
 import { makeUser, sessionCookie } from '../../support/session';
-import { usersApi } from '../../support/users-api';
+import { authorize, usersApi } from '../../support/users-api';
 
 // bcrypt reads only a password's first 72 bytes: every place a password is set refuses more
 // (400 invalid_password, counted in UTF-8 bytes), and a sign-in with more simply fails.
@@ -14,14 +13,6 @@ const GERMAN = { 'accept-language': 'de-DE,de;q=0.9' };
 const A72 = 'a'.repeat(72);
 // 37 characters, 74 bytes: under any character limit, over the byte limit.
 const UMLAUTS = 'ä'.repeat(37);
-
-type Authorize = (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown>;
-/** next-auth's authorize() of POST /api/auth/callback/credentials (null → "Wrong email or password."). */
-const signIn = (email: string, password: string) => {
-  const provider = authOptions.providers[0] as unknown as { options: { authorize: Authorize } };
-
-  return provider.options.authorize({ email, password }, { headers: {} });
-};
 
 let adminCookie: string;
 
@@ -74,9 +65,9 @@ describe('POST /api/admin/users with a typed password over 72 bytes', () => {
     const email = newEmail();
     const response = await usersApi.add({ cookie: adminCookie, body: { email, role: 'viewer', password: A72 } });
     expect(response.status).toBe(201);
-    expect(await signIn(email, `${A72}DIFFERENT`)).toBeNull();
-    expect(await signIn(email, 'a'.repeat(71))).toBeNull();
-    expect(await signIn(email, A72)).toMatchObject({ email });
+    expect(await authorize(email, `${A72}DIFFERENT`)).toBeNull();
+    expect(await authorize(email, 'a'.repeat(71))).toBeNull();
+    expect(await authorize(email, A72)).toMatchObject({ email });
   });
 
   it('POST /api/admin/users {password: "ä" × 36} (72 bytes) → 201 and it signs in', async () => {
@@ -86,7 +77,7 @@ describe('POST /api/admin/users with a typed password over 72 bytes', () => {
       body: { email, role: 'viewer', password: 'ä'.repeat(36) },
     });
     expect(response.status).toBe(201);
-    expect(await signIn(email, 'ä'.repeat(36))).toMatchObject({ email });
+    expect(await authorize(email, 'ä'.repeat(36))).toMatchObject({ email });
   });
 });
 
@@ -95,8 +86,8 @@ describe('sign-in with a password over 72 bytes', () => {
     const user = await makeUser('viewer');
     // What the portal stored before: bcrypt of a 100-byte password (it used its first 72).
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword('a'.repeat(100)) } });
-    expect(await signIn(user.email, 'a'.repeat(100))).toBeNull();
-    expect(await signIn(user.email, `${A72}DIFFERENT`)).toBeNull();
+    expect(await authorize(user.email, 'a'.repeat(100))).toBeNull();
+    expect(await authorize(user.email, `${A72}DIFFERENT`)).toBeNull();
   });
 });
 
@@ -113,7 +104,7 @@ describe('POST /api/admin/users/:id/password and POST /api/account/password over
     expect(response.status).toBe(400);
     expect(await errorOf(response)).toMatchObject({ code: 'invalid_password', message: /at most 72 bytes/ });
     expect(await hashOf(viewer.id)).toBe(before);
-    expect(await signIn(viewer.email, PASSWORD)).not.toBeNull();
+    expect(await authorize(viewer.email, PASSWORD)).not.toBeNull();
   });
 
   it('POST /api/account/password {newPassword: "ü" × 40} (80 bytes) → 400 invalid_password (German: Neues Passwort …); unchanged', async () => {

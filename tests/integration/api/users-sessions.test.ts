@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authOptions } from '@/lib/auth/options';
 import { ACCOUNT_FAILURES_PER_WINDOW } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db';
 import { prismaUserPort } from '@/lib/server/wopi-user-port';
 import { verifyCredentials, type PublicUser } from '@/lib/users/users';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { makeUser, sessionCookie } from '../../support/session';
-import { auditAbout, cookieOf, sessionCookieAt, usersApi } from '../../support/users-api';
+import { auditAbout, authorize, cookieOf, sessionCookieAt, usersApi } from '../../support/users-api';
 import { tokenFor, wopi } from '../../support/wopi';
 
 // What disabling, a password reset and a password change do to sign-in, sessions (JWT cookies,
 // re-checked against the user row on every request) and WOPI access tokens.
 const PASSWORD = 'correct horse battery';
-
-type Authorize = (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown>;
-/** next-auth's authorize() of POST /api/auth/callback/credentials (null → "Wrong email or password."). */
-const authorize = (email: string, password: string) => {
-  const provider = authOptions.providers[0] as unknown as { options: { authorize: Authorize } };
-
-  return provider.options.authorize({ email, password }, { headers: {} });
-};
 
 let admin: PublicUser;
 let adminCookie: string;

@@ -1,8 +1,4 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GET as listVersionsRoute } from '@/app/api/documents/[id]/versions/route';
-import { GET as versionContentRoute } from '@/app/api/documents/[id]/versions/[version]/content/route';
-import { POST as restoreRoute } from '@/app/api/documents/[id]/versions/[version]/restore/route';
-import { GET as currentContentRoute } from '@/app/api/documents/[id]/content/route';
 import { db } from '@/lib/db';
 import { holdLock } from '../../support/files-api';
 import { mirrorsSettled } from '@/lib/documents/content';
@@ -28,24 +24,13 @@ beforeAll(async () => {
   }
 });
 
-const list = (id: string, cookie?: string) =>
-  listVersionsRoute(apiRequest(`/api/documents/${id}/versions`, { cookie, method: 'GET' }), {
-    params: Promise.resolve({ id }),
-  });
+const list = (id: string, cookie?: string) => apiRequest(`/api/documents/${id}/versions`, { cookie, method: 'GET' });
 const download = (id: string, version: string, cookie?: string) =>
-  versionContentRoute(apiRequest(`/api/documents/${id}/versions/${version}/content`, { cookie, method: 'GET' }), {
-    params: Promise.resolve({ id, version }),
-  });
+  apiRequest(`/api/documents/${id}/versions/${version}/content`, { cookie, method: 'GET' });
 const restore = (id: string, version: string, cookie?: string, headers: Record<string, string> = {}) =>
-  restoreRoute(apiRequest(`/api/documents/${id}/versions/${version}/restore`, { cookie, headers }), {
-    params: Promise.resolve({ id, version }),
-  });
+  apiRequest(`/api/documents/${id}/versions/${version}/restore`, { cookie, headers });
 const current = async (id: string) =>
-  (
-    await currentContentRoute(apiRequest(`/api/documents/${id}/content`, { cookie: cookies.viewer, method: 'GET' }), {
-      params: Promise.resolve({ id }),
-    })
-  ).text();
+  (await apiRequest(`/api/documents/${id}/content`, { cookie: cookies.viewer, method: 'GET' })).text();
 
 const errorOf = async (response: Response) =>
   ((await response.json()) as { error: { code: string; message: string } }).error;
@@ -135,11 +120,13 @@ describe('GET /api/documents/:id/versions', () => {
 
 describe('GET /api/documents/:id/versions/:version/content', () => {
   it.each(['viewer', 'editor', 'admin'] as const)(
-    'GET …/versions/1/content as %s → 200 that version’s bytes, attachment "Name (version 1).ext" (RFC 6266), audited',
+    'GET …/versions/1/content as %s → 200 that version’s bytes with their Content-Length, attachment "Name (version 1).ext" (RFC 6266), audited',
     async (role) => {
       await saveAs(docId, users.editor.id, 'version two', { autosave: false });
       const response = await download(docId, '1', cookies[role]);
       expect(response.status).toBe(200);
+      expect(response.headers.get('content-length')).toBe(String('version one'.length));
+      expect(response.headers.get('x-portal-content-length')).toBeNull();
       expect(await response.text()).toBe('version one');
       expect(response.headers.get('content-disposition')).toBe(
         `attachment; filename="Plan ? (draft) (version 1).docx"; filename*=UTF-8''Plan%20%C3%BC%20%28draft%29%20%28version%201%29.docx`,
@@ -168,6 +155,17 @@ describe('GET /api/documents/:id/versions/:version/content', () => {
       expect((await download(docId, version, cookies.admin)).status).toBe(404);
     expect((await download('00000000-0000-0000-0000-000000000000', '1', cookies.admin)).status).toBe(404);
     expect((await download(docId, '1')).status).toBe(401);
+  });
+});
+
+describe('GET /api/documents/:id/content', () => {
+  it('GET /api/documents/:id/content → 200 the current bytes with their Content-Length (the browser shows the download’s size), not chunked', async () => {
+    const response = await apiRequest(`/api/documents/${docId}/content`, { cookie: cookies.viewer, method: 'GET' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String('version one'.length));
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    expect(response.headers.get('x-portal-content-length')).toBeNull();
+    expect(await response.text()).toBe('version one');
   });
 });
 

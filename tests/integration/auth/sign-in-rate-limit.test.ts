@@ -11,6 +11,9 @@ import { createUser } from '@/lib/users/users';
 
 // authorize() of POST /api/auth/callback/credentials, against the real Postgres counters
 // (rate-limiter-flexible's store, table "SignInAttempt"): what every app instance shares.
+// In-process on purpose: each test signs in from client addresses of its own, and over HTTP the
+// address is the socket's (127.0.0.1, shared by every test file: 50 failures would lock all of
+// them out). The sign-in form over HTTP: tests/integration/api/sign-in-audit.test.ts.
 const PASSWORD = 'correct horse battery';
 const newAccount = async () => {
   const email = `limit-${randomUUID()}@test.example`;

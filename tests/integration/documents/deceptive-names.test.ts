@@ -1,26 +1,23 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { POST } from '@/app/api/admin/documents/route';
 import { uploadDocument } from '@/lib/documents/write';
 import { env } from '@/lib/env';
 import { encodeUtf7Name } from '@/lib/wopi/utf7';
 import { addDocument, uniqueFolder } from '../../support/documents';
-import { emptyContext, makeUser, sessionCookie } from '../../support/session';
+import { portalOrigin } from '../../support/portal-http';
+import { makeUser, sessionCookie } from '../../support/session';
+import { apiRequest } from '../../support/users-api';
 import { tokenFor, wopi } from '../../support/wopi';
 
 // Names are what they look like, wherever a name enters: the upload API, the domain (CLI and
 // New document go through uploadDocument), WOPI RenameFile and PutRelativeFile.
 
 const upload = async (rawQuery: string, cookie: string) =>
-  POST(
-    new Request(`http://127.0.0.1/api/admin/documents?${rawQuery}`, {
-      method: 'POST',
-      headers: { cookie, 'Sec-Fetch-Site': 'same-origin', Origin: 'http://127.0.0.1' },
-      body: 'bytes',
-      duplex: 'half',
-    } as RequestInit),
-    emptyContext,
-  );
+  apiRequest(`/api/admin/documents?${rawQuery}`, {
+    cookie,
+    headers: { 'Sec-Fetch-Site': 'same-origin', Origin: portalOrigin() },
+    body: new Blob(['bytes']),
+  });
 
 describe('deceptive names are refused where a name enters', () => {
   it('POST /api/admin/documents?name=rtl%E2%80%AExcod.exe (shows as "rtlexe.docx") → 400 invalid_name naming U+202E', async () => {

@@ -22,7 +22,9 @@ import { bytesOf, objectsUnder, patterned, setPrivatePrefix } from '../maintenan
  * torn or mixed one and never the crashed save's bytes unless it was committed; Version matches
  * the bytes; nothing is adopted as another tool's change; a janitor run leaves the visible object
  * equal to the committed content and no staged object behind. (The issue's report: Download
- * served 393,216 bytes of a 2 MiB document after such a crash.)
+ * served 393,216 bytes of a 2 MiB document after such a crash.) The killed server is a WOPI
+ * listener of its own (spawned below); the Download is read in this process (downloadDocument)
+ * right after the restart, under this file's private S3_PREFIX, as the restarted process would.
  */
 const prefix = setPrivatePrefix('crash');
 const SIZE = 24 * 1024 * 1024;

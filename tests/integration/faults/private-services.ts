@@ -16,7 +16,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { disconnectDb } from '@/lib/db';
 import { poolConfigFromUrl } from '@/lib/db/pg-adapter';
-import { PROJECT_ROOT } from '@/lib/embedded/migrate';
+import { migrateDatabase, PROJECT_ROOT } from '@/lib/embedded/migrate';
 import { startServices, type Services } from '@/lib/embedded/services';
 import { loadEnv, setRuntimeEnv, type Env } from '@/lib/env';
 import { resetS3 } from '@/lib/storage/client';
@@ -50,8 +50,13 @@ export type PrivateServices = {
 /**
  * `isDurable`: Postgres as `npm start` runs it (fsync, synchronous commit). The tier's fast
  * settings lose the last commits when the server is killed, which a restart test must not.
+ * `isForPortal`: migrated as `npm start` migrates (prisma migrate deploy, which records what it
+ * applied), so a production portal can start on them; slower than the plain SQL otherwise used.
  */
-export const startPrivateServices = async ({ isDurable = false } = {}): Promise<PrivateServices> => {
+export const startPrivateServices = async ({
+  isDurable = false,
+  isForPortal = false,
+} = {}): Promise<PrivateServices> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wopi-faults-'));
   await chmod(dataDir, 0o755); // embedded Postgres runs as another user when we are root
   const pgPort = await freePort();
@@ -73,7 +78,8 @@ export const startPrivateServices = async ({ isDurable = false } = {}): Promise<
     fast: !isDurable,
     log: (line) => lines.push(line),
   });
-  await migrate(services.overrides.DATABASE_URL!);
+  if (isForPortal) await migrateDatabase(services.overrides.DATABASE_URL!);
+  else await migrate(services.overrides.DATABASE_URL!);
   await disconnectDb();
   resetS3();
   setRuntimeEnv(services.overrides);

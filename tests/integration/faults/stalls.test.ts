@@ -7,27 +7,40 @@ import { setRuntimeEnv } from '@/lib/env';
 import { unavailableOf } from '@/lib/errors';
 import { resetS3 } from '@/lib/storage/client';
 import { copyObject, headObject, putObjectStream } from '@/lib/storage/objects';
-import { GET as download } from '@/app/api/documents/[id]/content/route';
 import { addDocument, uniqueFolder } from '../../support/documents';
+import type { Portal } from '../../../scripts/lib/portal';
+import { startTierPortal } from '../../support/captured-portal';
+import { sendApiCallsTo } from '../../support/portal-http';
 import { makeUser, sessionCookie } from '../../support/session';
+import { apiRequest } from '../../support/users-api';
 import { bytesOf, tokenFor, wopi, wopiServer } from '../../support/wopi';
 import { postgresFamily, startPrivateServices, timed, whileStalled, type PrivateServices } from './private-services';
 
 /**
  * A dependency that stops answering (SIGSTOP: the process is there, its sockets accept, nothing
  * comes back) must cost a WOPI client or a browser at most 10 s and then a 503 with
- * Retry-After, never a hang, and lose nothing.
+ * Retry-After, never a hang, and lose nothing. WOPI calls go to the production listener in this
+ * process (tests/support/wopi.ts); portal downloads to a production portal of this file's own,
+ * on the same private services.
  */
 const LIMIT_MS = 10_000;
 const MiB = 1024 * 1024;
 
 let faults: PrivateServices;
+let portal: Portal | undefined;
 beforeAll(async () => {
-  faults = await startPrivateServices();
-});
+  faults = await startPrivateServices({ isForPortal: true });
+  portal = await startTierPortal('stalls', [], faults.services.overrides);
+  sendApiCallsTo(portal.baseUrl);
+}, 240_000);
 afterAll(async () => {
+  sendApiCallsTo(undefined);
+  await portal?.stop();
   await faults?.stop();
 });
+
+const download = (docId: string, cookie: string) =>
+  apiRequest(`/api/documents/${docId}/content`, { cookie, method: 'GET' });
 
 const newDocument = async (body: string | Buffer) => {
   const user = await makeUser('editor');
@@ -157,11 +170,7 @@ describe('S3 stalled (SIGSTOP)', () => {
     const { user, docId } = await newDocument('download me');
     const cookie = await sessionCookie(user);
     await whileStalled([faults.s3Pid()], async () => {
-      const { result, ms } = await timed(() =>
-        download(new Request(`http://portal.test/api/documents/${docId}/content`, { headers: { cookie } }), {
-          params: Promise.resolve({ id: docId }),
-        }),
-      );
+      const { result, ms } = await timed(() => download(docId, cookie));
       measured.downloadS3Stalled = ms;
       expect(result.status).toBe(503);
       expect(result.headers.get('Retry-After')).toBe('5');
@@ -348,11 +357,7 @@ describe('Postgres stalled (SIGSTOP of the postmaster and its backends)', () => 
     const { user, docId } = await newDocument('download me');
     const cookie = await sessionCookie(user);
     await whileStalled(postgresFamily(faults.postgresPid()), async () => {
-      const { result, ms } = await timed(() =>
-        download(new Request(`http://portal.test/api/documents/${docId}/content`, { headers: { cookie } }), {
-          params: Promise.resolve({ id: docId }),
-        }),
-      );
+      const { result, ms } = await timed(() => download(docId, cookie));
       measured.downloadPostgresStalled = ms;
       expect(result.status).toBe(503);
       expect(result.headers.get('Retry-After')).toBe('5');

@@ -31,7 +31,10 @@ import {
 
 // The mirror rule (lib/documents/mirror.ts): every read serves the committed blob; a visible
 // object torn or left by our own interrupted commit is repaired from it; one another tool wrote
-// is adopted as a version, never overwritten.
+// is adopted as a version, never overwritten. Reads here (GetFile through the WOPI listener,
+// Download through downloadDocument) run in this process on purpose: the tests tear objects and
+// interrupt commits under a private S3_PREFIX and compare both reads right after, with this
+// process's own mirror state (mirrorsSettled); the Download route over HTTP: api/versions.test.ts.
 
 setPrivatePrefix('mirrors');
 const isEmbedded = embeddedBucketDir() !== null;

@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { GET as getRecent } from '@/app/api/documents/recent/route';
-import { GET as getSearch } from '@/app/api/documents/search/route';
 import { db } from '@/lib/db';
 import { extensionOf } from '@/lib/storage/keys';
-import { emptyContext } from '../../support/session';
+import { apiRequest } from '../../support/users-api';
 
 /** A tag no other test uses: names carry it, so a search for it sees only this test's rows. */
 export const uniqueTag = () => `t${randomBytes(5).toString('hex')}`;
@@ -45,17 +43,11 @@ export const insertDocument = async ({
   });
 };
 
-const request = (path: string, cookie?: string) =>
-  new Request(`http://127.0.0.1${path}`, { headers: cookie ? { cookie } : {} });
-
 export const fetchSearch = (query: string | Record<string, string>, cookie?: string) =>
-  getSearch(
-    request(
-      `/api/documents/search?${typeof query === 'string' ? query : new URLSearchParams(query).toString()}`,
-      cookie,
-    ),
-    emptyContext,
-  );
+  apiRequest(`/api/documents/search?${typeof query === 'string' ? query : new URLSearchParams(query).toString()}`, {
+    cookie,
+    method: 'GET',
+  });
 
 export type SearchBody = {
   results: {
@@ -84,4 +76,4 @@ export const search = async (query: Record<string, string>, cookie: string) => {
   return (await response.json()) as SearchBody;
 };
 
-export const fetchRecent = (cookie?: string) => getRecent(request('/api/documents/recent', cookie), emptyContext);
+export const fetchRecent = (cookie?: string) => apiRequest('/api/documents/recent', { cookie, method: 'GET' });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { downloadDocument } from '@/lib/api/documents/download';
 import { db, sql } from '@/lib/db';
 import { mirrorsSettled } from '@/lib/documents/content';
 import { restoreVersion } from '@/lib/documents/versions';
 import { documentKey } from '@/lib/storage/keys';
+import { downloadContent } from '../../support/files-api';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { makeUser } from '../../support/session';
 import { tokenFor, wopi } from '../../support/wopi';
@@ -55,7 +55,7 @@ describe('a save whose commit fails', () => {
     const info = await wopi.checkFileInfo(doc.id, { token });
     expect(await info.json()).toMatchObject({ Version: '1', Size: 'version one'.length });
     expect(await (await wopi.getFile(doc.id, { token })).text()).toBe('version one');
-    expect(await (await downloadDocument(doc.id)).text()).toBe('version one');
+    expect(await (await downloadContent(doc.id)).text()).toBe('version one');
     const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, include: { versions: true } });
     expect(row.version).toBe(1);
     expect(row.versions).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('a save whose commit fails', () => {
       /injected commit failure/,
     );
     expect((await bytesOf(key)).toString()).toBe('plan one');
-    expect(await (await downloadDocument(doc.id)).text()).toBe('plan one');
+    expect(await (await downloadContent(doc.id)).text()).toBe('plan one');
     expect((await db.document.findUniqueOrThrow({ where: { id: doc.id } })).version).toBe(1);
   });
 
@@ -90,7 +90,7 @@ describe('a save whose commit fails', () => {
     });
     expect(saved.status).toBe(500);
     expect((await bytesOf(documentKey({ folder, name: 'Target.docx' }))).toString()).toBe('target one');
-    expect(await (await downloadDocument(target.id)).text()).toBe('target one');
+    expect(await (await downloadContent(target.id)).text()).toBe('target one');
     expect((await db.document.findUniqueOrThrow({ where: { id: target.id } })).version).toBe(1);
   });
 
@@ -107,7 +107,7 @@ describe('a save whose commit fails', () => {
     );
     await mirrorsSettled();
     expect((await bytesOf(documentKey({ folder, name: 'Notes.txt' }))).toString()).toBe('notes two');
-    expect(await (await downloadDocument(doc.id)).text()).toBe('notes two');
+    expect(await (await downloadContent(doc.id)).text()).toBe('notes two');
   });
 });
 

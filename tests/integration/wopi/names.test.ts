@@ -3,7 +3,6 @@ import utf7 from 'utf7';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { mirrorsSettled } from '@/lib/documents/content';
-import { downloadDocument } from '@/lib/api/documents/download';
 import { reconcileFolder } from '@/lib/documents/reconcile';
 import { restoreDocument } from '@/lib/documents/trash';
 import { listVersions } from '@/lib/documents/versions';
@@ -12,6 +11,7 @@ import { env } from '@/lib/env';
 import { documentKey } from '@/lib/storage/keys';
 import { headObject } from '@/lib/storage/objects';
 import { encodeUtf7Name } from '@/lib/wopi/utf7';
+import { downloadContent } from '../../support/files-api';
 import { putExternalObject, uniqueFolder } from '../../support/documents';
 import { makeUser } from '../../support/session';
 import { encodeLikeGlibc } from '../../support/utf7-editors';
@@ -78,7 +78,7 @@ const exercise = async ({ id, name, folder, userId }: { id: string; name: string
   expect(await headObject(documentKey({ folder, name }))).toBeNull();
 
   expect((await wopi.override(id, 'UNLOCK', { token, headers: lock })).status).toBe(200);
-  const download = await downloadDocument(id);
+  const download = await downloadContent(id);
   expect(download.headers.get('Content-Disposition')).toContain(encodeURIComponent(`renamed ${name}`));
   expect(Buffer.from(await download.arrayBuffer()).toString()).toBe(`saved ${name}`);
 

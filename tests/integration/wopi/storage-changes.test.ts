@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { downloadDocument } from '@/lib/api/documents/download';
 import { setRuntimeEnv } from '@/lib/env';
 import { mirrorsSettled } from '@/lib/documents/content';
 import { documentKey } from '@/lib/storage/keys';
 import { verifyAccessToken } from '@/lib/tokens/tokens';
+import { downloadContent } from '../../support/files-api';
 import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
 import { makeUser } from '../../support/session';
 import { bytesOf, tokenFor, wopi } from '../../support/wopi';
@@ -116,7 +116,7 @@ describe('changes made in storage', () => {
 
   it('portal Download (GET /api/documents/:id/content) serves the committed bytes, after adopting a change in storage', async () => {
     await putExternalObject(documentKey({ folder, name: 'Budget.xlsx' }), 'external again');
-    const response = await downloadDocument(docId);
+    const response = await downloadContent(docId);
     expect(Buffer.from(await response.arrayBuffer()).toString()).toBe('external again');
     expect((await db.document.findUniqueOrThrow({ where: { id: docId } })).version).toBe(2);
   });

@@ -221,6 +221,38 @@ describe('portal proxy (front → the Next.js process over a Unix socket)', () =
     expect(notModified.headers.etag).toBe('"v1"');
   });
 
+  it('a chunked answer declaring X-Portal-Content-Length (Next.js dropped its Content-Length) → sent with Content-Length, not chunked; the internal header not passed on', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/pdf', 'X-Portal-Content-Length': '11' });
+      res.write('hello ');
+      res.end('world');
+    };
+    const answer = await send('/download');
+    expect(answer.headers['content-length']).toBe('11');
+    expect(answer.headers['transfer-encoding']).toBeUndefined();
+    expect(answer.headers['x-portal-content-length']).toBeUndefined();
+    expect(answer.body.toString()).toBe('hello world');
+  });
+
+  it('X-Portal-Content-Length that is not a byte count, or an answer with its own Content-Length → left as Next.js sent it', async () => {
+    handler = (req, res) => {
+      if (req.url === '/bogus') {
+        res.writeHead(200, { 'X-Portal-Content-Length': '12, 13' });
+        return void res.end('chunked body');
+      }
+      res.writeHead(200, { 'Content-Length': '2', 'X-Portal-Content-Length': '99' });
+      res.end('ok');
+    };
+    const bogus = await send('/bogus');
+    expect(bogus.headers['content-length']).toBeUndefined();
+    expect(bogus.headers['transfer-encoding']).toBe('chunked');
+    expect(bogus.headers['x-portal-content-length']).toBeUndefined();
+    expect(bogus.body.toString()).toBe('chunked body');
+    const own = await send('/own');
+    expect(own.headers['content-length']).toBe('2');
+    expect(own.body.toString()).toBe('ok');
+  });
+
   it('POST with a 32 MiB chunked body to a reader that stops → the client is held back (backpressure), then every byte arrives', async () => {
     let received = 0;
     const hash = createHash('sha256');
