@@ -134,10 +134,16 @@ export const createPortalProxy = ({ upstream, readyTimeoutMs }: { upstream: Upst
     for (const { name, values } of forwardedResponseHeaders(from.rawHeaders))
       res.setHeader(name, values.length === 1 ? values[0]! : values);
     // The length a route declared, which Next.js took off (lib/api/declared-length.ts): sent
-    // with Content-Length, the body is not chunked, and a short one reads as cut off.
+    // with Content-Length, the body is not chunked, and a short one reads as cut off. Not when
+    // something compressed the body on the way (the declared length is of the bytes before).
     const declared = from.headers[DECLARED_LENGTH_HEADER];
     res.removeHeader(DECLARED_LENGTH_HEADER);
-    if (typeof declared === 'string' && /^\d+$/.test(declared) && from.headers['content-length'] === undefined)
+    if (
+      typeof declared === 'string' &&
+      /^\d+$/.test(declared) &&
+      from.headers['content-length'] === undefined &&
+      from.headers['content-encoding'] === undefined
+    )
       res.setHeader('Content-Length', declared);
     if (leftover === 'close') res.setHeader('Connection', 'close');
     // The portal listener adds its security headers in writeHead.

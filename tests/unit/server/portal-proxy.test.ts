@@ -253,6 +253,18 @@ describe('portal proxy (front → the Next.js process over a Unix socket)', () =
     expect(own.body.toString()).toBe('ok');
   });
 
+  it('a compressed answer (Content-Encoding) declaring X-Portal-Content-Length → still chunked: the declared length is of the bytes before compression', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'X-Portal-Content-Length': '999' });
+      res.end('not 999 bytes');
+    };
+    const answer = await send('/compressed');
+    expect(answer.headers['content-length']).toBeUndefined();
+    expect(answer.headers['transfer-encoding']).toBe('chunked');
+    expect(answer.headers['x-portal-content-length']).toBeUndefined();
+    expect(answer.body.toString()).toBe('not 999 bytes');
+  });
+
   it('POST with a 32 MiB chunked body to a reader that stops → the client is held back (backpressure), then every byte arrives', async () => {
     let received = 0;
     const hash = createHash('sha256');
