@@ -165,6 +165,27 @@ const guardJsonBody = (request: Request) => {
 };
 
 /**
+ * The JSON body of a route whose body is optional, read before anything is changed: `{}` when
+ * nothing was sent (no body, or an empty one); otherwise the guarded `request.json()`, whose
+ * refusals (415 not JSON, 413 too large, 400 `invalid_json`, NUL) are thrown, never swallowed —
+ * a route that went on with `{}` after a malformed body would act on a request it refuses.
+ */
+export const jsonBodyOrEmpty = async (request: Request): Promise<unknown> => {
+  const hasNoBody =
+    !request.headers.has('content-type') &&
+    !request.headers.has('transfer-encoding') &&
+    (request.headers.get('content-length') ?? '0') === '0';
+  if (hasNoBody) return {};
+  try {
+    return await request.json();
+  } catch (error) {
+    // readJson's "empty body" (not an ApiError): nothing was sent.
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+};
+
+/**
  * Every portal API route: a state-changing request from another site is refused first (403;
  * lib/auth/same-origin.ts), then the session and role are checked (401/403), then JSON bodies
  * are guarded (415/413). GET/HEAD are reads: CORS keeps their answers from other sites.

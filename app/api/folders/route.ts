@@ -1,5 +1,5 @@
 import { folderActions } from '@/lib/api/files/actions';
-import { withUser } from '@/lib/api/handler';
+import { jsonBodyOrEmpty, withUser } from '@/lib/api/handler';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +11,7 @@ export const GET = withUser(async ({ request }) =>
 
 /** POST {parent, name, onConflict?: "fail"|"rename"} → 201 {path, name, parent}. Admins and editors. */
 export const POST = withUser(async ({ request, user }) => {
-  const body: unknown = await request.json().catch(() => ({}));
+  const body: unknown = await jsonBodyOrEmpty(request);
 
   return Response.json(await folderActions.create(body, user), { status: 201 });
 });

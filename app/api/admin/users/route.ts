@@ -1,4 +1,4 @@
-import { withAdmin } from '@/lib/api/handler';
+import { jsonBodyOrEmpty, withAdmin } from '@/lib/api/handler';
 import { addUser, listUsersForAdmin } from '@/lib/users/admin';
 
 export const runtime = 'nodejs';
@@ -9,7 +9,7 @@ export const GET = withAdmin(async () => Response.json({ users: await listUsersF
 
 /** POST {email, name?, role, password?} → 201 {user, password?} (password only when generated: shown once). */
 export const POST = withAdmin(async ({ request, user }) => {
-  const body: unknown = await request.json().catch(() => ({}));
+  const body: unknown = await jsonBodyOrEmpty(request);
 
   return Response.json(await addUser({ input: body, actor: { id: user.id, via: 'portal' } }), { status: 201 });
 });

@@ -1,5 +1,5 @@
 import { folderActions } from '@/lib/api/files/actions';
-import { withUser } from '@/lib/api/handler';
+import { jsonBodyOrEmpty, withUser } from '@/lib/api/handler';
 import { folderOperationResponse } from '@/lib/api/progress-stream';
 
 export const runtime = 'nodejs';
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 
 /** POST {path, to, onConflict?} → {path, documents, skipped}. Admins and editors; 409 locked (naming the open documents) before anything moves. With `Accept: application/x-ndjson`: a 200 stream of progress events, then the result (lib/api/progress-stream.ts); refusals stay JSON statuses. */
 export const POST = withUser(async ({ request, user }) => {
-  const body: unknown = await request.json().catch(() => ({}));
+  const body: unknown = await jsonBodyOrEmpty(request);
 
   return folderOperationResponse(request, (progress) => folderActions.move(body, user, progress), user);
 });

@@ -1,5 +1,5 @@
 import { trashActions } from '@/lib/api/files/actions';
-import { withUser } from '@/lib/api/handler';
+import { jsonBodyOrEmpty, withUser } from '@/lib/api/handler';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 /** POST {onConflict?: "fail"|"rename"|"merge"} → {kind, id, folder, name, documents}; 409 name_conflict. Admins and editors. */
 export const POST = withUser<{ id: string }>(async ({ request, params, user }) => {
   // The body is optional: without one, a taken name is refused (onConflict "fail").
-  const body: unknown = request.headers.has('content-type') ? await request.json().catch(() => ({})) : {};
+  const body: unknown = await jsonBodyOrEmpty(request);
 
   return Response.json(await trashActions.restore(params.id, body, user));
 });
