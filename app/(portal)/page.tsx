@@ -18,6 +18,7 @@ import { listFolder } from '@/lib/documents/queries';
 import { syncFolderForListing } from '@/lib/documents/listing-sync';
 import { listingOpenOptions } from '@/lib/discovery/open-action';
 import { env, publicUrl } from '@/lib/env';
+import { visibleName } from '@/lib/names';
 import { parseFolder } from '@/lib/storage/keys';
 
 export const generateMetadata = async (): Promise<Metadata> => ({ title: (await getTranslations('app'))('title') });
@@ -49,7 +50,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
       <>
         <FolderBreadcrumbs crumbs={breadcrumbs(folder)} canDrop={false} />
         <p role="alert" className="error" data-testid="folder-missing">
-          {t('folderMissing', { path: folder })}
+          {t('folderMissing', { path: visibleName(folder) })}
         </p>
         <p>
           <Link href="/">{t('folderMissingLink')}</Link> · <Link href="/trash">{t('trash')}</Link>
