@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { conflictError, invalidInput, tooLargeError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import type { ConflictMode } from '@/lib/documents/types';
-import { commitBlobAt, stageContent } from '@/lib/documents/content';
+import { commitBlobAt, discardBlob, stageContent } from '@/lib/documents/content';
+import { assertFoldersFree } from '@/lib/documents/folder-lease';
 import { fitName, nameIssue, nameIssueText, normalizeName } from '@/lib/names';
 import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameBudget, parseFolder } from '@/lib/storage/keys';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
@@ -104,10 +105,14 @@ const existingAt = (key: string) =>
 /**
  * Streams an upload into a new blob, then commits it (lib/documents/content.ts): a new document,
  * or a new version of the one with the same name (`replace`, refused while an editor holds a
- * WOPI lock on it). Readers never see a partial or mixed body.
+ * WOPI lock on it). Readers never see a partial or mixed body. Refused with 409 `folder_busy`
+ * while a folder operation (a delete, move, rename…) holds the folder or one above it — checked
+ * before the bytes are read and again just before the commit — so nothing is saved into a
+ * folder that is going to the trash or moving away (portal upload, New document, CLI alike).
  */
 export const uploadDocument = async (input: UploadInput): Promise<UploadResult> => {
   const target = validateTarget(input);
+  await assertFoldersFree([target.folder]);
   let name = target.name;
   const current = await existingAt(target.key);
   if (current && !current.missingSince) {
@@ -133,6 +138,12 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
     });
   } catch (error) {
     if (error instanceof ObjectTooLargeError) throw tooLargeError(error.limit);
+    throw error;
+  }
+  try {
+    await assertFoldersFree([target.folder]);
+  } catch (error) {
+    await discardBlob(staged.blobKey);
     throw error;
   }
   const outcome = await commitBlobAt({

@@ -6,6 +6,8 @@ import { claimFolders } from '@/lib/documents/folder-lease';
 import { emptyTrash, listTrash, purgeTrashEntry } from '@/lib/documents/trash';
 import { DomainError } from '@/lib/errors';
 import { addDocument, uniqueFolder } from '../../support/documents';
+import { portalFetch } from '../../support/portal-http';
+import { makeUser, sessionCookie } from '../../support/session';
 import { setPrivatePrefix } from '../maintenance/helpers';
 
 // A folder delete fills its trash entry document by document while holding a lease on the folder
@@ -84,6 +86,33 @@ describe('trash vs a folder delete still running', () => {
     await emptyTrash({ actor });
     expect(await db.trashBatch.count({ where: { id: batch.id } })).toBe(0);
     expect(await db.document.count({ where: { trashBatchId: batch.id } })).toBe(0);
+  });
+});
+
+describe('uploads into a folder while it is being deleted', () => {
+  it('POST /api/admin/documents into the folder (or below it) a delete is working on → 409 folder_busy, nothing saved; after the delete → 201', async () => {
+    const cookie = await sessionCookie(await makeUser('admin'));
+    const { folder, running, resume } = await pausedDelete(3);
+    const upload = (into: string, name: string, onConflict = 'fail') =>
+      portalFetch(
+        `/api/admin/documents?folder=${encodeURIComponent(into)}&name=${encodeURIComponent(name)}&onConflict=${onConflict}`,
+        { cookie, body: new TextEncoder().encode('late bytes'), headers: { 'content-type': 'text/plain' } },
+      );
+    for (const [into, name, mode] of [
+      [folder, 'during.txt', 'fail'],
+      [folder, 'd2.txt', 'replace'],
+      [`${folder}/sub`, 'deeper.txt', 'fail'],
+    ] as const) {
+      const response = await upload(into, name, mode);
+      expect(response.status, `${into}/${name}`).toBe(409);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('folder_busy');
+    }
+    expect(await db.document.count({ where: { folder, name: 'during.txt' } })).toBe(0);
+    expect(await db.document.count({ where: { folder: `${folder}/sub` } })).toBe(0);
+    resume();
+    expect((await running).documents).toBe(3);
+    expect(await db.document.count({ where: { folder, deletedAt: null } })).toBe(0);
+    expect((await upload(folder, 'after.txt')).status).toBe(201);
   });
 });
 
