@@ -56,3 +56,28 @@ describe(`S3 contract (${env.S3_ENDPOINT ?? 'AWS'})`, () => {
     });
   }
 });
+
+describe('ListObjectsV2 with Delimiter "/" (the folder view)', () => {
+  it('a "folder" whose only objects are two or more levels down → listed as a CommonPrefix (s3rver skipped them: patches/s3rver)', async () => {
+    const root = documentKey({ folder: uniqueFolder('deep-prefix'), name: '' });
+    const keys = [
+      `${root}Q1/A/B/c.txt`,
+      `${root}Q1/A/B/C/d.txt`,
+      `${root}Q2/x.txt`,
+      `${root}Q3/A/y.txt`,
+      `${root}top.txt`,
+    ];
+    for (const key of keys) await putObjectStream({ key, body: Readable.from([Buffer.from(key)]), maxBytes: 1 << 20 });
+    try {
+      const top = await listPage({ prefix: root, delimiter: '/' });
+      expect(top.objects.map((object) => object.key)).toEqual([`${root}top.txt`]);
+      expect(top.prefixes).toEqual([`${root}Q1/`, `${root}Q2/`, `${root}Q3/`]);
+      const q1 = await listPage({ prefix: `${root}Q1/`, delimiter: '/' });
+      expect(q1.objects).toEqual([]);
+      expect(q1.prefixes).toEqual([`${root}Q1/A/`]);
+      expect((await listPage({ prefix: `${root}Q1/A/`, delimiter: '/' })).prefixes).toEqual([`${root}Q1/A/B/`]);
+    } finally {
+      for (const key of keys) await deleteObject(key);
+    }
+  });
+});
