@@ -1,4 +1,3 @@
-import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { PortalShell } from '@/components/portal-shell';
 import { requireUser } from '@/lib/auth/session';
@@ -7,14 +6,9 @@ export const dynamic = 'force-dynamic';
 
 const PortalLayout = async ({ children }: { children: ReactNode }) => {
   const user = await requireUser();
-  const t = await getTranslations('app');
 
-  return (
-    <PortalShell user={user}>
-      <h1 className="visually-hidden">{t('title')}</h1>
-      {children}
-    </PortalShell>
-  );
+  // Each page gives its own h1 (the list's is hidden: its breadcrumbs say where you are).
+  return <PortalShell user={user}>{children}</PortalShell>;
 };
 
 export default PortalLayout;

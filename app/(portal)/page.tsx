@@ -32,6 +32,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
   const folder = 'folder' in parsed ? parsed.folder : '';
   const user = await requireUser();
   const t = await getTranslations('files');
+  const heading = <h1 className="visually-hidden">{(await getTranslations('app'))('title')}</h1>;
   // A folder seen for the first time is read from the bucket: the page waits for it at most 0.8 s.
   const sync = await syncFolderForListing(folder);
   const listing = await listFolder({ folder, sort: params.sort, dir: params.dir, query: params.q, page: params.page });
@@ -48,6 +49,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
   if (isMissing)
     return (
       <>
+        {heading}
         <FolderBreadcrumbs crumbs={breadcrumbs(folder)} canDrop={false} />
         <p role="alert" className="error" data-testid="folder-missing">
           {t('folderMissing', { path: visibleName(folder) })}
@@ -69,6 +71,7 @@ const BrowsePage = async ({ searchParams }: Props) => {
 
   return (
     <>
+      {heading}
       {'problem' in parsed ? (
         <p className="error" role="alert">
           {t('folderProblem', { problem: parsed.problem })}
