@@ -9,10 +9,12 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 const POOL_SIZE = 10;
+/** Lock changes' own connections (getLockPool). */
+const LOCK_POOL_SIZE = 4;
 /** The client-side timer backs up the server's statement_timeout; it fires only when the server stopped answering. */
 const QUERY_TIMEOUT_MARGIN_MS = 1000;
 
-const globalForDb = globalThis as unknown as { wopiDb?: PrismaClient; wopiPool?: pg.Pool };
+const globalForDb = globalThis as unknown as { wopiDb?: PrismaClient; wopiPool?: pg.Pool; wopiLockPool?: pg.Pool };
 
 type Callback = (error: Error | null, result?: unknown) => void;
 
@@ -50,6 +52,27 @@ const dropIfInTransaction = (error: Error | undefined, client: pg.PoolClient) =>
   if (!error && (status === 'T' || status === 'E')) client.end().catch(() => {});
 };
 
+/** `extra`: pg-pool options @types/pg does not list yet (onConnect, pg-pool ≥ 3.8). */
+const newPool = (max: number, extra: Record<string, unknown> = {}) => {
+  const url = env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start` (embedded Postgres) or set it.');
+  const pool = new pg.Pool({
+    ...poolConfigFromUrl(url),
+    max,
+    connectionTimeoutMillis: env.DB_CONNECT_TIMEOUT_MS,
+    statement_timeout: env.DB_QUERY_TIMEOUT_MS,
+    query_timeout: env.DB_QUERY_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+    keepAlive: true,
+    ...extra,
+  });
+  pool.on('connect', endOnReadTimeout);
+  pool.on('release', dropIfInTransaction);
+  // An idle connection whose server went away: the pool drops it; nothing to do but not crash.
+  pool.on('error', () => {});
+
+  return pool;
+};
+
 /**
  * One connection pool per process, shared by Prisma and the WOPI hot path: the per-request
  * WOPI statements (context lookup, lock changes, audit) run as plain parameterised SQL, because
@@ -60,26 +83,24 @@ const dropIfInTransaction = (error: Error | undefined, client: pg.PoolClient) =>
  * connection) and one second later on the client (a stalled or unreachable server). Broken
  * connections leave the pool, so it recovers by itself when Postgres is back.
  */
-export const getPool = (): pg.Pool => {
-  if (globalForDb.wopiPool) return globalForDb.wopiPool;
-  const url = env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start` (embedded Postgres) or set it.');
-  const pool = new pg.Pool({
-    ...poolConfigFromUrl(url),
-    max: POOL_SIZE,
-    connectionTimeoutMillis: env.DB_CONNECT_TIMEOUT_MS,
-    statement_timeout: env.DB_QUERY_TIMEOUT_MS,
-    query_timeout: env.DB_QUERY_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
-    keepAlive: true,
-  });
-  pool.on('connect', endOnReadTimeout);
-  pool.on('release', dropIfInTransaction);
-  // An idle connection whose server went away: the pool drops it; nothing to do but not crash.
-  pool.on('error', () => {});
-  globalForDb.wopiPool = pool;
+export const getPool = (): pg.Pool => (globalForDb.wopiPool ??= newPool(POOL_SIZE));
 
-  return pool;
-};
+/**
+ * The few connections WOPI lock changes run on (lib/locks/postgres-lock-with-context.ts sends at most
+ * LOCK_LANES statements at once, more only while some are slow), with the main pool's bounds.
+ * Their sessions plan prepared statements generically (`plan_cache_mode`): the batched lock
+ * statement's arrays have no length Postgres can plan for, so on its own it would re-plan a
+ * custom plan on every call (~0.4 ms of Postgres CPU; a generic plan: ~0.05 ms per change
+ * in a batch of 8). Set per session, not in the startup packet (poolers such as PgBouncer
+ * refuse startup `options`).
+ */
+export const getLockPool = (): pg.Pool =>
+  (globalForDb.wopiLockPool ??= newPool(LOCK_POOL_SIZE, {
+    // pg-pool runs this before the connection's first borrower (a failure drops the connection).
+    onConnect: async (client: pg.PoolClient) => {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+    },
+  }));
 
 /** One Prisma client per process (kept on globalThis so dev reloads do not leak pools). */
 export const getDb = (): PrismaClient =>
@@ -100,13 +121,18 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
 });
 
 /**
- * A parameterised statement on the shared pool. Hot statements pass a `name`: Postgres then
- * parses and plans them once per connection (a prepared statement), not on every call. A
- * database that is down, stalled or refusing throws DependencyUnavailableError (→ 503).
+ * A parameterised statement on the shared pool (or `pool`). Hot statements pass a `name`:
+ * Postgres then parses and plans them once per connection (a prepared statement), not on every
+ * call. A database that is down, stalled or refusing throws DependencyUnavailableError (→ 503).
  */
-export const sql = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = [], name?: string) => {
+export const sql = async <Row extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+  name?: string,
+  pool: pg.Pool = getPool(),
+) => {
   try {
-    return await getPool().query<Row>(name ? { name, text, values } : { text, values });
+    return await pool.query<Row>(name ? { name, text, values } : { text, values });
   } catch (error) {
     throw asDatabaseUnavailable(error) ?? error;
   }
@@ -169,9 +195,10 @@ export const onBeforeDisconnect = (drain: () => Promise<void>) => {
 /** Closes the client and pool, after the registered work in flight has finished. */
 export const disconnectDb = async () => {
   await Promise.all([...beforeDisconnect].map((drain) => drain().catch(() => {})));
-  const { wopiDb, wopiPool } = globalForDb;
+  const { wopiDb, wopiPool, wopiLockPool } = globalForDb;
   globalForDb.wopiDb = undefined;
   globalForDb.wopiPool = undefined;
+  globalForDb.wopiLockPool = undefined;
   await wopiDb?.$disconnect();
-  await wopiPool?.end().catch(() => {});
+  await Promise.all([wopiPool?.end().catch(() => {}), wopiLockPool?.end().catch(() => {})]);
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { db, getPool } from '@/lib/db';
+import { db, getLockPool, getPool } from '@/lib/db';
 import { postgresLockWithContext } from '@/lib/locks/postgres-lock-with-context';
 import { loadWopiContext } from '@/lib/server/wopi-document-store';
 import { LOCK_TTL_MS, type LockCall } from '@/lib/wopi/ports';
@@ -44,14 +44,20 @@ const change = (call: LockCall, now = T0, roles: readonly ('admin' | 'editor' | 
   postgresLockWithContext({ userId, documentId, roles, now, call });
 const audit = (action: string) => ({ action, userId });
 
-/** Every statement this process sends (the WOPI server of the HTTP tests runs in it): pool.query and checkouts. */
+/**
+ * Every statement this process sends (the WOPI server of the HTTP tests runs in it): pool.query
+ * and checkouts, on the shared pool and the lock changes' own (getLockPool).
+ */
 const countStatements = () => {
-  const pool = getPool();
-  const query = vi.spyOn(pool, 'query');
-  // pool.query checks a client out too: a checkout beyond the queries is a transaction or a client of its own.
-  const connect = vi.spyOn(pool, 'connect');
+  const spies = [getPool(), getLockPool()].map((pool) => ({
+    query: vi.spyOn(pool, 'query'),
+    // pool.query checks a client out too: a checkout beyond the queries is a transaction or a client of its own.
+    connect: vi.spyOn(pool, 'connect'),
+  }));
+  const sum = (pick: (spy: (typeof spies)[number]) => { mock: { calls: unknown[] } }) =>
+    spies.reduce((total, spy) => total + pick(spy).mock.calls.length, 0);
 
-  return () => ({ queries: query.mock.calls.length, checkouts: connect.mock.calls.length });
+  return () => ({ queries: sum((spy) => spy.query), checkouts: sum((spy) => spy.connect) });
 };
 
 afterEach(() => {
