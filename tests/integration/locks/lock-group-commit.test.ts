@@ -20,7 +20,7 @@ import { tokenFor, wopi } from '../../support/wopi';
 const T0 = new Date('2031-03-04T05:06:07.089Z');
 const MINUTE = 60 * 1000;
 const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE);
-const WRITERS = ['admin', 'editor'];
+const WRITERS = ['admin', 'editor'] as const;
 
 type LockState = { lockId: string; expiresAt: Date; createdAt: Date } | 'released' | null;
 
@@ -191,23 +191,23 @@ describe('BATCH_STATEMENT (several lock changes in one statement)', () => {
   });
 });
 
+/** One lock change through the process's group commit, as the WOPI handler makes it (an editor's full token). */
+const lockChange = (documentId: string, method: 'lock' | 'unlock' | 'refresh', lockId: string) =>
+  postgresLockWithContext({
+    userId: editorId,
+    documentId,
+    roles: WRITERS,
+    now: new Date(),
+    call: { method, lockId, audit: { action: `wopi.${method}`, userId: editorId } },
+  });
+
 describe('group commit of lock changes (postgresLockWithContext)', () => {
   it('LOCKs of 24 documents at once → all ok, sent in fewer statements than changes, one success audit row each', async () => {
     const docs = await Promise.all(
       Array.from({ length: 24 }, (_, index) => addDocument(folder, `Doc ${index}.docx`, 'x', editorId)),
     );
     const before = lockChangeGroupCommit().stats();
-    const results = await Promise.all(
-      docs.map((doc, index) =>
-        postgresLockWithContext({
-          userId: editorId,
-          documentId: doc.id,
-          roles: ['admin', 'editor'],
-          now: new Date(),
-          call: { method: 'lock', lockId: `L${index}`, audit: { action: 'wopi.lock', userId: editorId } },
-        }),
-      ),
-    );
+    const results = await Promise.all(docs.map((doc, index) => lockChange(doc.id, 'lock', `L${index}`)));
     const after = lockChangeGroupCommit().stats();
     expect(results.map((found) => found.result)).toEqual(docs.map(() => ({ ok: true })));
     expect(after.items - before.items).toBe(24);
@@ -226,24 +226,11 @@ describe('group commit of lock changes (postgresLockWithContext)', () => {
 
   it('LOCK, UNLOCK and LOCK of one document sent at once → applied one after another, in that order', async () => {
     const doc = await addDocument(folder, 'Ordered.docx', 'x', editorId);
-    const change = (method: 'lock' | 'unlock', lockId: string) =>
-      postgresLockWithContext({
-        userId: editorId,
-        documentId: doc.id,
-        roles: ['admin', 'editor'],
-        now: new Date(),
-        call: { method, lockId, audit: { action: `wopi.${method}`, userId: editorId } },
-      });
+    const change = (method: 'lock' | 'unlock', lockId: string) => lockChange(doc.id, method, lockId);
     // Another document's change occupies the lane, so the three queue up together.
     const other = await addDocument(folder, 'Other.docx', 'x', editorId);
     const results = await Promise.all([
-      postgresLockWithContext({
-        userId: editorId,
-        documentId: other.id,
-        roles: ['admin', 'editor'],
-        now: new Date(),
-        call: { method: 'lock', lockId: 'O', audit: { action: 'wopi.lock', userId: editorId } },
-      }),
+      lockChange(other.id, 'lock', 'O'),
       change('lock', 'first'),
       change('unlock', 'first'),
       change('lock', 'second'),
@@ -273,14 +260,6 @@ describe('group commit of lock changes (postgresLockWithContext)', () => {
     try {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR UPDATE`, [stuck.id]);
-      const lockChange = (documentId: string, method: 'refresh' | 'lock', lockId: string) =>
-        postgresLockWithContext({
-          userId: editorId,
-          documentId,
-          roles: ['admin', 'editor'],
-          now: new Date(),
-          call: { method, lockId, audit: { action: `wopi.${method}`, userId: editorId } },
-        });
       const waiting = lockChange(stuck.id, 'refresh', 'S');
       await new Promise((resolve) => setTimeout(resolve, 50));
       const started = performance.now();
