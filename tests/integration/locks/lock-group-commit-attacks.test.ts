@@ -1,0 +1,266 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { db, getPool } from '@/lib/db';
+import { lockChangeGroupCommit, postgresLockWithContext } from '@/lib/locks/postgres-lock-with-context';
+import { addDocument, uniqueFolder } from '../../support/documents';
+import { makeUser } from '../../support/session';
+
+// Review of the group commit of WOPI lock changes (commit 43d93fc): what a batch does to the
+// changes that share it, how its row locks are ordered, and the deadlock retry, on real Postgres.
+
+const WRITERS = ['admin', 'editor'] as const;
+const FAR = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
+
+let folder: string;
+let editorId: string;
+
+beforeEach(async () => {
+  folder = uniqueFolder('lock-gc-attack');
+  editorId = (await makeUser('editor')).id;
+});
+
+const change = (documentId: string, method: 'lock' | 'unlock' | 'refresh', lockId: string) =>
+  postgresLockWithContext({
+    userId: editorId,
+    documentId,
+    roles: WRITERS,
+    now: new Date(),
+    call: { method, lockId, audit: { action: `wopi.${method}`, userId: editorId } },
+  });
+
+/**
+ * Sends `first` at once (it occupies the only lane, LOCK_LANES = 1), then `rest` in the same tick:
+ * they queue and go together as ONE batch when `first` returns. Returns their promises.
+ */
+const batchedBehind = <T>(first: () => Promise<T>, rest: (() => Promise<T>)[]) => {
+  const lead = first();
+  const others = rest.map((send) => send());
+
+  return { lead, others };
+};
+
+/** Two documents, ordered by id (Postgres orders uuids as their lower-case text). */
+const twoDocumentsInIdOrder = async () => {
+  const docs = await Promise.all([
+    addDocument(folder, 'One.docx', 'x', editorId),
+    addDocument(folder, 'Two.docx', 'x', editorId),
+  ]);
+  docs.sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  return docs;
+};
+
+/** Backends (pids) that wait for a lock `holder` holds. */
+const waitersOn = async (holder: pg.PoolClient) => {
+  const { rows } = await getPool().query<{ pid: number }>(
+    `SELECT a.pid FROM pg_stat_activity a WHERE $1::int = ANY (pg_blocking_pids(a.pid))`,
+    [(await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid],
+  );
+
+  return rows.map((row) => row.pid);
+};
+
+const until = async (check: () => Promise<boolean>, timeoutMs = 5000) => {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('group commit: changes that share a batch with a document another transaction holds', () => {
+  it('LOCK of a free document batched with REFRESH_LOCK of a document whose lock row a PutFile transaction share-locks → answered at once, not after that transaction', async () => {
+    const [other, stuck, free] = await Promise.all([
+      addDocument(folder, 'Other.docx', 'x', editorId),
+      addDocument(folder, 'Stuck.docx', 'x', editorId),
+      addDocument(folder, 'Free.docx', 'x', editorId),
+    ]);
+    await db.lock.create({ data: { documentId: stuck.id, lockId: 'S', expiresAt: FAR } });
+    // What a PutFile commit transaction holds while it copies bytes aside (lib/documents/content.ts
+    // heldLock: the lock row FOR SHARE, for the length of an S3 copy: 3.7 s for 1 GiB).
+    const holder = await getPool().connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR SHARE`, [stuck.id]);
+      const before = lockChangeGroupCommit().stats();
+      const started = performance.now();
+      const { lead, others } = batchedBehind(
+        () => change(other.id, 'lock', 'O'),
+        [() => change(stuck.id, 'refresh', 'S'), () => change(free.id, 'lock', 'F')],
+      );
+      const [, freeAnswer] = others;
+      await expect(lead).resolves.toMatchObject({ result: { ok: true } });
+      const freeAnsweredAfter = await Promise.race([
+        freeAnswer!.then(() => performance.now() - started),
+        new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 2500)),
+      ]);
+      // The free document went in the same statement as the held one.
+      expect(lockChangeGroupCommit().stats().batches - before.batches).toBe(2);
+      expect(freeAnsweredAfter).toBeLessThan(1000);
+      await holder.query('COMMIT');
+      await Promise.allSettled(others);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      holder.release();
+    }
+  });
+
+  it('a lock row held longer than DB_QUERY_TIMEOUT_MS → LOCK of an unrelated document sharing its batch fails with 503 (statement_timeout cancels the whole batch, which is not retried)', async () => {
+    const [other, stuck, free] = await Promise.all([
+      addDocument(folder, 'Other.docx', 'x', editorId),
+      addDocument(folder, 'Stuck.docx', 'x', editorId),
+      addDocument(folder, 'Free.docx', 'x', editorId),
+    ]);
+    await db.lock.create({ data: { documentId: stuck.id, lockId: 'S', expiresAt: FAR } });
+    const holder = await getPool().connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR SHARE`, [stuck.id]);
+      const { lead, others } = batchedBehind(
+        () => change(other.id, 'lock', 'O'),
+        [() => change(stuck.id, 'refresh', 'S'), () => change(free.id, 'lock', 'F')],
+      );
+      await lead;
+      const [stuckResult, freeResult] = await Promise.allSettled(others);
+      // The held document's own change may wait and fail; the free one has nothing to wait for.
+      expect(stuckResult?.status).toBe('rejected');
+      const freeOutcome =
+        freeResult?.status === 'fulfilled'
+          ? freeResult.value.result
+          : `${(freeResult?.reason as Error).name}: ${(freeResult?.reason as Error).message}`;
+      expect(freeOutcome).toEqual({ ok: true });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      holder.release();
+    }
+    const lock = await db.lock.findUnique({ where: { documentId: free.id } });
+    expect(lock?.lockId).toBe('F');
+  }, 20_000);
+});
+
+describe('group commit: the lock pool (4 connections)', () => {
+  it('REFRESH_LOCKs of 4 documents whose lock rows PutFile transactions share-lock → LOCK of a fifth, free document still answered at once (not 503 after DB_CONNECT_TIMEOUT_MS)', async () => {
+    const docs = await Promise.all(
+      Array.from({ length: 5 }, (_, index) => addDocument(folder, `Held ${index}.docx`, 'x', editorId)),
+    );
+    const held = docs.slice(0, 4);
+    const free = docs[4]!;
+    await db.lock.createMany({ data: held.map((doc) => ({ documentId: doc.id, lockId: 'H', expiresAt: FAR })) });
+    const holder = await getPool().connect();
+    const waiting: Promise<unknown>[] = [];
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = ANY ($1::uuid[]) FOR SHARE`, [
+        held.map((doc) => doc.id),
+      ]);
+      for (const doc of held) {
+        waiting.push(change(doc.id, 'refresh', 'H').catch(() => undefined));
+        // Each becomes slow (> 25 ms) and leaves the lane: the next goes on a connection of its own.
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      const started = performance.now();
+      const outcome = await change(free.id, 'lock', 'F').then(
+        (found) => found.result,
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+      const elapsed = performance.now() - started;
+      expect(outcome).toEqual({ ok: true });
+      expect(elapsed).toBeLessThan(1000);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      holder.release();
+      await Promise.all(waiting);
+    }
+  }, 20_000);
+});
+
+describe('group commit: row lock order and the deadlock retry', () => {
+  it('a batch [REFRESH_LOCK of the lower id, LOCK of the higher id] waiting for the lower row does not hold the higher one (row locks in document id order)', async () => {
+    const [low, high] = await twoDocumentsInIdOrder();
+    const other = await addDocument(folder, 'Other.docx', 'x', editorId);
+    await db.lock.createMany({
+      data: [
+        { documentId: low.id, lockId: 'L', expiresAt: FAR },
+        { documentId: high.id, lockId: 'H', expiresAt: FAR },
+      ],
+    });
+    const holder = await getPool().connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR UPDATE`, [low.id]);
+      const { lead, others } = batchedBehind(
+        () => change(other.id, 'lock', 'O'),
+        [() => change(low.id, 'refresh', 'L'), () => change(high.id, 'lock', 'H')],
+      );
+      await lead;
+      await until(async () => (await waitersOn(holder)).length > 0);
+      // Taking rows in id order, as the batch says it does: the higher row must be free.
+      const taken = await holder
+        .query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR UPDATE NOWAIT`, [high.id])
+        .then(
+          () => 'free',
+          (error: { code?: string }) => error.code,
+        );
+      expect(taken).toBe('free');
+      await holder.query('ROLLBACK');
+      await Promise.allSettled(others);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      holder.release();
+    }
+  });
+
+  it('a batch deadlocked (40P01) with another transaction → sent again one by one: each change answered once, one audit row each, the lock rows as changed', async () => {
+    const [low, high] = await twoDocumentsInIdOrder();
+    const other = await addDocument(folder, 'Other.docx', 'x', editorId);
+    // low: held 'L' (the batch refreshes it); high: released (the batch's LOCK updates the row in place).
+    await db.lock.createMany({
+      data: [
+        { documentId: low.id, lockId: 'L', expiresAt: FAR },
+        { documentId: high.id, lockId: 'GONE', expiresAt: new Date(0) },
+      ],
+    });
+    const holder = await getPool().connect();
+    try {
+      await holder.query('BEGIN');
+      // The other transaction takes its rows in id order, the batch gets the deadlock error.
+      await holder.query(`SET LOCAL deadlock_timeout = '20s'`).catch(() => {});
+      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR UPDATE`, [low.id]);
+      const before = lockChangeGroupCommit().stats();
+      const { lead, others } = batchedBehind(
+        () => change(other.id, 'lock', 'O'),
+        [() => change(low.id, 'refresh', 'L'), () => change(high.id, 'lock', 'NEW')],
+      );
+      await lead;
+      await until(async () => (await waitersOn(holder)).length > 0);
+      // Blocks on the row the batch took, until Postgres breaks the cycle by aborting the batch.
+      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR UPDATE`, [high.id]);
+      await holder.query('COMMIT');
+      const results = await Promise.all(others);
+      expect(results.map((found) => found.result)).toEqual([{ ok: true }, { ok: true }]);
+      expect(lockChangeGroupCommit().stats().retriedOneByOne - before.retriedOneByOne).toBe(1);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      holder.release();
+    }
+    const locks = await db.lock.findMany({
+      where: { documentId: { in: [low.id, high.id] } },
+      select: { documentId: true, lockId: true, expiresAt: true },
+    });
+    expect(new Map(locks.map((lock) => [lock.documentId, lock.lockId]))).toEqual(
+      new Map([
+        [low.id, 'L'],
+        [high.id, 'NEW'],
+      ]),
+    );
+    for (const lock of locks) expect(lock.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    const audit = await db.auditEvent.findMany({
+      where: { documentId: { in: [low.id, high.id] } },
+      select: { documentId: true, action: true, outcome: true },
+    });
+    expect(audit.sort((a, b) => (a.documentId! < b.documentId! ? -1 : 1))).toEqual([
+      { documentId: low.id, action: 'wopi.refresh', outcome: 'success' },
+      { documentId: high.id, action: 'wopi.lock', outcome: 'success' },
+    ]);
+  }, 20_000);
+});
