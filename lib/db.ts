@@ -9,7 +9,7 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 const POOL_SIZE = 10;
-/** Lock changes' own connections (getLockPool). */
+/** Batches of lock changes' own connections (getLockPool). */
 const LOCK_POOL_SIZE = 4;
 /** The client-side timer backs up the server's statement_timeout; it fires only when the server stopped answering. */
 const QUERY_TIMEOUT_MARGIN_MS = 1000;
@@ -85,20 +85,30 @@ const newPool = (max: number, extra: Record<string, unknown> = {}) => {
  */
 export const getPool = (): pg.Pool => (globalForDb.wopiPool ??= newPool(POOL_SIZE));
 
+/** How long a batch of lock changes waits for a row lock before it gives up (and its changes go one by one). */
+export const LOCK_BATCH_ROW_WAIT_MS = 50;
+
 /**
- * The few connections WOPI lock changes run on (lib/locks/postgres-lock-with-context.ts sends at most
- * LOCK_LANES statements at once, more only while some are slow), with the main pool's bounds.
- * Their sessions plan prepared statements generically (`plan_cache_mode`): the batched lock
- * statement's arrays have no length Postgres can plan for, so on its own it would re-plan a
- * custom plan on every call (~0.4 ms of Postgres CPU; a generic plan: ~0.05 ms per change
- * in a batch of 8). Set per session, not in the startup packet (poolers such as PgBouncer
- * refuse startup `options`).
+ * The few connections batches of WOPI lock changes run on (lib/locks/postgres-lock-with-context.ts
+ * sends one at a time, more only while some are slow), with the main pool's bounds. Their
+ * sessions:
+ * - plan prepared statements generically (`plan_cache_mode`): the batch statement's arrays have
+ *   no length Postgres can plan for, so it would otherwise re-plan a custom plan on every call
+ *   (~0.4 ms of Postgres CPU; a generic plan: ~0.05 ms per change in a batch of 8);
+ * - wait at most LOCK_BATCH_ROW_WAIT_MS for a row lock (`lock_timeout` → SQLSTATE 55P03): one
+ *   held row must not hold up the other documents in the batch, nor keep one of these few
+ *   connections (the changes are sent again one by one on the shared pool).
+ * Set per session once connected, bounded by DB_CONNECT_TIMEOUT_MS (a failure drops the
+ * connection), not in the startup packet: poolers such as PgBouncer refuse startup `options`.
  */
 export const getLockPool = (): pg.Pool =>
   (globalForDb.wopiLockPool ??= newPool(LOCK_POOL_SIZE, {
-    // pg-pool runs this before the connection's first borrower (a failure drops the connection).
+    // pg-pool runs this before the connection's first borrower.
     onConnect: async (client: pg.PoolClient) => {
-      await client.query('SET plan_cache_mode = force_generic_plan');
+      await client.query({
+        text: `SET plan_cache_mode = force_generic_plan; SET lock_timeout = ${LOCK_BATCH_ROW_WAIT_MS}`,
+        query_timeout: env.DB_CONNECT_TIMEOUT_MS,
+      } as pg.QueryConfig);
     },
   }));
 

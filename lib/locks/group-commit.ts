@@ -10,13 +10,14 @@
  *   document never holds up the others (lanes are then bounded by the pool's size).
  * - Items with the same key (a document) never share a batch and never run at once: a second one
  *   waits until the first is answered, and same-key items go in arrival order. Within one process
- *   this keeps two batches from ever locking the same rows; `runMany` orders its row locks by key
- *   to make a deadlock with another instance's batch unlikely.
+ *   this keeps two batches from ever locking the same rows.
  * - An item that waited `maxWaitMs` without being sent fails with `waitedTooLong()` (bounded,
  *   like waiting for a pooled connection).
- * - When `runMany` fails with an error that `isRetriedOneByOne` accepts (a deadlock, anything
- *   not an outage), its items are sent again one by one (`runOne`): a batch statement changes
- *   everything or nothing, so this is safe, and one item's failure stays that item's.
+ * - When `runMany` fails with an error that `isRetriedOneByOne` accepts (a row it would have
+ *   waited for, a deadlock, anything not an outage), its items are sent again one by one
+ *   (`runOne`): a batch statement changes everything or nothing, so this is safe, and one item's
+ *   wait or failure stays that item's.
+ * - Every item is answered exactly once, whatever the callbacks throw or return.
  */
 export type GroupCommitOptions<Item, Result> = {
   keyOf: (item: Item) => string;
@@ -38,13 +39,18 @@ type Waiting<Item, Result> = {
   timer: NodeJS.Timeout | undefined;
   resolve: (result: Result) => void;
   reject: (error: unknown) => void;
+  isAnswered: boolean;
 };
 
 export type GroupCommit<Item, Result> = {
   submit: (item: Item) => Promise<Result>;
   /** Batches and items sent so far (the bench and tests read them). */
   stats: () => { batches: number; items: number; retriedOneByOne: number };
+  /** Resolves once nothing waits and no batch is under way (before the pool closes). */
+  idle: () => Promise<void>;
 };
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const createGroupCommit = <Item, Result>(
   options: GroupCommitOptions<Item, Result>,
@@ -55,24 +61,56 @@ export const createGroupCommit = <Item, Result>(
   let active = 0;
   const stats = { batches: 0, items: 0, retriedOneByOne: 0 };
 
-  const settle = (waiting: Waiting<Item, Result>[], results: PromiseSettledResult<Result>[]) => {
-    waiting.forEach((entry, index) => {
-      const result = results[index]!;
-      if (result.status === 'fulfilled') entry.resolve(result.value);
-      else entry.reject(result.reason);
-    });
+  /** Batches and one-by-one retries under way (idle() waits for them). */
+  const underway = new Set<Promise<void>>();
+
+  /** Answers `entry` once and frees its key (its document's next change may go). */
+  const answer = (entry: Waiting<Item, Result>, outcome: PromiseSettledResult<Result>) => {
+    if (entry.isAnswered) return;
+    entry.isAnswered = true;
+    running.delete(entry.key);
+    if (outcome.status === 'fulfilled') entry.resolve(outcome.value);
+    else entry.reject(outcome.reason);
+  };
+  const failed = (reason: unknown): PromiseRejectedResult => ({ status: 'rejected', reason });
+
+  /** `runOne`, started synchronously; a synchronous throw becomes a rejection. Answers `entry`. */
+  const sendOne = async (entry: Waiting<Item, Result>) => {
+    try {
+      answer(entry, { status: 'fulfilled', value: await options.runOne(entry.item) });
+    } catch (error) {
+      answer(entry, failed(error));
+    }
   };
 
-  const runBatch = async (items: Item[]): Promise<PromiseSettledResult<Result>[]> => {
-    if (items.length === 1) return Promise.allSettled([options.runOne(items[0]!)]);
+  /**
+   * Sends `batch`; resolves once its statement is done, every entry answered by then, except
+   * after a failure that is retried one by one: each entry is then answered when its own
+   * statement is, independently of the others (a row one of them waits for holds up only it).
+   * Never rejects.
+   */
+  const runBatch = async (batch: Waiting<Item, Result>[]) => {
+    if (batch.length === 1) return sendOne(batch[0]!);
+    let results: Result[];
     try {
-      return (await options.runMany(items)).map((value) => ({ status: 'fulfilled', value }));
+      results = await options.runMany(batch.map((entry) => entry.item));
+      if (results.length !== batch.length)
+        throw new Error(`runMany: ${results.length} results for ${batch.length} items`);
     } catch (error) {
-      if (!options.isRetriedOneByOne(error)) return items.map(() => ({ status: 'rejected', reason: error }));
+      if (!options.isRetriedOneByOne(error)) {
+        for (const entry of batch) answer(entry, failed(error));
+        return;
+      }
       stats.retriedOneByOne += 1;
+      // Each retried entry frees its key when answered: the queue looks again then.
+      const retried = Promise.all(batch.map((entry) => sendOne(entry).then(pump))).then(() => {
+        underway.delete(retried);
+      });
+      underway.add(retried);
 
-      return Promise.allSettled(items.map((item) => options.runOne(item)));
+      return;
     }
+    batch.forEach((entry, index) => answer(entry, { status: 'fulfilled', value: results[index]! }));
   };
 
   const send = (batch: Waiting<Item, Result>[]) => {
@@ -90,13 +128,17 @@ export const createGroupCommit = <Item, Result>(
       pump();
     }, options.slowMs);
     slow.unref();
-    void runBatch(batch.map((entry) => entry.item)).then((results) => {
-      clearTimeout(slow);
-      if (isCounted) active -= 1;
-      for (const entry of batch) running.delete(entry.key);
-      settle(batch, results);
-      pump();
-    });
+    const done = runBatch(batch)
+      .catch((error: unknown) => {
+        for (const entry of batch) answer(entry, failed(error));
+      })
+      .then(() => {
+        clearTimeout(slow);
+        if (isCounted) active -= 1;
+        underway.delete(done);
+        pump();
+      });
+    underway.add(done);
   };
 
   const pump = () => {
@@ -124,6 +166,7 @@ export const createGroupCommit = <Item, Result>(
     const at = queue.indexOf(entry);
     if (at === -1) return;
     queue.splice(at, 1);
+    entry.isAnswered = true;
     entry.reject(options.waitedTooLong(performance.now() - entry.since));
   };
 
@@ -137,6 +180,7 @@ export const createGroupCommit = <Item, Result>(
           timer: undefined,
           resolve,
           reject,
+          isAnswered: false,
         };
         queue.push(entry);
         pump();
@@ -146,5 +190,9 @@ export const createGroupCommit = <Item, Result>(
         }
       }),
     stats: () => ({ ...stats }),
+    idle: async () => {
+      while (underway.size > 0 || queue.length > 0)
+        await Promise.all([...underway, ...(underway.size ? [] : [wait(5)])]);
+    },
   };
 };

@@ -1,4 +1,4 @@
-import { getLockPool, lateGate, sql, statementDeadline } from '@/lib/db';
+import { getLockPool, lateGate, onBeforeDisconnect, sql, statementDeadline } from '@/lib/db';
 import { isUuid } from '@/lib/documents/queries';
 import { UNLOCKED_AT } from '@/lib/documents/content';
 import { env } from '@/lib/env';
@@ -80,12 +80,19 @@ const GET_STATEMENT = statement(
  * Several lock changes (distinct documents) in ONE statement: what CHANGE_STATEMENTS does for one
  * change, per item of the arrays (`unnest … WITH ORDINALITY`: the result rows come back in the
  * items' order). Each item has its own user, document, roles, lock ids, audit row, `now` and
- * expiry; one deadline (lateGate) covers the batch. Row locks are taken in document id order.
+ * expiry; one deadline (lateGate) covers the batch. It runs on the lock pool, whose sessions wait
+ * at most LOCK_BATCH_ROW_WAIT_MS for a row lock (getLockPool, lib/db.ts): a row another
+ * transaction holds (a PutFile copying bytes aside holds its lock row FOR SHARE for seconds) makes
+ * the batch fail at once with 55P03, changing nothing, and its changes are sent again one by one
+ * (sendLockChange, on the shared pool, where each waits for its own row as before). That also
+ * breaks any deadlock with another instance's batch long before Postgres's deadlock_timeout.
  * Users and documents are looked up per item (LATERAL … LIMIT 1, which the planner cannot flatten
  * into a join, so always by primary key): a generic plan must not keep a scan of a table that was
  * small when it was planned.
  * The LOCK upsert compares with the item's own `now`, which is EXCLUDED."createdAt".
- * tests/integration/locks/lock-group-commit.test.ts checks it answers and changes exactly what
+ * Rows are visited in document id order (which makes such waits rarer, not impossible: the upsert
+ * and the update are two sets). tests/integration/locks/lock-group-commit.test.ts checks it
+ * answers and changes exactly what
  * the single statements do, case by case.
  */
 export const BATCH_STATEMENT = (() => {
@@ -180,16 +187,14 @@ export type ChangeItem = {
 /** A change's row and the deadline its statement carried (for the late-statement error). */
 export type Sent = { row: ChangeRow | undefined; deadline: Date };
 
-/** One change in one statement (CHANGE_STATEMENTS) on the lock pool. Throws what `sql` throws. */
+/**
+ * One change in one statement (CHANGE_STATEMENTS) on the shared pool: it waits for its row like
+ * any statement (bounded by DB_QUERY_TIMEOUT_MS). Throws what `sql` throws.
+ */
 export const sendLockChange = async (item: ChangeItem): Promise<Sent> => {
   const { name, text, values } = CHANGE_STATEMENTS[item.method];
   const deadline = statementDeadline();
-  const { rows } = await sql<ChangeRow>(
-    text,
-    values({ ...item, deadline, expiresAt: expiryFrom(item.now) }),
-    name,
-    getLockPool(),
-  );
+  const { rows } = await sql<ChangeRow>(text, values({ ...item, deadline, expiresAt: expiryFrom(item.now) }), name);
 
   return { row: rows[0], deadline };
 };
@@ -234,25 +239,50 @@ const MAX_BATCH = 64;
 
 let lockChanges: GroupCommit<ChangeItem, Sent> | undefined;
 
-/** The process's group commit of lock changes (created on first use: it reads DB_CONNECT_TIMEOUT_MS). */
-export const lockChangeGroupCommit = () =>
-  (lockChanges ??= createGroupCommit<ChangeItem, Sent>({
-    keyOf: (item) => item.documentId.toLowerCase(),
-    runOne: sendLockChange,
-    runMany: sendLockChanges,
-    // An outage fails every item; anything else (a deadlock with another instance's batch, one
-    // item Postgres refuses) is retried one by one: the batch statement changed nothing.
-    isRetriedOneByOne: (error) => !(error instanceof DependencyUnavailableError),
-    maxActive: LOCK_LANES,
-    slowMs: SLOW_BATCH_MS,
-    maxBatch: MAX_BATCH,
-    maxWaitMs: env.DB_CONNECT_TIMEOUT_MS,
-    waitedTooLong: (waitedMs) =>
-      unavailableError(
-        'database',
-        `a lock change waited ${Math.round(waitedMs)} ms behind earlier changes of its document`,
-      ),
-  }));
+/** Postgres's SQLSTATE for a lock wait cut short by lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** The SQLSTATE of a driver error, possibly wrapped (DependencyUnavailableError keeps it as `cause`). */
+const sqlStateOf = (error: unknown): string | undefined => {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth += 1) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = cause;
+  }
+
+  return undefined;
+};
+
+/**
+ * The process's group commit of lock changes (created on first use: it reads
+ * DB_CONNECT_TIMEOUT_MS). Closing the database first lets the batches under way finish.
+ */
+export const lockChangeGroupCommit = () => {
+  if (!lockChanges) {
+    lockChanges = createGroupCommit<ChangeItem, Sent>({
+      keyOf: (item) => item.documentId.toLowerCase(),
+      runOne: sendLockChange,
+      runMany: sendLockChanges,
+      // An outage fails every item; anything else (a row lock it would have waited for, a deadlock
+      // with another instance's batch, one item Postgres refuses) is retried one by one: the batch
+      // statement changed nothing.
+      isRetriedOneByOne: (error) =>
+        !(error instanceof DependencyUnavailableError) || sqlStateOf(error) === LOCK_NOT_AVAILABLE,
+      maxActive: LOCK_LANES,
+      slowMs: SLOW_BATCH_MS,
+      maxBatch: MAX_BATCH,
+      maxWaitMs: env.DB_CONNECT_TIMEOUT_MS,
+      waitedTooLong: (waitedMs) =>
+        unavailableError(
+          'database',
+          `a lock change waited ${Math.round(waitedMs)} ms behind earlier changes of its document`,
+        ),
+    });
+    onBeforeDisconnect(lockChanges.idle);
+  }
+
+  return lockChanges;
+};
 
 /**
  * WopiPorts.lockWithContext on Postgres: the context lookup, the lock change and its audit row

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGroupCommit, type GroupCommitOptions } from '@/lib/locks/group-commit';
 
-// Review of lib/locks/group-commit.ts (commit 43d93fc): every submitted item must be answered,
-// and nothing may reject unhandled, whatever the callbacks do.
+// lib/locks/group-commit.ts under attack (found by a review): every submitted item is answered
+// exactly once, and nothing rejects unhandled, whatever the callbacks throw or return.
 
 type Item = { key: string };
 

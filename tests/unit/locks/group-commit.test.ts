@@ -149,6 +149,38 @@ describe('createGroupCommit', () => {
     expect(commit.stats().retriedOneByOne).toBe(1);
   });
 
+  it('items retried one by one are answered each when its own statement is: a slow one holds up nobody, and its key stays taken until then', async () => {
+    const { calls, submit } = harness({ maxActive: 1 });
+    const first = submit('a');
+    const later = [submit('slow'), submit('quick')];
+    calls[0]!.finish();
+    await first;
+    await settled();
+    calls[1]!.finish(new Error('lock timeout'));
+    await settled();
+    expect(calls.map((call) => [call.kind, call.values])).toEqual([
+      ['one', ['a']],
+      ['many', ['slow', 'quick']],
+      ['one', ['slow']],
+      ['one', ['quick']],
+    ]);
+    calls[3]!.finish();
+    await expect(later[1]).resolves.toBe('done quick');
+    // The lane is free (the batch statement ended): another document goes at once; the slow
+    // document's next change waits for its retried one.
+    const other = submit('other');
+    const slowAgain = submit('slow', 'slow again');
+    expect(calls.map((call) => call.values).slice(4)).toEqual([['other']]);
+    calls[4]!.finish();
+    await other;
+    calls[2]!.finish();
+    await expect(later[0]).resolves.toBe('done slow');
+    await settled();
+    expect(calls.map((call) => call.values).slice(5)).toEqual([['slow again']]);
+    calls[5]!.finish();
+    await expect(slowAgain).resolves.toBe('done slow again');
+  });
+
   it('runMany failing with an outage → every item fails with it, nothing is sent again', async () => {
     const { calls, submit } = harness();
     const first = submit('a');
