@@ -26,6 +26,8 @@ export type GroupCommitOptions<Item, Result> = {
   runMany: (items: Item[]) => Promise<Result[]>;
   isRetriedOneByOne: (error: unknown) => boolean;
   maxActive: number;
+  /** While a batch runs, another goes only with at least this many items (default 1). */
+  minExtraBatch?: number;
   slowMs: number;
   maxBatch: number;
   maxWaitMs: number;
@@ -157,6 +159,8 @@ export const createGroupCommit = <Item, Result>(
         }
       }
       if (batch.length === 0) return;
+      // A lane beyond the first opens only for a batch worth its statement.
+      if (active > 0 && batch.length < (options.minExtraBatch ?? 1)) return;
       queue = rest;
       send(batch);
     }

@@ -229,10 +229,16 @@ export const sendLockChanges = async (items: ChangeItem[], deadline = statementD
 };
 
 /**
- * Lock changes sent at once at most (more only while some are slow: lib/locks/group-commit.ts).
- * Measured with `npm run bench`, 16 connections on 2 cores: see the README's Performance section.
+ * Batches of lock changes in Postgres at once at most (more only while some are slow:
+ * lib/locks/group-commit.ts); a second one goes while the first runs only with at least
+ * EXTRA_LANE_MIN_BATCH changes, so it overlaps the first's commit (its WAL flush) without
+ * splitting the load into small statements. Measured with 16 connections on 2 cores (LOCK+UNLOCK
+ * cycles/s, two 12 s runs each): 1 lane 3,405 / 3,173; 2 lanes from 4 changes 3,821 / 3,521;
+ * 2 lanes from 6 changes 3,911 / 3,825; 3 lanes from 6 changes 3,796 / 3,759; 2 lanes from 1 (any
+ * change) 3,848.
  */
-export const LOCK_LANES = 1;
+export const LOCK_LANES = 2;
+const EXTRA_LANE_MIN_BATCH = 6;
 /** A batch running longer than this no longer holds back the next one. */
 const SLOW_BATCH_MS = 25;
 const MAX_BATCH = 64;
@@ -269,6 +275,7 @@ export const lockChangeGroupCommit = () => {
       isRetriedOneByOne: (error) =>
         !(error instanceof DependencyUnavailableError) || sqlStateOf(error) === LOCK_NOT_AVAILABLE,
       maxActive: LOCK_LANES,
+      minExtraBatch: EXTRA_LANE_MIN_BATCH,
       slowMs: SLOW_BATCH_MS,
       maxBatch: MAX_BATCH,
       maxWaitMs: env.DB_CONNECT_TIMEOUT_MS,

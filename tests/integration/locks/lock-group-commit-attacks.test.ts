@@ -31,7 +31,7 @@ const change = (documentId: string, method: 'lock' | 'unlock' | 'refresh', lockI
   });
 
 /**
- * Sends `first` at once (it occupies the only lane, LOCK_LANES = 1), then `rest` in the same tick:
+ * Sends `first` at once (while it runs, fewer than 6 waiting changes open no second lane), then `rest` in the same tick:
  * they queue and go together as ONE batch when `first` returns. Returns their promises.
  */
 const batchedBehind = <T>(first: () => Promise<T>, rest: (() => Promise<T>)[]) => {

@@ -96,6 +96,27 @@ describe('createGroupCommit', () => {
     await Promise.all(answers);
   });
 
+  it('with minExtraBatch, a second statement goes while one runs only with that many items; alone, an item still goes at once', async () => {
+    const { calls, submit } = harness({ maxActive: 2, minExtraBatch: 3 });
+    const answers = [submit('a'), submit('b'), submit('c')];
+    // 'a' went alone at once; 'b' and 'c' (2 < 3) wait although a lane is free.
+    expect(calls.map((call) => call.values)).toEqual([['a']]);
+    answers.push(submit('d'));
+    // Three waiting: the second lane opens.
+    expect(calls.map((call) => call.values)).toEqual([['a'], ['b', 'c', 'd']]);
+    answers.push(submit('e'));
+    calls[0]!.finish();
+    await settled();
+    // The batch still runs: 'e' alone does not open the second lane.
+    expect(calls.map((call) => call.values)).toEqual([['a'], ['b', 'c', 'd']]);
+    calls[1]!.finish();
+    await settled();
+    // Nothing runs: 'e' goes at once.
+    expect(calls.map((call) => call.values)).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+    calls[2]!.finish();
+    await expect(Promise.all(answers)).resolves.toEqual(['done a', 'done b', 'done c', 'done d', 'done e']);
+  });
+
   it('a statement slower than slowMs no longer holds back the next one', async () => {
     vi.useFakeTimers();
     const { calls, submit } = harness({ slowMs: 25 });
