@@ -90,8 +90,8 @@ export const LOCK_BATCH_ROW_WAIT_MS = 50;
 
 /**
  * The few connections batches of WOPI lock changes run on (lib/locks/postgres-lock-with-context.ts
- * sends one at a time, more only while some are slow), with the main pool's bounds. Their
- * sessions:
+ * sends at most two at a time, more only while some are slow), with the main pool's bounds.
+ * Their sessions:
  * - plan prepared statements generically (`plan_cache_mode`): the batch statement's arrays have
  *   no length Postgres can plan for, so it would otherwise re-plan a custom plan on every call
  *   (~0.4 ms of Postgres CPU; a generic plan: ~0.05 ms per change in a batch of 8);

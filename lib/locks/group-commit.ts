@@ -4,10 +4,11 @@
  * Postgres's per-statement parse/bind/executor start-up and a commit) into one; alone, an item
  * goes at once, on its own (`runOne`), with no added wait.
  *
- * Rules (tests/integration/locks/lock-group-commit.test.ts):
- * - At most `maxActive` batches run at once. A batch running longer than `slowMs` (a row lock
- *   held by a long transaction, a stalled server) stops counting against that limit, so one slow
- *   document never holds up the others (lanes are then bounded by the pool's size).
+ * Rules (tests/unit/locks/group-commit*.test.ts; on Postgres, tests/integration/locks/lock-group-commit*.test.ts):
+ * - At most `maxActive` batches run at once, and while one runs another goes only with at least
+ *   `minExtraBatch` items. A batch running longer than `slowMs` (a stalled server, a row it
+ *   waits for) stops counting against these limits, so it never holds up the others (lanes are
+ *   then bounded by the pool's size).
  * - Items with the same key (a document) never share a batch and never run at once: a second one
  *   waits until the first is answered, and same-key items go in arrival order. Within one process
  *   this keeps two batches from ever locking the same rows.
