@@ -105,7 +105,10 @@ const prepare = async (testCase: Case, copy: string): Promise<ChangeItem> => {
   } else if (before) {
     await db.lock.create({ data: { documentId: doc.id, ...before } });
   }
-  if (testCase.document === 'deleted') await db.document.update({ where: { id: doc.id }, data: { deletedAt: T0 } });
+  // Deleted now, not at T0: a trash entry in the future would sort above every other file's
+  // (tests/integration/api/trash-paging.test.ts pages through the shared trash).
+  if (testCase.document === 'deleted')
+    await db.document.update({ where: { id: doc.id }, data: { deletedAt: new Date() } });
   const users: Record<NonNullable<Case['user']>, string> = {
     viewer: viewerId,
     disabled: disabledId,

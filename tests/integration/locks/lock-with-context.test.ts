@@ -78,7 +78,9 @@ describe('postgresLockWithContext (one statement: context, lock change, audit ro
     const other = await addDocument(folder, 'Other.docx', 'x', userId);
     const gone = await addDocument(folder, 'Gone.docx', 'x', userId);
     await db.document.update({ where: { id: other.id }, data: { missingSince: T0 } });
-    await db.document.update({ where: { id: gone.id }, data: { deletedAt: T0 } });
+    // Deleted now, not at T0: a trash entry in the future would sort above every other file's
+    // (tests/integration/api/trash-paging.test.ts pages through the shared trash).
+    await db.document.update({ where: { id: gone.id }, data: { deletedAt: new Date() } });
     const call: LockCall = { method: 'lock', lockId: 'L1', audit: audit('wopi.lock') };
     for (const [user, doc] of [
       [stranger, documentId],
