@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { db, getPool } from '@/lib/db';
-import { lockChangeGroupCommit, postgresLockWithContext } from '@/lib/locks/postgres-lock-with-context';
+import { lockChangeGroupCommit } from '@/lib/locks/postgres-lock-with-context';
 import { addDocument, uniqueFolder } from '../../support/documents';
+import { lockChangeBy } from '../../support/lock-changes';
 import { makeUser } from '../../support/session';
 
 // The group commit of WOPI lock changes under attack (found by a review): what a batch does to the
@@ -10,7 +11,6 @@ import { makeUser } from '../../support/session';
 // connections, and the one-by-one retry after a row wait or a deadlock, on real Postgres. A batch
 // waits at most LOCK_BATCH_ROW_WAIT_MS for a row (lock_timeout on its pool, lib/db.ts).
 
-const WRITERS = ['admin', 'editor'] as const;
 const FAR = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
 
 let folder: string;
@@ -21,14 +21,34 @@ beforeEach(async () => {
   editorId = (await makeUser('editor')).id;
 });
 
-const change = (documentId: string, method: 'lock' | 'unlock' | 'refresh', lockId: string) =>
-  postgresLockWithContext({
-    userId: editorId,
-    documentId,
-    roles: WRITERS,
-    now: new Date(),
-    call: { method, lockId, audit: { action: `wopi.${method}`, userId: editorId } },
-  });
+const change = (...args: Parameters<ReturnType<typeof lockChangeBy>>) => lockChangeBy(editorId)(...args);
+
+/**
+ * Runs `body` while another transaction holds the lock rows of `documentIds` FOR SHARE (what a
+ * PutFile commit transaction holds while it copies bytes aside: lib/documents/content.ts heldLock,
+ * for the length of an S3 copy, 3.7 s for 1 GiB), then ends that transaction.
+ */
+const whileRowsHeld = async (documentIds: string[], body: (holder: pg.PoolClient) => Promise<void>) => {
+  const holder = await getPool().connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = ANY ($1::uuid[]) FOR SHARE`, [documentIds]);
+    await body(holder);
+  } finally {
+    await holder.query('ROLLBACK').catch(() => {});
+    holder.release();
+  }
+};
+
+/** Three documents: `stuck` with a lock row (to hold), `other` and `free` without. */
+const otherStuckFree = async () => {
+  const [other, stuck, free] = await Promise.all(
+    ['Other', 'Stuck', 'Free'].map((name) => addDocument(folder, `${name}.docx`, 'x', editorId)),
+  );
+  await db.lock.create({ data: { documentId: stuck!.id, lockId: 'S', expiresAt: FAR } });
+
+  return { other: other!, stuck: stuck!, free: free! };
+};
 
 /**
  * Sends `first` at once (while it runs, fewer than 6 waiting changes open no second lane), then `rest` in the same tick:
@@ -72,18 +92,9 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 5000) => {
 
 describe('group commit: changes that share a batch with a document another transaction holds', () => {
   it('LOCK of a free document batched with REFRESH_LOCK of a document whose lock row a PutFile transaction share-locks → answered at once, not after that transaction', async () => {
-    const [other, stuck, free] = await Promise.all([
-      addDocument(folder, 'Other.docx', 'x', editorId),
-      addDocument(folder, 'Stuck.docx', 'x', editorId),
-      addDocument(folder, 'Free.docx', 'x', editorId),
-    ]);
-    await db.lock.create({ data: { documentId: stuck.id, lockId: 'S', expiresAt: FAR } });
-    // What a PutFile commit transaction holds while it copies bytes aside (lib/documents/content.ts
-    // heldLock: the lock row FOR SHARE, for the length of an S3 copy: 3.7 s for 1 GiB).
-    const holder = await getPool().connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR SHARE`, [stuck.id]);
+    const { other, stuck, free } = await otherStuckFree();
+    let pending: Promise<unknown>[] = [];
+    await whileRowsHeld([stuck.id], async () => {
       const before = lockChangeGroupCommit().stats();
       const started = performance.now();
       const { lead, others } = batchedBehind(
@@ -99,42 +110,28 @@ describe('group commit: changes that share a batch with a document another trans
       // The free document went in the same statement as the held one.
       expect(lockChangeGroupCommit().stats().batches - before.batches).toBe(2);
       expect(freeAnsweredAfter).toBeLessThan(1000);
-      await holder.query('COMMIT');
-      await Promise.allSettled(others);
-    } finally {
-      await holder.query('ROLLBACK').catch(() => {});
-      holder.release();
-    }
+      pending = others;
+    });
+    // The held document's REFRESH_LOCK goes on once the holder has ended.
+    await expect(pending[0]).resolves.toMatchObject({ result: { ok: true } });
   });
 
-  it('a lock row held longer than DB_QUERY_TIMEOUT_MS → LOCK of an unrelated document sharing its batch fails with 503 (statement_timeout cancels the whole batch, which is not retried)', async () => {
-    const [other, stuck, free] = await Promise.all([
-      addDocument(folder, 'Other.docx', 'x', editorId),
-      addDocument(folder, 'Stuck.docx', 'x', editorId),
-      addDocument(folder, 'Free.docx', 'x', editorId),
-    ]);
-    await db.lock.create({ data: { documentId: stuck.id, lockId: 'S', expiresAt: FAR } });
-    const holder = await getPool().connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`SELECT 1 FROM "Lock" WHERE "documentId" = $1 FOR SHARE`, [stuck.id]);
+  it('a lock row held longer than DB_QUERY_TIMEOUT_MS → REFRESH_LOCK of that document alone answers 503; the LOCK of a free document that shared its batch → ok', async () => {
+    const { other, stuck, free } = await otherStuckFree();
+    await whileRowsHeld([stuck.id], async () => {
       const { lead, others } = batchedBehind(
         () => change(other.id, 'lock', 'O'),
         [() => change(stuck.id, 'refresh', 'S'), () => change(free.id, 'lock', 'F')],
       );
       await lead;
       const [stuckResult, freeResult] = await Promise.allSettled(others);
-      // The held document's own change may wait and fail; the free one has nothing to wait for.
-      expect(stuckResult?.status).toBe('rejected');
+      expect(stuckResult).toMatchObject({ status: 'rejected', reason: { code: 'database_unavailable' } });
       const freeOutcome =
         freeResult?.status === 'fulfilled'
           ? freeResult.value.result
           : `${(freeResult?.reason as Error).name}: ${(freeResult?.reason as Error).message}`;
       expect(freeOutcome).toEqual({ ok: true });
-    } finally {
-      await holder.query('ROLLBACK').catch(() => {});
-      holder.release();
-    }
+    });
     const lock = await db.lock.findUnique({ where: { documentId: free.id } });
     expect(lock?.lockId).toBe('F');
   }, 20_000);

@@ -3,13 +3,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db, getPool, statementDeadline } from '@/lib/db';
 import {
   lockChangeGroupCommit,
-  postgresLockWithContext,
   sendLockChange,
   sendLockChanges,
   type ChangeItem,
   type Sent,
 } from '@/lib/locks/postgres-lock-with-context';
 import { addDocument, uniqueFolder } from '../../support/documents';
+import { lockChangeBy } from '../../support/lock-changes';
 import { makeUser } from '../../support/session';
 import { tokenFor, wopi } from '../../support/wopi';
 
@@ -195,14 +195,7 @@ describe('BATCH_STATEMENT (several lock changes in one statement)', () => {
 });
 
 /** One lock change through the process's group commit, as the WOPI handler makes it (an editor's full token). */
-const lockChange = (documentId: string, method: 'lock' | 'unlock' | 'refresh', lockId: string) =>
-  postgresLockWithContext({
-    userId: editorId,
-    documentId,
-    roles: WRITERS,
-    now: new Date(),
-    call: { method, lockId, audit: { action: `wopi.${method}`, userId: editorId } },
-  });
+const lockChange = (...args: Parameters<ReturnType<typeof lockChangeBy>>) => lockChangeBy(editorId)(...args);
 
 describe('group commit of lock changes (postgresLockWithContext)', () => {
   it('LOCKs of 24 documents at once → all ok, sent in fewer statements than changes, one success audit row each', async () => {
