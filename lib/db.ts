@@ -86,7 +86,7 @@ const newPool = (max: number, extra: Record<string, unknown> = {}) => {
 export const getPool = (): pg.Pool => (globalForDb.wopiPool ??= newPool(POOL_SIZE));
 
 /** How long a batch of lock changes waits for a row lock before it gives up (and its changes go one by one). */
-export const LOCK_BATCH_ROW_WAIT_MS = 50;
+const LOCK_BATCH_ROW_WAIT_MS = 50;
 
 /**
  * The few connections batches of WOPI lock changes run on (lib/locks/postgres-lock-with-context.ts

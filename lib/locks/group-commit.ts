@@ -53,8 +53,6 @@ export type GroupCommit<Item, Result> = {
   idle: () => Promise<void>;
 };
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export const createGroupCommit = <Item, Result>(
   options: GroupCommitOptions<Item, Result>,
 ): GroupCommit<Item, Result> => {
@@ -195,9 +193,9 @@ export const createGroupCommit = <Item, Result>(
         }
       }),
     stats: () => ({ ...stats }),
+    // Waiting items are always behind something under way (a batch or a retried item).
     idle: async () => {
-      while (underway.size > 0 || queue.length > 0)
-        await Promise.all([...underway, ...(underway.size ? [] : [wait(5)])]);
+      while (underway.size > 0) await Promise.all(underway);
     },
   };
 };

@@ -92,10 +92,9 @@ const GET_STATEMENT = statement(
  * The LOCK upsert compares with the item's own `now`, which is EXCLUDED."createdAt".
  * Rows are visited in document id order (which makes such waits rarer, not impossible: the upsert
  * and the update are two sets). tests/integration/locks/lock-group-commit.test.ts checks it
- * answers and changes exactly what
- * the single statements do, case by case.
+ * answers and changes exactly what the single statements do, case by case.
  */
-export const BATCH_STATEMENT = (() => {
+const BATCH_STATEMENT = (() => {
   const late = lateGate('$1');
 
   return {
@@ -237,7 +236,7 @@ export const sendLockChanges = async (items: ChangeItem[], deadline = statementD
  * 2 lanes from 6 changes 3,911 / 3,825; 3 lanes from 6 changes 3,796 / 3,759; 2 lanes from 1 (any
  * change) 3,848.
  */
-export const LOCK_LANES = 2;
+const LOCK_LANES = 2;
 const EXTRA_LANE_MIN_BATCH = 6;
 /** A batch running longer than this no longer holds back the next one. */
 const SLOW_BATCH_MS = 25;
@@ -245,19 +244,9 @@ const MAX_BATCH = 64;
 
 let lockChanges: GroupCommit<ChangeItem, Sent> | undefined;
 
-/** Postgres's SQLSTATE for a lock wait cut short by lock_timeout. */
-const LOCK_NOT_AVAILABLE = '55P03';
-
-/** The SQLSTATE of a driver error, possibly wrapped (DependencyUnavailableError keeps it as `cause`). */
-const sqlStateOf = (error: unknown): string | undefined => {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth += 1) {
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = cause;
-  }
-
-  return undefined;
-};
+/** A batch's wait for a row cut short by its pool's lock_timeout (SQLSTATE 55P03, which `sql` reports as an outage). */
+const isRowWaitCut = (error: DependencyUnavailableError) =>
+  (error.cause as { code?: unknown } | undefined)?.code === '55P03';
 
 /**
  * The process's group commit of lock changes (created on first use: it reads
@@ -272,8 +261,7 @@ export const lockChangeGroupCommit = () => {
       // An outage fails every item; anything else (a row lock it would have waited for, a deadlock
       // with another instance's batch, one item Postgres refuses) is retried one by one: the batch
       // statement changed nothing.
-      isRetriedOneByOne: (error) =>
-        !(error instanceof DependencyUnavailableError) || sqlStateOf(error) === LOCK_NOT_AVAILABLE,
+      isRetriedOneByOne: (error) => !(error instanceof DependencyUnavailableError) || isRowWaitCut(error),
       maxActive: LOCK_LANES,
       minExtraBatch: EXTRA_LANE_MIN_BATCH,
       slowMs: SLOW_BATCH_MS,
