@@ -139,11 +139,13 @@ let isDotenvLoaded = false;
 /**
  * A `.env` in the working directory fills variables the environment leaves unset (Next.js
  * reads it too). Tests never read it (vitest, or SKIP_DOTENV=1 from the e2e runner): they must
- * not pick up a developer's database.
+ * not pick up a developer's database. Decided once per process: every `env.X` comes through
+ * here, and reading process.env (a call into the runtime) on each would cost every request.
  */
 const loadDotenv = () => {
-  if (isDotenvLoaded || process.env.VITEST || process.env.SKIP_DOTENV === '1') return;
+  if (isDotenvLoaded) return;
   isDotenvLoaded = true;
+  if (process.env.VITEST || process.env.SKIP_DOTENV === '1') return;
   try {
     process.loadEnvFile('.env');
   } catch (error) {

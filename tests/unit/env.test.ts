@@ -210,3 +210,25 @@ describe('publicUrl', () => {
     expect(() => publicUrl()).toThrow(/PUBLIC_URL/);
   });
 });
+
+describe('reading the configuration on a hot path', () => {
+  it('env.X after the first read touches process.env no more (no per-request getenv for VITEST / SKIP_DOTENV)', () => {
+    loadEnv();
+    const original = process.env;
+    const reads: string[] = [];
+    process.env = new Proxy(original, {
+      get: (target, key) => {
+        if (typeof key === 'string') reads.push(key);
+
+        return Reflect.get(target, key) as string | undefined;
+      },
+    });
+    try {
+      for (let i = 0; i < 100; i++) void env.PORT;
+      loadEnv();
+    } finally {
+      process.env = original;
+    }
+    expect(reads).toEqual([]);
+  });
+});
