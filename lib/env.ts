@@ -111,6 +111,8 @@ const buildEnv = () =>
       STORAGE_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
       // Maintenance (lib/documents/janitor.ts).
       JANITOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+      // Each run syncs the folders nobody has opened (search then finds what other tools put there).
+      JANITOR_SYNC_FOLDERS: booleanString.default(true),
       // Must exceed the longest upload plus its commit (10 min): younger unreferenced blobs may be in flight.
       STAGING_GRACE_SECONDS: z.coerce
         .number()

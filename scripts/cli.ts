@@ -21,7 +21,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   users set-password --email E [--password P]   (without --password: a generated one, printed once)
   documents upload <path> [--name N] [--folder F] [--on-conflict fail|replace|rename]
   documents list [--folder F] [--all]
-  documents reconcile [--folder F]
+  documents reconcile [--folder F] [--unopened]   (--unopened: F and every folder below it nobody has opened)
   documents versions <id>
   documents restore-version <id> <version>
   documents rename <id> <new name> [--on-conflict fail|rename]
@@ -77,6 +77,7 @@ const options = {
   permissions: { type: 'string' },
   'ttl-hours': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  unopened: { type: 'boolean' },
   to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -243,8 +244,12 @@ const run = async ({ values, positionals }: Args) => {
 
       return;
     }
-    case 'documents reconcile':
-      return print(await reconcileFolder(values.folder ?? '', { force: true }));
+    case 'documents reconcile': {
+      if (!values.unopened) return print(await reconcileFolder(values.folder ?? '', { force: true }));
+      const { syncUnopenedFolders } = await import('@/lib/documents/reconcile');
+
+      return print(await syncUnopenedFolders({ under: values.folder ?? '' }));
+    }
     case 'maintenance run': {
       // One janitor run now (README "Maintenance"); skipped when another instance is running one.
       const { runJanitor } = await import('@/lib/documents/janitor');

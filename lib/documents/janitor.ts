@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { getPool } from '@/lib/db';
 import { abortStaleUploads, collectStagedBlobs, removeStaleBlobs } from '@/lib/documents/blobs';
 import { repairMirrors, type MirrorPassReport } from '@/lib/documents/mirror-pass';
+import { syncUnopenedFolders, type UnopenedFoldersReport } from '@/lib/documents/reconcile';
 import { purgeTrash, pruneVersions, removeExpiredLocks, removeOldTokenUses } from '@/lib/documents/retention';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -9,7 +10,8 @@ import { log } from '@/lib/log';
 /**
  * The janitor: what nothing else cleans up. In order: the staged blobs no row references are
  * listed (the evidence for the mirror rule, lib/documents/mirror.ts); every visible document's
- * mirror is compared with its row and repaired or adopted; multipart uploads and staged blobs
+ * mirror is compared with its row and repaired or adopted; folders nobody has opened are synced
+ * (so search finds what other tools put there); multipart uploads and staged blobs
  * older than STAGING_GRACE_SECONDS are removed; trash past TRASH_RETENTION_DAYS is purged;
  * versions beyond VERSIONS_KEEP are pruned; expired lock rows and old token-use rows go. Every
  * step is safe to interrupt (a crash leaves at most unreferenced blobs for the next run) and one
@@ -23,6 +25,8 @@ export type JanitorSettings = {
   /** 0 = keep every version. */
   versionsKeep: number;
   tokenUseRetentionSeconds: number;
+  /** Sync the folders nobody has opened (JANITOR_SYNC_FOLDERS). */
+  syncFolders: boolean;
 };
 
 /** The longest lifetime a token can get from configuration (WOPI_TOKEN_TTL_SECONDS' ceiling). */
@@ -33,6 +37,7 @@ export const janitorSettings = (): JanitorSettings => ({
   trashRetentionDays: env.TRASH_RETENTION_DAYS,
   versionsKeep: env.VERSIONS_KEEP,
   tokenUseRetentionSeconds: Math.max(env.WOPI_TOKEN_TTL_SECONDS, TOKEN_LIFETIME_CEILING_SECONDS),
+  syncFolders: env.JANITOR_SYNC_FOLDERS,
 });
 
 export type JanitorReport = {
@@ -44,6 +49,7 @@ export type JanitorReport = {
   blobs: { scanned: number; unreferenced: number; removed: number; bytes: number; keys: string[] };
   uploads: { aborted: number; uploads: { key: string; uploadId: string; initiated: string | null }[] };
   mirrors: MirrorPassReport;
+  folders: UnopenedFoldersReport;
   trash: { purged: number; bytes: number; documents: { id: string; name: string; folder: string }[] };
   versions: { pruned: number; bytes: number; documents: number };
   locks: { removed: number };
@@ -74,6 +80,7 @@ const emptyReport = (dryRun: boolean, settings: JanitorSettings, startedAt: Date
   blobs: { scanned: 0, unreferenced: 0, removed: 0, bytes: 0, keys: [] },
   uploads: { aborted: 0, uploads: [] },
   mirrors: { pending: 0, checked: 0, inSync: 0, repaired: 0, adopted: 0, documents: [] },
+  folders: { synced: 0, added: 0, changed: 0, missing: 0, failed: 0, pending: 0 },
   trash: { purged: 0, bytes: 0, documents: [] },
   versions: { pruned: 0, bytes: 0, documents: 0 },
   locks: { removed: 0 },
@@ -138,6 +145,14 @@ const runSteps = async ({
   report.mirrors = await repairMirrors({ staged, now, dryRun, signal });
   if (repairOnly) return;
   checkpoint();
+  if (settings.syncFolders) {
+    report.folders = await syncUnopenedFolders({
+      dryRun,
+      signal,
+      onError: (folder, error) => log.warn({ err: error, folder }, 'janitor: folder not synced; the next run retries'),
+    });
+    checkpoint();
+  }
   const staleBefore = new Date(now.getTime() - settings.stagingGraceSeconds * 1000);
   const uploads = await abortStaleUploads({ before: staleBefore, dryRun });
   report.uploads = { aborted: uploads.count, uploads: uploads.uploads };
@@ -169,6 +184,9 @@ const summary = (report: JanitorReport) => ({
   mirrorsChecked: report.mirrors.checked,
   mirrorsRepaired: report.mirrors.repaired,
   mirrorsAdopted: report.mirrors.adopted,
+  foldersSynced: report.folders.synced,
+  foldersPending: report.folders.pending,
+  documentsAdded: report.folders.added,
   trashPurged: report.trash.purged,
   trashBytes: report.trash.bytes,
   versionsPruned: report.versions.pruned,

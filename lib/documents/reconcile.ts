@@ -210,3 +210,88 @@ export const reconcileFolder = async (
 
   return report;
 };
+
+export type UnopenedFoldersReport = {
+  /** Folders synced by this run (each once). */
+  synced: number;
+  added: number;
+  changed: number;
+  missing: number;
+  /** Folders whose sync failed (logged; retried by the next run). */
+  failed: number;
+  /** `Folder` rows never synced when the run ended: failed, or found meanwhile (a dry run: all, plus `under` when it has no row). */
+  pending: number;
+};
+
+/** Never-synced folders read from the database at a time. */
+const UNOPENED_PAGE = 100;
+
+/**
+ * Syncs every folder nobody has opened yet in `under` and below (the root by default): `under`
+ * itself when it never was, then each `Folder` row below with `syncedAt` null (a sync adds its
+ * subfolders as such rows, found later in the same pass), so search and listings know documents
+ * other tools put anywhere in the bucket, not only in visited folders. A folder that exists
+ * nowhere (no object, no row) is skipped, never created.
+ * Each folder goes through `reconcileFolder` (its claim keeps instances and visitors from
+ * syncing it twice); one that fails is logged and counted and left for the next run, which it
+ * also is when `signal` aborts between folders (then this throws the abort reason). `dryRun`
+ * only counts them. Returns the counts; throws only what reading `Folder` rows throws.
+ */
+export const syncUnopenedFolders = async ({
+  under = '',
+  dryRun = false,
+  signal,
+  onError,
+}: {
+  under?: string;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onError?: (folder: string, error: unknown) => void;
+} = {}): Promise<UnopenedFoldersReport> => {
+  const report: UnopenedFoldersReport = { synced: 0, added: 0, changed: 0, missing: 0, failed: 0, pending: 0 };
+  const top = await db.folder.findUnique({ where: { path: under }, select: { syncedAt: true } });
+  const below = under === '' ? '' : `${under}/`;
+  const countUnopened = () =>
+    db.folder.count({ where: { syncedAt: null, OR: [{ path: under }, { path: { startsWith: below } }] } });
+  if (dryRun) {
+    report.pending = (await countUnopened()) + (top ? 0 : 1);
+
+    return report;
+  }
+  const sync = async (folder: string) => {
+    try {
+      const synced = await reconcileFolder(folder);
+      if (synced.skipped) return;
+      report.synced++;
+      report.added += synced.added;
+      report.changed += synced.changed;
+      report.missing += synced.missing;
+    } catch (error) {
+      report.failed++;
+      onError?.(folder, error);
+    }
+  };
+  signal?.throwIfAborted();
+  if (!top || top.syncedAt === null) await sync(under);
+  // One pass in byte order: a folder's subfolders ("a/b" after "a") sort after it, so those its
+  // sync adds come later in the same pass; one that failed (null again) waits for the next run.
+  let after = under;
+  for (;;) {
+    signal?.throwIfAborted();
+    const { rows } = await sql<{ path: string }>(
+      `SELECT path FROM "Folder"
+        WHERE "syncedAt" IS NULL AND path COLLATE "C" > $1 AND left(path, length($2)) = $2
+        ORDER BY path COLLATE "C" LIMIT $3`,
+      [after, below, UNOPENED_PAGE],
+    );
+    if (rows.length === 0) break;
+    for (const { path } of rows) {
+      signal?.throwIfAborted();
+      await sync(path);
+      after = path;
+    }
+  }
+  report.pending = await countUnopened();
+
+  return report;
+};

@@ -40,6 +40,9 @@ export const startTierPortal = async (label: string, output: string[], env: Reco
   const settings: Record<string, string> = {
     ...tier,
     SEED_SAMPLE_DOCUMENTS: 'false',
+    // Its start-up janitor must not sync the tier's unopened folders (other files' rows) against a
+    // private S3_PREFIX, where they are empty; a file that tests that step turns it on.
+    JANITOR_SYNC_FOLDERS: 'false',
     SEED_ADMIN_EMAIL: seeded[0]!,
     SEED_USER_EMAIL: seeded[1]!,
     ...env,

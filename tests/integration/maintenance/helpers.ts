@@ -15,7 +15,9 @@ import { getObjectStream, headObject, listMultipartUploadsPage, listPage } from 
  */
 export const setPrivatePrefix = (label: string) => {
   const prefix = `${label}-${randomUUID().slice(0, 8)}/`;
-  setRuntimeEnv({ S3_PREFIX: prefix });
+  // Folder rows are not per prefix: this file's janitor runs must not sync other files' folders
+  // against its own prefix (where they are empty). Production has one prefix per database.
+  setRuntimeEnv({ S3_PREFIX: prefix, JANITOR_SYNC_FOLDERS: 'false' });
 
   return prefix;
 };
