@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '@/lib/embedded/migrate';
 import {
+  checkRunnerExit,
   playwrightFailures,
   playwrightTests,
   vitestFailures,
@@ -127,14 +128,15 @@ const main = async () => {
     const code = await run(tier.command);
     let counts: Counts;
     try {
-      counts = tier.parse(JSON.parse(await readFile(tier.report, 'utf8')));
+      const reported = tier.parse(JSON.parse(await readFile(tier.report, 'utf8')));
+      counts = checkRunnerExit(tier.name, reported, code);
+      if (code === 0 && reported.failed > 0)
+        process.stderr.write(
+          `\n!!! RUNNER DEFECT: the ${tier.name} runner exited 0 though its report counts ${reported.failed} failed test(s); the tier counts as failed.\n`,
+        );
     } catch {
       // The runner died before reporting: count the tier as one failure so it cannot pass silently.
       counts = { passed: 0, failed: 1, skipped: 0, failures: [`the runner wrote no report (exit ${code})`] };
-    }
-    if (code !== 0 && counts.failed === 0) {
-      counts.failed = 1;
-      counts.failures = [`the runner exited ${code} though no test failed (see its output above)`];
     }
     // A tier that ran nothing is broken, unless it skipped itself on purpose and said why.
     if (counts.passed + counts.failed === 0 && !counts.skipReason) {

@@ -97,3 +97,35 @@ export const validatorFailures = (results: ValidatorResult[], allowedPrereqs: Se
 
     return [];
   });
+
+/** What `npm test` counts for one tier: `failures` are the lines its summary names. */
+export type TierCounts = { failed: number; failures?: string[] };
+
+/**
+ * A tier's counts checked against its runner's exit code, so neither can hide a failure:
+ * - exit ≠ 0 though the report counts no failure → one failure (`the runner exited N …`);
+ * - exit 0 though the report counts failures → a runner defect: something in the runner reset
+ *   its exit code (async-exit-hook's `beforeExit` hook once did, see
+ *   patches/async-exit-hook+2.0.1.patch), so the tier's own command would pass on its own.
+ *   It counts as one more failure and is named first, in capitals.
+ * Returns `counts` with `failed` and `failures` adjusted; `tier` names the npm script.
+ */
+export const checkRunnerExit = <C extends TierCounts>(tier: string, counts: C, code: number): C => {
+  if (code !== 0 && counts.failed === 0)
+    return {
+      ...counts,
+      failed: 1,
+      failures: [`the runner exited ${code} though no test failed (see its output above)`],
+    };
+  if (code === 0 && counts.failed > 0)
+    return {
+      ...counts,
+      failed: counts.failed + 1,
+      failures: [
+        `RUNNER DEFECT: the ${tier} runner exited 0 though ${counts.failed} test(s) failed — something in it reset its exit code, so \`npm run test:${tier}\` alone would pass`,
+        ...(counts.failures ?? []),
+      ],
+    };
+
+  return counts;
+};

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { PROJECT_ROOT } from '@/lib/embedded/migrate';
 import {
+  checkRunnerExit,
   playwrightFailures,
   playwrightTests,
   vitestFailures,
@@ -95,5 +96,40 @@ describe('npm test summary: failed tests by name', () => {
         new Set(['ContainersPrereq']),
       ),
     ).toEqual(['Locks/LockTwice — Expected 409', 'Files/F (unexpected skip) — prereq failed']);
+  });
+});
+
+describe("npm test summary: a tier's report checked against its runner's exit code", () => {
+  const counts = { passed: 3, failed: 2, skipped: 1, failures: ['a.test.ts › x — boom', 'b.test.ts › y — bang'] };
+
+  it('report counts failures, runner exited 0 → RUNNER DEFECT named first, one failure more', () => {
+    expect(checkRunnerExit('integration', counts, 0)).toEqual({
+      passed: 3,
+      failed: 3,
+      skipped: 1,
+      failures: [
+        'RUNNER DEFECT: the integration runner exited 0 though 2 test(s) failed — something in it reset its exit code, so `npm run test:integration` alone would pass',
+        'a.test.ts › x — boom',
+        'b.test.ts › y — bang',
+      ],
+    });
+  });
+
+  it('report counts failures, runner exited 1 → unchanged', () => {
+    expect(checkRunnerExit('integration', counts, 1)).toEqual(counts);
+  });
+
+  it('report counts no failure, runner exited 0 → unchanged', () => {
+    const passed = { passed: 5, failed: 0, skipped: 0 };
+    expect(checkRunnerExit('unit', passed, 0)).toEqual(passed);
+  });
+
+  it('report counts no failure, runner exited 1 → one failure naming the exit code', () => {
+    expect(checkRunnerExit('e2e', { passed: 5, failed: 0, skipped: 0 }, 1)).toEqual({
+      passed: 5,
+      failed: 1,
+      skipped: 0,
+      failures: ['the runner exited 1 though no test failed (see its output above)'],
+    });
   });
 });
