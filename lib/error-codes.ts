@@ -9,7 +9,8 @@
 
 // A zod refusal (lib/validation-details.ts): which rule the first issue broke, on which field.
 // `unit`: 'bytes' when `bound` counts UTF-8 bytes (a password), else absent (characters).
-const VALIDATION = ['rule', 'field', 'bound', 'unit', 'values', 'problem'] as const;
+// `expected` / `received`: the type asked for and the JSON type sent (rule `type`).
+const VALIDATION = ['rule', 'field', 'bound', 'unit', 'values', 'problem', 'expected', 'received'] as const;
 // Why a name is refused (lib/names.ts nameIssue).
 const NAME = ['rule', 'char', 'codePoint', 'bytes', 'maxBytes', 'reserved'] as const;
 
