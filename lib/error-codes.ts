@@ -9,7 +9,8 @@
 
 // A zod refusal (lib/validation-details.ts): which rule the first issue broke, on which field.
 // `unit`: 'bytes' when `bound` counts UTF-8 bytes (a password), else absent (characters).
-const VALIDATION = ['rule', 'field', 'bound', 'unit', 'values', 'problem'] as const;
+// `expected` / `received`: the type asked for and the JSON type sent (rule `type`).
+const VALIDATION = ['rule', 'field', 'bound', 'unit', 'values', 'problem', 'expected', 'received'] as const;
 // Why a name is refused (lib/names.ts nameIssue).
 const NAME = ['rule', 'char', 'codePoint', 'bytes', 'maxBytes', 'reserved'] as const;
 
@@ -42,6 +43,12 @@ export const ERROR_CODES = {
   last_admin: ['email'],
   no_editor: ['kind'],
   too_large: ['what', 'limit'],
+  // An /api path asked with a method its route does not serve (lib/server/api-method-not-allowed.ts).
+  method_not_allowed: ['method', 'allow'],
+  // Refused by node:http before any route (lib/server/client-error.ts): 431, 400, 408.
+  header_too_large: [],
+  malformed_request: [],
+  request_timeout: [],
   unsupported_media_type: ['what'],
   too_many_attempts: ['retryAfterSeconds'],
   database_unavailable: ['retryAfterSeconds'],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '@/lib/audit/actions';
 import { DEFAULT_TIME_ZONE, isCalendarDay, isTimeZone } from '@/lib/audit/time-zone';
 import { DomainError } from '@/lib/errors';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 /**
  * What the audit page and its CSV export select, as the query string carries it. Empty fields
@@ -99,7 +99,10 @@ const KEYS = ['user', 'document', 'action', 'actionText', 'outcome', 'from', 'to
  * `timeZone` (the browser's, from its cookie; a stale or unknown one is ignored) and then to UTC.
  */
 export const parseAuditQuery = (raw: RawQuery, options: { timeZone?: string } = {}) => {
-  const parsed = auditQuerySchema.safeParse(Object.fromEntries(KEYS.map((key) => [key, first(raw, key)])));
+  const parsed = auditQuerySchema.safeParse(
+    Object.fromEntries(KEYS.map((key) => [key, first(raw, key)])),
+    REPORT_INPUT,
+  );
   if (!parsed.success) {
     throw invalidInputOf('invalid_filter', parsed.error);
   }

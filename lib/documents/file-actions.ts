@@ -9,7 +9,7 @@ import { relocateDocument, trashDocument, type RelocateOutcome } from '@/lib/doc
 import { freeName, validateTarget } from '@/lib/documents/write';
 import { conflictError, notFoundError, notPermittedError } from '@/lib/errors';
 import type { Role } from '@/lib/generated/prisma/enums';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 /**
  * Rename, move, copy and delete (to the trash) of single documents, for the portal API and the
@@ -36,7 +36,7 @@ export type NameConflictMode = z.infer<typeof onConflictSchema>;
 
 /** Parses `input` with `schema`, or throws 400 `invalid_request` listing what is wrong. */
 export const parseInput = <T>(schema: z.ZodType<T>, input: unknown): T => {
-  const parsed = schema.safeParse(input ?? {});
+  const parsed = schema.safeParse(input ?? {}, REPORT_INPUT);
   if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error, { withPath: true });
 
   return parsed.data;

@@ -60,6 +60,15 @@ const cookieIn = (header: string | null, name: string) =>
     .map((part) => part.trim().split('='))
     .find(([key]) => key === name)?.[1];
 
+/** resolveLocale for a request's Cookie and Accept-Language header values (no user: signed out, or not looked up). */
+export const localeOfHeaders = ({
+  cookie,
+  acceptLanguage,
+}: {
+  cookie?: string | null;
+  acceptLanguage?: string | null;
+}) => resolveLocale({ cookie: cookieIn(cookie ?? null, LOCALE_COOKIE), acceptLanguage });
+
 /** resolveLocale for a route handler's raw Request (no next/headers): the user's choice, its cookie, its header. */
 export const localeOfRequest = (request: Request, user: { locale: string | null } | null): Locale =>
   resolveLocale({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isCalendarDay, isTimeZone } from '@/lib/audit/time-zone';
 import { DomainError } from '@/lib/errors';
 import { extensionsOfType } from '@/lib/search/kinds';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,7 +105,10 @@ const KEYS = ['q', 'type', 'modifiedBy', 'from', 'to', 'tz', 'sort', 'page'] as 
  * (names are stored NFC).
  */
 export const parseSearchQuery = (raw: RawQuery, options: { timeZone?: string } = {}): SearchFilter => {
-  const parsed = searchQuerySchema.safeParse(Object.fromEntries(KEYS.map((key) => [key, first(raw, key)])));
+  const parsed = searchQuerySchema.safeParse(
+    Object.fromEntries(KEYS.map((key) => [key, first(raw, key)])),
+    REPORT_INPUT,
+  );
   if (!parsed.success) {
     throw invalidInputOf('invalid_search', parsed.error);
   }

@@ -10,6 +10,7 @@ import {
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DECLARED_LENGTH_HEADER } from '@/lib/api/declared-length';
+import { isApiPath, methodNotAllowedAnswer } from '@/lib/server/api-errors';
 
 /** Where portal requests go: a Unix socket that a Next.js process listens on once it is ready. */
 export type Upstream = {
@@ -127,8 +128,61 @@ const headLines = (statusCode: number, statusMessage: string, headers: { name: s
 export const createPortalProxy = ({ upstream, readyTimeoutMs }: { upstream: Upstream; readyTimeoutMs: number }) => {
   const agent = new Agent({ keepAlive: true, timeout: UPSTREAM_IDLE_MS });
 
+  /** The methods the route of `req`'s path serves, as Next.js's OPTIONS answer lists them; null if it says none. */
+  const allowOf = (req: IncomingMessage) =>
+    new Promise<string | null>((resolve) => {
+      const {
+        'content-length': _length,
+        'content-type': _type,
+        'transfer-encoding': _encoding,
+        ...headers
+      } = forwardedRequestHeaders(req.headers);
+      const probe = request({
+        socketPath: upstream.socketPath,
+        agent,
+        method: 'OPTIONS',
+        path: req.url,
+        headers,
+        setHost: false,
+        maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
+      });
+      probe.once('response', (answer) => {
+        answer.resume();
+        const allow = answer.headers.allow;
+        resolve(answer.statusCode === 204 && typeof allow === 'string' && allow !== '' ? allow : null);
+      });
+      probe.on('error', () => resolve(null));
+      probe.end();
+    });
+
+  /**
+   * Next.js answers a method an API route does not export with a bare 405 (no body, no Allow):
+   * here it becomes the API's JSON error with the route's methods as Allow, for every /api route
+   * at once (lib/server/api-errors.ts). /wopi never comes through this proxy.
+   */
+  const methodNotAllowed = (req: IncomingMessage, res: ServerResponse, to: ClientRequest, from: IncomingMessage) => {
+    const leftover = leftoverOf(req);
+    from.once('end', () => {
+      if (req.complete) return;
+      to.destroy();
+      discardBody(req, to);
+    });
+    from.on('error', () => {});
+    from.resume();
+    void allowOf(req).then((allow) => {
+      if (res.headersSent || res.destroyed) return;
+      const answer = methodNotAllowedAnswer({ method: req.method ?? 'GET', allow, headers: req.headers });
+      res
+        .writeHead(answer.status, { ...answer.headers, ...(leftover === 'close' ? { Connection: 'close' } : {}) })
+        .end(answer.body);
+    });
+  };
+
   const relay = (req: IncomingMessage, res: ServerResponse, to: ClientRequest, from: IncomingMessage) => {
     if (res.destroyed) return void to.destroy();
+    // Only Next.js's own bare 405: a route that answers 405 itself keeps its answer.
+    if (from.statusCode === 405 && from.headers['content-type'] === undefined && isApiPath(req.url))
+      return methodNotAllowed(req, res, to, from);
     const leftover = leftoverOf(req);
     res.statusMessage = from.statusMessage ?? '';
     for (const { name, values } of forwardedResponseHeaders(from.rawHeaders))

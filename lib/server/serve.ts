@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { onClientError } from '@/lib/server/api-errors';
 import { createPortalListener, createPortalUpgradeListener } from '@/lib/server/portal-listener';
 import { createPortalProxy } from '@/lib/server/portal-proxy';
 import { startNextProcess } from '@/lib/server/next-process';
@@ -47,6 +48,9 @@ export const serve = async ({
     readyTimeoutMs: dev ? READY_WAIT_MS.dev : READY_WAIT_MS.production,
   });
   const server = createServer(createPortalListener({ other: proxy.forward }));
+  // A request node:http refuses before any listener (a head over its size limit, bytes that are
+  // not HTTP) gets the API's JSON error instead of a bare status line.
+  server.on('clientError', onClientError);
   // Next.js's development server talks to the browser over a WebSocket (hot reload). Production
   // has no upgrades: without a listener, node:http serves such requests as ordinary ones.
   if (dev) server.on('upgrade', createPortalUpgradeListener({ upgrade: proxy.upgrade }));

@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit/audit';
 import { db } from '@/lib/db';
 import { invalidInput } from '@/lib/errors';
 import { hashPassword, passwordSchema } from '@/lib/users/passwords';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 const changeSchema = z.object({
   currentPassword: z.string({ message: 'Enter your current password.' }).min(1, 'Enter your current password.'),
@@ -25,7 +25,7 @@ export const changeOwnPassword = async ({
   input: unknown;
   isCurrentPassword: (password: string) => Promise<boolean>;
 }) => {
-  const parsed = changeSchema.safeParse(input ?? {});
+  const parsed = changeSchema.safeParse(input ?? {}, REPORT_INPUT);
   if (!parsed.success) throw invalidInputOf('invalid_password', parsed.error);
   const { currentPassword, newPassword } = parsed.data;
   if (!(await isCurrentPassword(currentPassword)))

@@ -6,7 +6,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import { assertNotLastAdmin, lockActiveAdmins } from '@/lib/users/last-admin';
 import { generatePassword, hashPassword, passwordSchema } from '@/lib/users/passwords';
 import { createUser, newUserSchema, publicSelect, ROLES, type PublicUser } from '@/lib/users/users';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 /** Who changes a user: a signed-in admin in the portal, or a shell (`npm run cli`, no user). */
 export type Actor = { id: string | null; via: 'portal' | 'cli' };
@@ -23,7 +23,7 @@ const resetSchema = z.object({ password: passwordSchema.optional() });
 
 /** Parses `input`; a refusal is `invalid_password` when its first problem is the password, else `invalid_user`. */
 const parse = <T>(schema: z.ZodType<T>, input: unknown): T => {
-  const parsed = schema.safeParse(input ?? {});
+  const parsed = schema.safeParse(input ?? {}, REPORT_INPUT);
   if (!parsed.success)
     throw invalidInputOf(
       parsed.error.issues[0]?.path[0] === 'password' ? 'invalid_password' : 'invalid_user',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { db } from '@/lib/db';
 import { LOCALES, type Locale } from '@/lib/i18n/locales';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 const localeChoiceSchema = z.object({
   locale: z
@@ -14,7 +14,7 @@ const localeChoiceSchema = z.object({
  * Returns what was saved; anything else is a 400 `invalid_locale`.
  */
 export const setUserLocale = async ({ userId, input }: { userId: string; input: unknown }): Promise<Locale | null> => {
-  const parsed = localeChoiceSchema.safeParse(input ?? {});
+  const parsed = localeChoiceSchema.safeParse(input ?? {}, REPORT_INPUT);
   if (!parsed.success) throw invalidInputOf('invalid_locale', parsed.error);
   await db.user.update({ where: { id: userId }, data: { locale: parsed.data.locale } });
 

@@ -4,7 +4,7 @@ import { conflictError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import { Prisma, type Role } from '@/lib/generated/prisma/client';
 import { BCRYPT_COST, hashPassword, isPasswordMatch, passwordSchema } from '@/lib/users/passwords';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const satisfies readonly Role[];
 // Compared against when the email is unknown, so both paths cost one bcrypt.
@@ -28,7 +28,7 @@ export const publicSelect = {
 } satisfies Prisma.UserSelect;
 
 export const createUser = async (input: NewUser): Promise<PublicUser> => {
-  const parsed = newUserSchema.safeParse(input);
+  const parsed = newUserSchema.safeParse(input, REPORT_INPUT);
   if (!parsed.success) throw invalidInputOf('invalid_user', parsed.error);
   const { email, name, password, role } = parsed.data;
   try {

@@ -8,7 +8,7 @@ import { uploadDocument } from '@/lib/documents/write';
 import { env, publicUrl } from '@/lib/env';
 import { BLANK_KINDS, makeBlank, type BlankKind } from '@/lib/samples/generate';
 import { ROLE_PERMISSIONS } from '@/lib/users/permissions';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 const DEFAULT_NAMES: Record<BlankKind, string> = {
   docx: 'New document',
@@ -37,7 +37,7 @@ export const newDocumentSchema = z.object({
 export const createBlankDocument = async (input: unknown, user: SessionUser) => {
   if (!ROLE_PERMISSIONS[user.role].includes('create'))
     throw forbidden('Viewers cannot create documents.', { what: 'viewer_create' });
-  const parsed = newDocumentSchema.safeParse(input);
+  const parsed = newDocumentSchema.safeParse(input, REPORT_INPUT);
   if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error);
   const { folder, kind } = parsed.data;
   const base = parsed.data.name?.replace(new RegExp(`\\.${kind}$`, 'i'), '') ?? DEFAULT_NAMES[kind];

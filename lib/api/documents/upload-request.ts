@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/audit';
 import type { SessionUser } from '@/lib/auth/session';
 import { checkUploadTarget, uploadDocument } from '@/lib/documents/write';
 import { env } from '@/lib/env';
-import { invalidInputOf } from '@/lib/validation-details';
+import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
 
 const querySchema = z.object({
   folder: z.string().default(''),
@@ -17,7 +17,7 @@ const querySchema = z.object({
 /** The admin upload endpoint: query says where, the body is the file, streamed to the bucket. */
 export const uploadDocumentFromRequest = async ({ request, user }: { request: Request; user: SessionUser }) => {
   const url = new URL(request.url);
-  const parsed = querySchema.safeParse(Object.fromEntries(url.searchParams));
+  const parsed = querySchema.safeParse(Object.fromEntries(url.searchParams), REPORT_INPUT);
   if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > env.MAX_UPLOAD_BYTES) throw payloadTooLarge(env.MAX_UPLOAD_BYTES);
@@ -59,7 +59,7 @@ export const uploadDocumentFromRequest = async ({ request, user }: { request: Re
 
 /** GET with ?folder=&name=: 200 `{exists, suggestion?, locked?}` (lib/documents/write.ts checkUploadTarget) or 400 with why the name is refused. */
 export const checkUploadFromRequest = async ({ request }: { request: Request }) => {
-  const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams), REPORT_INPUT);
   if (!parsed.success) throw invalidInputOf('invalid_request', parsed.error);
 
   return Response.json(await checkUploadTarget(parsed.data), { headers: { 'Cache-Control': 'no-store' } });

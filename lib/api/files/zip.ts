@@ -43,7 +43,8 @@ const fill = async (archive: ZipArchive, selection: { ids: string[]; folders: st
  * GET /api/zip?id=…&id=…&folder=…: a zip of the chosen documents and whole folders, streamed as
  * it is made (archiver; a ListObjects-free walk of the database in batches, one S3 object open at
  * a time, output backpressured by the client), so no archive is ever held in memory or on disk.
- * 400 with nothing chosen, 404 naming what does not exist (checked before the first byte).
+ * 400 with nothing chosen or an empty `folder=` (the top folder: rule `top_folder`, field
+ * `folder`), 404 naming what does not exist (checked before the first byte).
  * Repeats are dropped (checkZipSelection): every entry is in the archive once.
  */
 export const zipDownload = async (request: Request) => {
@@ -52,6 +53,12 @@ export const zipDownload = async (request: Request) => {
     ids: url.searchParams.getAll('id'),
     folders: url.searchParams.getAll('folder').map(parseFolderPath),
   };
+  // The top folder has no name and no row to choose it by: zip its folders and documents instead.
+  if (chosen.folders.includes('')) {
+    const problem =
+      'folder is empty: the top folder cannot be downloaded as a zip; choose the folders or documents in it.';
+    throw badRequest('invalid_request', problem, { field: 'folder', rule: 'top_folder', problem });
+  }
   if (chosen.ids.length + chosen.folders.length === 0)
     throw badRequest('invalid_request', 'Choose documents or folders to download.', { rule: 'empty_selection' });
   // Each document and folder once: a folder given twice, or inside another chosen folder, and a

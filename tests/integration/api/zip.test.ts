@@ -90,6 +90,27 @@ describe('GET /api/zip', () => {
     expect((await get(`folder=${uniqueFolder('nope')}`, cookies.viewer)).status).toBe(404);
   });
 
+  it('GET /api/zip?folder= (empty: the top folder) → 400 invalid_request naming folder (rule top_folder), not 404', async () => {
+    const doc = await addDocument(uniqueFolder('zip'), 'a.docx');
+    for (const query of ['folder=', 'folder=%2F', `id=${doc.id}&folder=`]) {
+      const response = await get(query, cookies.viewer);
+      expect(response.status, query).toBe(400);
+      const { error } = (await response.json()) as {
+        error: { code: string; field: string; rule: string; message: string };
+      };
+      expect(error).toMatchObject({ code: 'invalid_request', field: 'folder', rule: 'top_folder' });
+      expect(error.message).toContain('folder');
+    }
+    const german = await apiRequest('/api/zip?folder=', {
+      cookie: cookies.viewer,
+      method: 'GET',
+      headers: { 'accept-language': 'de' },
+    });
+    expect(((await german.json()) as { error: { message: string } }).error.message).toBe(
+      'Ordner: Der oberste Ordner lässt sich nicht als Ganzes herunterladen; wählen Sie Ordner oder Dokumente darin.',
+    );
+  });
+
   it('GET /api/zip?folder=F&folder=F → "F.zip" with every entry once', async () => {
     const root = uniqueFolder('zip');
     await addDocument(root, 'a.docx', 'A');
