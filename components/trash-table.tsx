@@ -33,6 +33,14 @@ type Props = {
   isAdmin: boolean;
 };
 type Loaded = { entries: TrashRowData[]; nextCursor: string | null };
+/** POST /api/trash/empty's answer (lib/documents/trash.ts EmptyTrashReport). */
+type Emptied = {
+  documents: number;
+  folders: number;
+  isComplete: boolean;
+  left: { id: string; name: string; reason: string }[];
+  leftCount: number;
+};
 type Notice = { kind: 'status' | 'alert'; text: string; conflict?: { suggestion?: string } };
 
 const extensionOf = (name: string) => (name.lastIndexOf('.') > 0 ? name.slice(name.lastIndexOf('.') + 1) : '');
@@ -168,9 +176,11 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [gone, setGone] = useState<Set<string>>(new Set());
+  const [emptied, setEmptied] = useState<{ isComplete: boolean; text: string } | null>(null);
   const t = useTranslations('trash');
   const files = useTranslations('files');
   const api = useTranslations('api');
+  const format = useFormatter();
   const cursor = loaded ? loaded.nextCursor : nextCursor;
   const seen = new Set<string>();
   const listed = [...firstPage, ...(loaded?.entries ?? [])].filter(
@@ -202,13 +212,24 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
     }
   };
 
+  /** What Empty trash did, in words: how many went and, by name and reason, what it had to leave. */
+  const emptiedText = ({ documents, left, leftCount }: Emptied) => {
+    if (leftCount === 0) return t('emptied', { purged: documents });
+    const named = left.map((entry) => t('leftEntry', { name: visibleName(entry.name), reason: entry.reason }));
+    if (leftCount > left.length) named.push(t('leftMore', { count: leftCount - left.length }));
+
+    return t('emptiedPartly', { purged: documents, left: leftCount, entries: format.list(named) });
+  };
+
   const empty = async () => {
     if (!window.confirm(t('confirmEmpty', { count: remaining }))) return;
     setIsBusy(true);
     setError(null);
-    const result = await postFiles('/api/trash/empty');
+    setEmptied(null);
+    const result = await postFiles<Emptied>('/api/trash/empty');
     setIsBusy(false);
     if (result.ok) {
+      setEmptied({ isComplete: result.data.leftCount === 0, text: emptiedText(result.data) });
       setLoaded(null);
       setGone(new Set());
       router.refresh();
@@ -228,6 +249,15 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
       {error ? (
         <p role="alert" className="error">
           {error}
+        </p>
+      ) : null}
+      {emptied ? (
+        <p
+          role={emptied.isComplete ? 'status' : 'alert'}
+          className={emptied.isComplete ? 'muted' : 'error'}
+          data-testid="trash-emptied"
+        >
+          {emptied.text}
         </p>
       ) : null}
       {entries.length > 0 ? (
