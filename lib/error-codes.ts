@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   last_admin: ['email'],
   no_editor: ['kind'],
   too_large: ['what', 'limit'],
+  range_not_satisfiable: ['size'],
   unsupported_media_type: ['what'],
   too_many_attempts: ['retryAfterSeconds'],
   database_unavailable: ['retryAfterSeconds'],
