@@ -42,6 +42,10 @@ type Emptied = {
   leftCount: number;
 };
 type Notice = { kind: 'status' | 'alert'; text: string; conflict?: { suggestion?: string } };
+/** What the trash as a whole says after an action: done (status), or done with entries left (alert). */
+type Outcome = { isComplete: boolean; text: string };
+/** POST /api/trash/:id/restore's answer (a folder's names the documents that stayed in the trash). */
+type Restored = { folder: string; name: string; skipped?: { name: string }[]; skippedCount?: number };
 
 const extensionOf = (name: string) => (name.lastIndexOf('.') > 0 ? name.slice(name.lastIndexOf('.') + 1) : '');
 
@@ -55,7 +59,7 @@ const TrashRow = ({
   entry: TrashRowData;
   canRestore: boolean;
   isAdmin: boolean;
-  onGone: (id: string) => void;
+  onGone: (id: string, outcome?: Outcome) => void;
 }) => {
   const [isBusy, setIsBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -69,11 +73,22 @@ const TrashRow = ({
   const restore = async (onConflict: 'fail' | 'rename' | 'merge') => {
     setIsBusy(true);
     setNotice(null);
-    const result = await postFiles<{ folder: string; name: string }>(`/api/trash/${entry.id}/restore`, { onConflict });
+    const result = await postFiles<Restored>(`/api/trash/${entry.id}/restore`, { onConflict });
     setIsBusy(false);
     if (result.ok) {
-      setNotice({ kind: 'status', text: t('restoredTo', { folder: visibleName(place(result.data.folder)) }) });
-      onGone(entry.id);
+      const folder = visibleName(place(result.data.folder));
+      const { skipped = [], skippedCount = 0 } = result.data;
+      const names = skipped.map((doc) => t('quotedName', { name: visibleName(doc.name) }));
+      if (skippedCount > skipped.length) names.push(t('leftMore', { count: skippedCount - skipped.length }));
+      onGone(
+        entry.id,
+        skippedCount === 0
+          ? { isComplete: true, text: t('restoredTo', { folder }) }
+          : {
+              isComplete: false,
+              text: t('restoredSkipped', { folder, count: skippedCount, names: format.list(names) }),
+            },
+      );
 
       return;
     }
@@ -176,7 +191,7 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [gone, setGone] = useState<Set<string>>(new Set());
-  const [emptied, setEmptied] = useState<{ isComplete: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const t = useTranslations('trash');
   const files = useTranslations('files');
   const api = useTranslations('api');
@@ -190,7 +205,10 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   // `total` is the server's count when the page was rendered: entries restored or deleted here
   // since (still listed, now gone) are no longer in the trash.
   const remaining = Math.max(entries.length, total - (listed.length - entries.length));
-  const onGone = (id: string) => setGone((before) => new Set(before).add(id));
+  const onGone = (id: string, said?: Outcome) => {
+    setGone((before) => new Set(before).add(id));
+    if (said) setOutcome(said);
+  };
 
   const loadMore = async () => {
     if (!cursor) return;
@@ -213,7 +231,7 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   };
 
   /** What Empty trash did, in words: how many went and, by name and reason, what it had to leave. */
-  const emptiedText = ({ documents, left, leftCount }: Emptied) => {
+  const emptiedText = ({ documents, left, leftCount }: Emptied): string => {
     if (leftCount === 0) return t('emptied', { purged: documents });
     const named = left.map((entry) => t('leftEntry', { name: visibleName(entry.name), reason: entry.reason }));
     if (leftCount > left.length) named.push(t('leftMore', { count: leftCount - left.length }));
@@ -225,11 +243,11 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
     if (!window.confirm(t('confirmEmpty', { count: remaining }))) return;
     setIsBusy(true);
     setError(null);
-    setEmptied(null);
+    setOutcome(null);
     const result = await postFiles<Emptied>('/api/trash/empty');
     setIsBusy(false);
     if (result.ok) {
-      setEmptied({ isComplete: result.data.leftCount === 0, text: emptiedText(result.data) });
+      setOutcome({ isComplete: result.data.leftCount === 0, text: emptiedText(result.data) });
       setLoaded(null);
       setGone(new Set());
       router.refresh();
@@ -251,13 +269,13 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
           {error}
         </p>
       ) : null}
-      {emptied ? (
+      {outcome ? (
         <p
-          role={emptied.isComplete ? 'status' : 'alert'}
-          className={emptied.isComplete ? 'muted' : 'error'}
-          data-testid="trash-emptied"
+          role={outcome.isComplete ? 'status' : 'alert'}
+          className={outcome.isComplete ? 'muted' : 'error'}
+          data-testid="trash-outcome"
         >
-          {emptied.text}
+          {outcome.text}
         </p>
       ) : null}
       {entries.length > 0 ? (

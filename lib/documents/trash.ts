@@ -205,7 +205,8 @@ const freeFolder = async (path: string) => {
  * Restores a deleted folder holding a lease on its path (and on the path it comes back at), so a
  * second restore of the same entry at the same time is refused with 409 `folder_busy` and one
  * after it finds nothing (404). Documents are taken one by one, each only while still in the
- * batch (a purge racing the restore takes the rest); the count is of those restored.
+ * batch (a purge racing the restore takes the rest); the count is of those restored, and those
+ * that could not come back are named in `skipped` (with `skippedCount`) and stay in the trash.
  */
 const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
   const found = await batchOf(id);
@@ -218,6 +219,15 @@ const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: Rest
     return restoreBatch(batch, actor, onConflict, lease);
   });
 };
+
+/**
+ * A document a folder restore left in the trash: `exists` — a document or another tool's object
+ * held its name and every free name tried (`folder` is where it would have gone).
+ */
+export type TrashSkippedDocument = { id: string; name: string; folder: string; reason: 'exists' };
+
+/** Skipped documents named in a folder restore's answer (`skippedCount` counts them all). */
+const SKIPPED_REPORTED_MAX = 100;
 
 const restoreBatch = async (
   batch: { id: string; path: string; folders: string[] },
@@ -246,6 +256,7 @@ const restoreBatch = async (
   for (const folder of batch.folders.length > 0 ? batch.folders : [batch.path]) await makeFolder(mapped(folder));
   let restored = 0;
   let renamed = 0;
+  const skipped: TrashSkippedDocument[] = [];
   // Keyset on id: a document that cannot come back (taken names all along) is passed, not retried forever.
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
@@ -260,6 +271,9 @@ const restoreBatch = async (
     for (const doc of docs) {
       lease.assertHeld();
       const outcome = await restoreOne(doc.id, { folder: mapped(doc.folder), name: doc.name }, true, id);
+      // `gone`: another request restored or purged it meanwhile, nothing of this restore's.
+      if (!outcome.ok && outcome.reason !== 'gone')
+        skipped.push({ id: doc.id, name: doc.name, folder: mapped(doc.folder), reason: 'exists' });
       if (!outcome.ok) continue;
       restored++;
       if (outcome.name !== doc.name) renamed++;
@@ -271,10 +285,26 @@ const restoreBatch = async (
       );
     }
   }
+  // The entry goes; documents that could not come back stay in the trash, each an entry of its own.
   await db.trashBatch.deleteMany({ where: { id } });
-  await audit('folder.restore', actor, { path: root, was: batch.path, documents: restored, renamed });
+  await audit('folder.restore', actor, {
+    path: root,
+    was: batch.path,
+    documents: restored,
+    renamed,
+    ...(skipped.length > 0 ? { skipped: skipped.length } : {}),
+  });
 
-  return { kind: 'folder' as const, id, folder: root, name: nameOf(root), documents: restored, renamed };
+  return {
+    kind: 'folder' as const,
+    id,
+    folder: root,
+    name: nameOf(root),
+    documents: restored,
+    renamed,
+    skipped: skipped.slice(0, SKIPPED_REPORTED_MAX),
+    skippedCount: skipped.length,
+  };
 };
 
 /**
