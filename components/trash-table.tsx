@@ -33,7 +33,19 @@ type Props = {
   isAdmin: boolean;
 };
 type Loaded = { entries: TrashRowData[]; nextCursor: string | null };
+/** POST /api/trash/empty's answer (lib/documents/trash.ts EmptyTrashReport). */
+type Emptied = {
+  documents: number;
+  folders: number;
+  isComplete: boolean;
+  left: { id: string; name: string; reason: string }[];
+  leftCount: number;
+};
 type Notice = { kind: 'status' | 'alert'; text: string; conflict?: { suggestion?: string } };
+/** What the trash as a whole says after an action: done (status), or done with entries left (alert). */
+type Outcome = { isComplete: boolean; text: string };
+/** POST /api/trash/:id/restore's answer (a folder's names the documents that stayed in the trash). */
+type Restored = { folder: string; name: string; skipped?: { name: string }[]; skippedCount?: number };
 
 const extensionOf = (name: string) => (name.lastIndexOf('.') > 0 ? name.slice(name.lastIndexOf('.') + 1) : '');
 
@@ -47,7 +59,7 @@ const TrashRow = ({
   entry: TrashRowData;
   canRestore: boolean;
   isAdmin: boolean;
-  onGone: (id: string) => void;
+  onGone: (id: string, outcome?: Outcome) => void;
 }) => {
   const [isBusy, setIsBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -61,11 +73,22 @@ const TrashRow = ({
   const restore = async (onConflict: 'fail' | 'rename' | 'merge') => {
     setIsBusy(true);
     setNotice(null);
-    const result = await postFiles<{ folder: string; name: string }>(`/api/trash/${entry.id}/restore`, { onConflict });
+    const result = await postFiles<Restored>(`/api/trash/${entry.id}/restore`, { onConflict });
     setIsBusy(false);
     if (result.ok) {
-      setNotice({ kind: 'status', text: t('restoredTo', { folder: visibleName(place(result.data.folder)) }) });
-      onGone(entry.id);
+      const folder = visibleName(place(result.data.folder));
+      const { skipped = [], skippedCount = 0 } = result.data;
+      const names = skipped.map((doc) => t('quotedName', { name: visibleName(doc.name) }));
+      if (skippedCount > skipped.length) names.push(t('leftMore', { count: skippedCount - skipped.length }));
+      onGone(
+        entry.id,
+        skippedCount === 0
+          ? { isComplete: true, text: t('restoredTo', { folder }) }
+          : {
+              isComplete: false,
+              text: t('restoredSkipped', { folder, count: skippedCount, names: format.list(names) }),
+            },
+      );
 
       return;
     }
@@ -168,9 +191,11 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [gone, setGone] = useState<Set<string>>(new Set());
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const t = useTranslations('trash');
   const files = useTranslations('files');
   const api = useTranslations('api');
+  const format = useFormatter();
   const cursor = loaded ? loaded.nextCursor : nextCursor;
   const seen = new Set<string>();
   const listed = [...firstPage, ...(loaded?.entries ?? [])].filter(
@@ -180,7 +205,10 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
   // `total` is the server's count when the page was rendered: entries restored or deleted here
   // since (still listed, now gone) are no longer in the trash.
   const remaining = Math.max(entries.length, total - (listed.length - entries.length));
-  const onGone = (id: string) => setGone((before) => new Set(before).add(id));
+  const onGone = (id: string, said?: Outcome) => {
+    setGone((before) => new Set(before).add(id));
+    if (said) setOutcome(said);
+  };
 
   const loadMore = async () => {
     if (!cursor) return;
@@ -202,13 +230,24 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
     }
   };
 
+  /** What Empty trash did, in words: how many went and, by name and reason, what it had to leave. */
+  const emptiedText = ({ documents, left, leftCount }: Emptied): string => {
+    if (leftCount === 0) return t('emptied', { purged: documents });
+    const named = left.map((entry) => t('leftEntry', { name: visibleName(entry.name), reason: entry.reason }));
+    if (leftCount > left.length) named.push(t('leftMore', { count: leftCount - left.length }));
+
+    return t('emptiedPartly', { purged: documents, left: leftCount, entries: format.list(named) });
+  };
+
   const empty = async () => {
     if (!window.confirm(t('confirmEmpty', { count: remaining }))) return;
     setIsBusy(true);
     setError(null);
-    const result = await postFiles('/api/trash/empty');
+    setOutcome(null);
+    const result = await postFiles<Emptied>('/api/trash/empty');
     setIsBusy(false);
     if (result.ok) {
+      setOutcome({ isComplete: result.data.leftCount === 0, text: emptiedText(result.data) });
       setLoaded(null);
       setGone(new Set());
       router.refresh();
@@ -228,6 +267,15 @@ export const TrashTable = ({ entries: firstPage, nextCursor, total, pageSize, ca
       {error ? (
         <p role="alert" className="error">
           {error}
+        </p>
+      ) : null}
+      {outcome ? (
+        <p
+          role={outcome.isComplete ? 'status' : 'alert'}
+          className={outcome.isComplete ? 'muted' : 'error'}
+          data-testid="trash-outcome"
+        >
+          {outcome.text}
         </p>
       ) : null}
       {entries.length > 0 ? (

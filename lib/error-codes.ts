@@ -43,12 +43,14 @@ export const ERROR_CODES = {
   last_admin: ['email'],
   no_editor: ['kind'],
   too_large: ['what', 'limit'],
-  // An /api path asked with a method its route does not serve (lib/server/api-method-not-allowed.ts).
+  // An /api path asked with a method its route does not serve (lib/server/api-errors.ts methodNotAllowedAnswer).
   method_not_allowed: ['method', 'allow'],
-  // Refused by node:http before any route (lib/server/client-error.ts): 431, 400, 408.
+  // Refused by node:http before any route (lib/server/api-errors.ts onClientError): 431, 400, 408.
   header_too_large: [],
   malformed_request: [],
   request_timeout: [],
+  // An unsatisfiable Range on GET /api/documents/:id/inline (lib/api/documents/byte-range.ts): 416.
+  range_not_satisfiable: ['size'],
   unsupported_media_type: ['what'],
   too_many_attempts: ['retryAfterSeconds'],
   database_unavailable: ['retryAfterSeconds'],

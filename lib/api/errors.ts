@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Headers the answer carries besides the JSON (416's Content-Range). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,4 +36,13 @@ export const payloadTooLarge = (limit: number) =>
     what: 'file',
     limit,
   });
+/** 416 for a `Range` no byte of a body of `size` bytes satisfies, with `Content-Range: bytes *\/size` (RFC 9110 §15.5.17). */
+export const rangeNotSatisfiable = (size: number) =>
+  new ApiError(
+    416,
+    'range_not_satisfiable',
+    `The requested range lies outside the document (${size.toLocaleString('en')} ${size === 1 ? 'byte' : 'bytes'}).`,
+    { size },
+    { 'Content-Range': `bytes */${size}` },
+  );
 export const serviceUnavailable = (code: ErrorCode, message: string) => new ApiError(503, code, message);

@@ -24,7 +24,7 @@ export const jsonError = (error: ApiError, locale: Locale = DEFAULT_LOCALE) =>
         message: localizedErrorMessage(locale, error.code, error.details, error.message),
       },
     },
-    { status: error.status },
+    { status: error.status, headers: error.headers },
   );
 
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = {

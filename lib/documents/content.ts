@@ -108,6 +108,21 @@ const ROW_COLUMNS = Prisma.raw(
  */
 export const UNLOCKED_AT = `'epoch'::timestamptz`;
 
+/**
+ * The row of document `id` locked FOR UPDATE if no other transaction holds it now (SKIP LOCKED:
+ * never waits): the row, `'held'` when another transaction has it locked, or null when there is
+ * no such document.
+ */
+export const lockDocumentRowIfFree = async (tx: Tx, id: string): Promise<LockedDocument | 'held' | null> => {
+  const rows = await tx.$queryRaw<
+    LockedDocument[]
+  >`SELECT ${ROW_COLUMNS} FROM "Document" WHERE id = ${id}::uuid FOR UPDATE SKIP LOCKED`;
+  if (rows[0]) return rows[0];
+  const exists = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Document" WHERE id = ${id}::uuid`;
+
+  return exists.length > 0 ? 'held' : null;
+};
+
 /** SELECT … FOR UPDATE: the row stays locked until the transaction ends (this also blocks new WOPI locks on it). */
 export const lockDocumentRow = async (tx: Tx, where: { id: string } | { key: string }) => {
   const rows =

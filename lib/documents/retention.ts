@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit/audit';
 import { db, sql } from '@/lib/db';
 import { unreferencedKeys } from '@/lib/documents/blobs';
-import { COMMIT_TX_OPTIONS, lockDocumentRow, UNLOCKED_AT } from '@/lib/documents/content';
+import { COMMIT_TX_OPTIONS, lockDocumentRow, lockDocumentRowIfFree, UNLOCKED_AT } from '@/lib/documents/content';
 import { env } from '@/lib/env';
 import { deleteObjects } from '@/lib/storage/objects';
 
@@ -49,7 +49,7 @@ export const purgeTrash = async ({ before, dryRun }: { before: Date; dryRun: boo
     );
     for (const { id } of rows) {
       const purged = await purgeOne(id, before, dryRun);
-      if (!purged) continue;
+      if (!purged || purged === 'busy') continue;
       report.count++;
       report.bytes += purged.bytes;
       if (report.documents.length < REPORTED_MAX) report.documents.push(purged.document);
@@ -77,18 +77,33 @@ export type PurgedBy = { userId: string | null; via: string; trashId?: string };
  * this document (its id in "documentId"; details: via, trashId, name, folder, versions, objects,
  * bytes); without, the caller records its own event. Null when it is not in the trash (any more).
  */
-export const purgeDocument = async (id: string, by?: PurgedBy) =>
-  purgeOne(id, new Date(Date.now() + 60_000), false, { isJanitor: false, by });
+export const purgeDocument = async (id: string, by?: PurgedBy) => {
+  const purged = await purgeOne(id, new Date(Date.now() + 60_000), false, { isJanitor: false, by });
 
-/** `isJanitor`: records `janitor.trash_purged`; `by`: records `document.purge` by that user. */
+  return purged === 'busy' ? null : purged;
+};
+
+/**
+ * Like purgeDocument, but never waits for the document's row: `'busy'` (nothing done) when
+ * another transaction holds it now (a restore, a purge or a commit working on it), so Empty trash
+ * can report it and go on; a later call purges it once it is free.
+ */
+export const purgeDocumentIfFree = (id: string, by?: PurgedBy) =>
+  purgeOne(id, new Date(Date.now() + 60_000), false, { isJanitor: false, by, isWaiting: false });
+
+/**
+ * `isJanitor`: records `janitor.trash_purged`; `by`: records `document.purge` by that user;
+ * `isWaiting: false`: `'busy'` instead of waiting when another transaction holds the row.
+ */
 const purgeOne = async (
   id: string,
   before: Date,
   dryRun: boolean,
-  { isJanitor = true, by }: { isJanitor?: boolean; by?: PurgedBy } = {},
+  { isJanitor = true, by, isWaiting = true }: { isJanitor?: boolean; by?: PurgedBy; isWaiting?: boolean } = {},
 ) => {
   const taken = await db.$transaction(async (tx) => {
-    const row = await lockDocumentRow(tx, { id });
+    const row = isWaiting ? await lockDocumentRow(tx, { id }) : await lockDocumentRowIfFree(tx, id);
+    if (row === 'held') return 'busy' as const;
     if (!row?.deletedAt || row.deletedAt >= before) return null;
     const versions = await tx.documentVersion.findMany({
       where: { documentId: id },
@@ -101,7 +116,7 @@ const purgeOne = async (
 
     return { row, doomed, versions: versions.length };
   }, COMMIT_TX_OPTIONS);
-  if (!taken) return null;
+  if (!taken || taken === 'busy') return taken;
   const { row, doomed, versions } = taken;
   const removed = dryRun
     ? { objects: doomed.length, bytes: doomed.reduce((sum, object) => sum + Number(object.size), 0) }

@@ -7,7 +7,7 @@ import { assertFoldersFree, isLeasedSql, withFolderLease, type FolderLease } fro
 import { nameOf, parentOf } from '@/lib/documents/folders';
 import { isUuid } from '@/lib/documents/queries';
 import { untrashDocument } from '@/lib/documents/relocate';
-import { purgeDocument } from '@/lib/documents/retention';
+import { purgeDocument, purgeDocumentIfFree } from '@/lib/documents/retention';
 import { freeName, validateTarget } from '@/lib/documents/write';
 import { env } from '@/lib/env';
 import { conflictError, invalidInput, notFoundError, notPermittedError } from '@/lib/errors';
@@ -205,7 +205,8 @@ const freeFolder = async (path: string) => {
  * Restores a deleted folder holding a lease on its path (and on the path it comes back at), so a
  * second restore of the same entry at the same time is refused with 409 `folder_busy` and one
  * after it finds nothing (404). Documents are taken one by one, each only while still in the
- * batch (a purge racing the restore takes the rest); the count is of those restored.
+ * batch (a purge racing the restore takes the rest); the count is of those restored, and those
+ * that could not come back are named in `skipped` (with `skippedCount`) and stay in the trash.
  */
 const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: RestoreConflictMode) => {
   const found = await batchOf(id);
@@ -218,6 +219,15 @@ const restoreFolderEntry = async (id: string, actor: FileActor, onConflict: Rest
     return restoreBatch(batch, actor, onConflict, lease);
   });
 };
+
+/**
+ * A document a folder restore left in the trash: `exists` — a document or another tool's object
+ * held its name and every free name tried (`folder` is where it would have gone).
+ */
+export type TrashSkippedDocument = { id: string; name: string; folder: string; reason: 'exists' };
+
+/** Skipped documents named in a folder restore's answer (`skippedCount` counts them all). */
+const SKIPPED_REPORTED_MAX = 100;
 
 const restoreBatch = async (
   batch: { id: string; path: string; folders: string[] },
@@ -246,6 +256,7 @@ const restoreBatch = async (
   for (const folder of batch.folders.length > 0 ? batch.folders : [batch.path]) await makeFolder(mapped(folder));
   let restored = 0;
   let renamed = 0;
+  const skipped: TrashSkippedDocument[] = [];
   // Keyset on id: a document that cannot come back (taken names all along) is passed, not retried forever.
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
@@ -260,6 +271,9 @@ const restoreBatch = async (
     for (const doc of docs) {
       lease.assertHeld();
       const outcome = await restoreOne(doc.id, { folder: mapped(doc.folder), name: doc.name }, true, id);
+      // `gone`: another request restored or purged it meanwhile, nothing of this restore's.
+      if (!outcome.ok && outcome.reason !== 'gone')
+        skipped.push({ id: doc.id, name: doc.name, folder: mapped(doc.folder), reason: 'exists' });
       if (!outcome.ok) continue;
       restored++;
       if (outcome.name !== doc.name) renamed++;
@@ -271,10 +285,26 @@ const restoreBatch = async (
       );
     }
   }
+  // The entry goes; documents that could not come back stay in the trash, each an entry of its own.
   await db.trashBatch.deleteMany({ where: { id } });
-  await audit('folder.restore', actor, { path: root, was: batch.path, documents: restored, renamed });
+  await audit('folder.restore', actor, {
+    path: root,
+    was: batch.path,
+    documents: restored,
+    renamed,
+    ...(skipped.length > 0 ? { skipped: skipped.length } : {}),
+  });
 
-  return { kind: 'folder' as const, id, folder: root, name: nameOf(root), documents: restored, renamed };
+  return {
+    kind: 'folder' as const,
+    id,
+    folder: root,
+    name: nameOf(root),
+    documents: restored,
+    renamed,
+    skipped: skipped.slice(0, SKIPPED_REPORTED_MAX),
+    skippedCount: skipped.length,
+  };
 };
 
 /**
@@ -347,29 +377,75 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
   return { id, documents: purged };
 };
 
+/** Why Empty trash left an entry: `busy` — another operation held one of its documents (a restore, a
+ * purge, a save); `folder_busy` — a folder operation (its delete, restore or purge) is still running on it. */
+export type TrashLeftReason = 'busy' | 'folder_busy';
+
+/** A trash entry Empty trash left, as the trash lists it; `documents`: how many of its documents stayed. */
+export type TrashLeftEntry = Pick<TrashEntry, 'kind' | 'id' | 'name' | 'folder' | 'documents'> & {
+  reason: TrashLeftReason;
+};
+
 /**
- * Deletes everything in the trash forever (admins), in batches. A deleted folder whose delete
- * (or restore, or purge) is still running is left, with its documents: its operation holds a
- * lease on the path (lib/documents/folder-lease.ts), and taking its entry from under it would
- * destroy documents trashed after the admin chose, and fail the running delete. Returns how
- * many documents and deleted folders went.
+ * What Empty trash did: `documents` and `folders` (deleted-folder entries) purged; `left`, the
+ * entries it could not purge now with the reason (at most LEFT_REPORTED_MAX, the busiest first;
+ * `leftCount` counts them all); `isComplete` when nothing was left.
  */
-export const emptyTrash = async ({ actor }: { actor: FileActor }) => {
+export type EmptyTrashReport = {
+  documents: number;
+  folders: number;
+  isComplete: boolean;
+  left: TrashLeftEntry[];
+  leftCount: number;
+};
+
+/** Left entries named in Empty trash's answer (the count is always whole). */
+const LEFT_REPORTED_MAX = 100;
+
+type Candidate = { id: string; name: string; folder: string; trashBatchId: string | null };
+
+/**
+ * Deletes everything in the trash forever (admins), in batches, and says what it could not: it
+ * never waits for a document another transaction holds (a restore, a purge or a save working on
+ * it) — that document stays, reported as `busy` under its entry (the document, or its deleted
+ * folder). A deleted folder whose delete (or restore, or purge) is still running is left with its
+ * documents as `folder_busy`: its operation holds a lease on the path
+ * (lib/documents/folder-lease.ts), and taking its entry from under it would destroy documents
+ * trashed after the admin chose, and fail the running delete. A later call purges what was left
+ * once it is free. Audited as `trash.emptied` with the counts (`left`: entries left).
+ */
+export const emptyTrash = async ({ actor }: { actor: FileActor }): Promise<EmptyTrashReport> => {
   assertAdmin(actor);
   let purged = 0;
+  const busy = new Map<string, TrashLeftEntry>();
+  const busyBatches: Candidate[] = [];
+  // Keyset on id: a busy document is passed once, not retried in a loop.
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const { rows: docs } = await sql<{ id: string }>(
-      `SELECT d.id FROM "Document" d
-        WHERE d."deletedAt" IS NOT NULL AND starts_with(d.key, $1)
+    const { rows: docs } = await sql<Candidate>(
+      `SELECT d.id, d.name, d.folder, d."trashBatchId" FROM "Document" d
+        WHERE d."deletedAt" IS NOT NULL AND starts_with(d.key, $1) AND d.id > $2::uuid
           AND NOT EXISTS (SELECT 1 FROM "TrashBatch" b WHERE b.id = d."trashBatchId" AND ${isLeasedSql('b.path')})
-        LIMIT 100`,
-      [env.S3_PREFIX],
+        ORDER BY d.id LIMIT 100`,
+      [env.S3_PREFIX, after],
     );
     if (docs.length === 0) break;
-    let progressed = 0;
-    for (const { id } of docs) progressed += (await purgeDocument(id, { userId: actor.id, via: actor.via })) ? 1 : 0;
-    purged += progressed;
-    if (progressed === 0) break;
+    after = docs.at(-1)!.id;
+    for (const doc of docs) {
+      const outcome = await purgeDocumentIfFree(doc.id, { userId: actor.id, via: actor.via });
+      if (outcome === 'busy') {
+        if (doc.trashBatchId) busyBatches.push(doc);
+        else
+          busy.set(doc.id, {
+            kind: 'document',
+            id: doc.id,
+            name: doc.name,
+            folder: doc.folder,
+            documents: 1,
+            reason: 'busy',
+          });
+      } else if (outcome) purged++;
+    }
   }
   // Deleted folders with nothing left in the trash (another S3_PREFIX's stay), and none still
   // being filled: a running delete created its entry after claiming the lease, so one statement
@@ -380,9 +456,43 @@ export const emptyTrash = async ({ actor }: { actor: FileActor }) => {
         AND NOT ${isLeasedSql('b.path')}`,
   );
   const folders = rowCount ?? 0;
-  await audit('trash.emptied', actor, { documents: purged, folders });
+  const left = [...busy.values(), ...(await leftFolders(busyBatches))];
+  await audit('trash.emptied', actor, { documents: purged, folders, left: left.length });
 
-  return { documents: purged, folders };
+  return {
+    documents: purged,
+    folders,
+    isComplete: left.length === 0,
+    left: left.slice(0, LEFT_REPORTED_MAX),
+    leftCount: left.length,
+  };
+};
+
+/**
+ * The deleted-folder entries Empty trash leaves: those whose documents in `busyDocs` were held
+ * (`busy`, counting those documents), and those with documents under this S3_PREFIX that a folder
+ * operation holds a lease on (`folder_busy`, counting those documents; entries holding only another
+ * prefix's documents are that portal's to report).
+ */
+const leftFolders = async (busyDocs: Candidate[]): Promise<TrashLeftEntry[]> => {
+  const heldIn = new Map<string, number>();
+  for (const doc of busyDocs) heldIn.set(doc.trashBatchId!, (heldIn.get(doc.trashBatchId!) ?? 0) + 1);
+  const { rows } = await sql<{ id: string; path: string; leased: boolean; ours: string }>(
+    `SELECT b.id, b.path, ${isLeasedSql('b.path')} AS leased, count(d.id) AS ours
+       FROM "TrashBatch" b
+       LEFT JOIN "Document" d ON d."trashBatchId" = b.id AND d."deletedAt" IS NOT NULL AND starts_with(d.key, $2)
+      WHERE b.id = ANY ($1::uuid[]) OR ${isLeasedSql('b.path')}
+      GROUP BY b.id ORDER BY b."deletedAt" DESC, b.id DESC`,
+    [[...heldIn.keys()], env.S3_PREFIX],
+  );
+
+  return rows.flatMap((row): TrashLeftEntry[] => {
+    const entry = { kind: 'folder' as const, id: row.id, name: nameOf(row.path), folder: parentOf(row.path) ?? '' };
+    if (row.leased && Number(row.ours) > 0) return [{ ...entry, documents: Number(row.ours), reason: 'folder_busy' }];
+    const held = heldIn.get(row.id);
+
+    return held ? [{ ...entry, documents: held, reason: 'busy' }] : [];
+  });
 };
 
 /**

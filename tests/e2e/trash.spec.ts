@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
+import pg from 'pg';
 import { expect, test } from './fixtures';
 import { acceptConfirm, adminApi, expectMainFits, screenshot, seedFolder, VIEWPORTS } from './files-helpers';
 
@@ -36,6 +39,27 @@ const deletedFolder = async () => {
   return folder;
 };
 
+/**
+ * Runs `body` while a Postgres transaction of this test holds the row of document `id` (FOR
+ * UPDATE, as a restore or a purge working on it does), on the portal's database (its DATA_DIR's
+ * runtime.json), then ends it.
+ */
+const whileRowHeld = async (id: string, body: () => Promise<void>) => {
+  const runtime = JSON.parse(await readFile(path.join(process.env.E2E_DATA_DIR!, 'runtime.json'), 'utf8')) as {
+    databaseUrl?: string;
+  };
+  const client = new pg.Client({ connectionString: runtime.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    expect((await client.query('SELECT id FROM "Document" WHERE id = $1 FOR UPDATE', [id])).rowCount).toBe(1);
+    await body();
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+    await client.end();
+  }
+};
+
 test.describe('as admin', () => {
   for (const viewport of VIEWPORTS) {
     test(`the trash at ${viewport.label} px: a document and a folder (one entry), who and when; main content fits`, async ({
@@ -61,6 +85,7 @@ test.describe('as admin', () => {
     await page.goto('/trash');
     await entry(page, folder).getByRole('button', { name: 'Restore' }).click();
     await expect(entry(page, folder)).toHaveCount(0);
+    await expect(page.getByTestId('trash-outcome')).toHaveText(`Restored to ${folder}.`);
     await page.goto(`/?folder=${encodeURIComponent(folder)}`);
     await expect(page.getByTestId('document-row')).toHaveCount(2);
 
@@ -73,12 +98,33 @@ test.describe('as admin', () => {
 
   // @exclusive: emptying the whole trash runs after every other spec (playwright.config.ts), so it
   // never removes the entries another test is looking at.
-  test('Empty trash → the trash is empty @exclusive', async ({ page }) => {
+  test('Empty trash while a document is busy → "N purged, 1 could not be purged now: “Held.docx” …" (1280, 390 px); again once free → the trash is empty @exclusive', async ({
+    page,
+  }) => {
+    const held = await deletedDocument('Held.docx');
     await deletedDocument('Last.docx');
     await page.goto('/trash');
+    const outcome = page.getByTestId('trash-outcome');
+    await whileRowHeld(held.id, async () => {
+      acceptConfirm(page);
+      await page.getByRole('button', { name: 'Empty trash' }).click();
+      await expect(outcome).toHaveText(
+        /^\d+ purged, 1 could not be purged now: “Held\.docx” \(another operation is using it\)\. Try Empty trash again once they are free\.$/,
+      );
+    });
+    await expect(outcome).toHaveAttribute('role', 'alert');
+    await expect(entry(page, 'Held.docx')).toHaveCount(1);
+    await expect(entry(page, 'Last.docx')).toHaveCount(0);
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      await expectMainFits(page);
+      await screenshot(page, `trash-empty-left-${viewport.label}`);
+    }
     acceptConfirm(page);
     await page.getByRole('button', { name: 'Empty trash' }).click();
     await expect(page.getByRole('heading', { name: 'The trash is empty' })).toBeVisible();
+    await expect(outcome).toHaveText('1 document deleted forever.');
+    await expect(outcome).toHaveAttribute('role', 'status');
   });
 });
 

@@ -1,6 +1,6 @@
 import { create as contentDisposition } from 'content-disposition';
 import { lengthHeaders } from '@/lib/api/declared-length';
-import { notFound } from '@/lib/api/errors';
+import { notFound, rangeNotSatisfiable } from '@/lib/api/errors';
 import { attachmentResponse } from '@/lib/api/documents/attachment';
 import { parseByteRange } from '@/lib/api/documents/byte-range';
 import { inlineTypeOf } from '@/lib/discovery/open-action';
@@ -19,8 +19,9 @@ export const INLINE_CSP =
 /**
  * GET /api/documents/:id/inline: a PDF or raster image (png, jpeg, gif, webp) shown by the
  * browser itself — `Content-Disposition: inline`, its exact Content-Type, `nosniff` and a
- * sandboxing CSP; one `Range: bytes=…` is answered with 206 (any other Range with the whole
- * body) so PDF viewers can fetch parts. Every other type (SVG, HTML, office files…) is sent as an attachment,
+ * sandboxing CSP; one `Range: bytes=…` is answered with 206 so PDF viewers can fetch parts, an
+ * unsatisfiable one with 416 + `Content-Range: bytes *\/size`, a malformed one or several ranges
+ * with the whole body (byte-range.ts). Every other type (SVG, HTML, office files…) is sent as an attachment,
  * exactly like /content. 404 for an unknown or hidden document.
  */
 export const inlineDocument = async ({ id, request }: { id: string; request: Request }) => {
@@ -39,7 +40,9 @@ export const inlineDocument = async ({ id, request }: { id: string; request: Req
     'Cache-Control': 'private, no-store',
     'Accept-Ranges': 'bytes',
   };
-  const range = parseByteRange(request.headers.get('range'), doc.size);
+  const asked = parseByteRange(request.headers.get('range'), doc.size);
+  if (asked.kind === 'unsatisfiable') throw rangeNotSatisfiable(doc.size);
+  const range = asked.kind === 'part' ? asked : null;
   try {
     const object = await getObjectStream(content.contentKey, range ? `bytes=${range.start}-${range.end}` : undefined);
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { db } from '@/lib/db';
+import { db, getPool } from '@/lib/db';
 import { purgeTrash } from '@/lib/documents/retention';
 import type { PublicUser } from '@/lib/users/users';
 import { addDocument, uniqueFolder } from '../../support/documents';
@@ -49,7 +49,94 @@ const deletedFolder = async () => {
   return { root, batchId };
 };
 
+/** What POST /api/trash/empty answers: what went, and each entry it left with the reason. */
+type Emptied = {
+  documents: number;
+  folders: number;
+  isComplete: boolean;
+  left: { kind: string; id: string; name: string; folder: string; documents: number; reason: string }[];
+  leftCount: number;
+};
+
+/**
+ * Runs `body` while another Postgres transaction holds the rows of `documentIds` FOR UPDATE (what a
+ * restore, a purge or a commit holds while it works on a document: lockDocumentRow in
+ * lib/documents/content.ts), then ends that transaction.
+ */
+const whileDocumentsHeld = async <T>(documentIds: string[], body: () => Promise<T>) => {
+  const holder = await getPool().connect();
+  try {
+    await holder.query('BEGIN');
+    const held = await holder.query(`SELECT id FROM "Document" WHERE id = ANY ($1::uuid[]) FOR UPDATE`, [documentIds]);
+    expect(held.rowCount).toBe(documentIds.length);
+
+    return await body();
+  } finally {
+    await holder.query('ROLLBACK').catch(() => {});
+    holder.release();
+  }
+};
+
 describe('POST /api/trash/empty (admins)', () => {
+  it("POST /api/trash/empty while one trashed document's row is held → 200 {documents: 2, left: [it, reason busy], isComplete: false}; the others are gone; after release a retry purges it", async () => {
+    const folder = uniqueFolder('held');
+    const [free1, held, free2] = [
+      await deletedDocument(folder, 'Free one.docx'),
+      await deletedDocument(folder, 'Held.docx'),
+      await deletedDocument(folder, 'Free two.docx'),
+    ];
+    const started = Date.now();
+    const emptied = await whileDocumentsHeld([held.id], async () => {
+      const response = await filesApi.emptyTrash({ cookie: cookies.admin });
+      expect(response.status).toBe(200);
+
+      return (await response.json()) as Emptied;
+    });
+    // It does not wait for the row (DB_QUERY_TIMEOUT_MS would make it a 503).
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(emptied).toMatchObject({ documents: 2, folders: 0, isComplete: false, leftCount: 1 });
+    expect(emptied.left).toEqual([
+      { kind: 'document', id: held.id, name: 'Held.docx', folder, documents: 1, reason: 'busy' },
+    ]);
+    expect(await db.document.count({ where: { id: { in: [free1.id, free2.id] } } })).toBe(0);
+    // (The list shows other test files' entries too: their S3_PREFIX, which this Empty trash leaves alone.)
+    const listed = (await entries()).map((entry) => entry.id);
+    expect(listed).toContain(held.id);
+    expect(listed).not.toContain(free1.id);
+    expect(listed).not.toContain(free2.id);
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: 'trash.emptied', userId: admin.id },
+      orderBy: { at: 'desc' },
+    });
+    expect(audit.details).toMatchObject({ documents: 2, folders: 0, left: 1 });
+
+    const retry = await filesApi.emptyTrash({ cookie: cookies.admin });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ documents: 1, folders: 0, isComplete: true, left: [], leftCount: 0 });
+    expect(await db.document.count({ where: { id: held.id } })).toBe(0);
+    expect((await entries()).map((entry) => entry.id)).not.toContain(held.id);
+  });
+
+  it('POST /api/trash/empty while a document of a deleted folder is held → the folder entry is left (reason busy, 1 document), its other documents go; the retry takes the entry', async () => {
+    const { root, batchId } = await deletedFolder();
+    const inside = await db.document.findMany({ where: { trashBatchId: batchId }, orderBy: { name: 'asc' } });
+    expect(inside.map((doc) => doc.name)).toEqual(['a.docx', 'b.docx']);
+    const emptied = await whileDocumentsHeld(
+      [inside[0]!.id],
+      async () => (await (await filesApi.emptyTrash({ cookie: cookies.admin })).json()) as Emptied,
+    );
+    expect(emptied).toMatchObject({ documents: 1, folders: 0, isComplete: false, leftCount: 1 });
+    expect(emptied.left).toEqual([
+      { kind: 'folder', id: batchId, name: root, folder: '', documents: 1, reason: 'busy' },
+    ]);
+    expect(await db.document.count({ where: { id: inside[1]!.id } })).toBe(0);
+    expect((await entries()).find((entry) => entry.id === batchId)).toMatchObject({ kind: 'folder', documents: 1 });
+
+    const retry = (await (await filesApi.emptyTrash({ cookie: cookies.admin })).json()) as Emptied;
+    expect(retry).toEqual({ documents: 1, folders: 1, isComplete: true, left: [], leftCount: 0 });
+    expect(await db.trashBatch.count({ where: { id: batchId } })).toBe(0);
+  });
+
   it('POST /api/trash/empty as editor or viewer → 403; signed out → 401; cross-site → 403; as admin → 200 and the trash is empty', async () => {
     const doc = await deletedDocument(uniqueFolder('empty'), 'Last.docx');
     const { batchId } = await deletedFolder();
@@ -58,13 +145,14 @@ describe('POST /api/trash/empty (admins)', () => {
     expect((await filesApi.emptyTrash({})).status).toBe(401);
     expect((await filesApi.emptyTrash({ cookie: cookies.admin, headers: CROSS_SITE })).status).toBe(403);
     expect(await db.document.findUnique({ where: { id: doc.id } })).not.toBeNull();
+    const emptiedBefore = await db.auditEvent.count({ where: { action: 'trash.emptied', userId: admin.id } });
     const response = await filesApi.emptyTrash({ cookie: cookies.admin });
     expect(response.status).toBe(200);
     const left = (await entries()).map((entry) => entry.id);
     expect(left).not.toContain(doc.id);
     expect(left).not.toContain(batchId);
     expect(await db.document.findUnique({ where: { id: doc.id } })).toBeNull();
-    expect(await db.auditEvent.count({ where: { action: 'trash.emptied', userId: admin.id } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { action: 'trash.emptied', userId: admin.id } })).toBe(emptiedBefore + 1);
   });
 
   it('POST /api/trash/empty after only GET /api/trash?limit=2 was shown → 200; entries past that page go too', async () => {

@@ -3,7 +3,7 @@ import { db } from '@/lib/db';
 import { documentKey } from '@/lib/storage/keys';
 import { getObjectStream, headObject } from '@/lib/storage/objects';
 import type { PublicUser } from '@/lib/users/users';
-import { addDocument, uniqueFolder } from '../../support/documents';
+import { addDocument, putExternalObject, uniqueFolder } from '../../support/documents';
 import { auditOf, errorOf, filesApi, rowOf } from '../../support/files-api';
 import { makeUser, sessionCookie } from '../../support/session';
 
@@ -121,6 +121,29 @@ describe('POST /api/trash/:id/restore', () => {
     expect(await merged.json()).toMatchObject({ folder: again.root, documents: 2, renamed: 1 });
     expect(await textAt(documentKey({ folder: again.root, name: 'a.docx' }))).toBe('new A');
     expect(await textAt(documentKey({ folder: again.root, name: 'a (1).docx' }))).toBe('A');
+  });
+
+  it("POST /api/trash/:id/restore of a folder one of whose documents cannot come back (another tool's object at its name, not yet listed) → 200 with documents: 1 and skipped: [it, reason exists]; it stays in the trash", async () => {
+    const { root, batchId } = await deletedFolder();
+    const a = await db.document.findFirstOrThrow({ where: { trashBatchId: batchId, name: 'a.docx' } });
+    // Written straight into the bucket: no row names it yet, so a free name by the rows is still "a.docx".
+    await putExternalObject(documentKey({ folder: root, name: 'a.docx' }), 'theirs');
+    const response = await filesApi.restore(batchId, { cookie: cookies.editor, body: { onConflict: 'merge' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      kind: 'folder',
+      folder: root,
+      documents: 1,
+      skipped: [{ id: a.id, name: 'a.docx', folder: root, reason: 'exists' }],
+      skippedCount: 1,
+    });
+    expect(await textAt(documentKey({ folder: `${root}/sub`, name: 'b.docx' }))).toBe('B');
+    expect(await textAt(documentKey({ folder: root, name: 'a.docx' }))).toBe('theirs');
+    // Still in the trash, now an entry of its own, and restorable under another name.
+    expect((await entries()).find((entry) => entry.id === a.id)).toMatchObject({ kind: 'document', name: 'a.docx' });
+    const again = await filesApi.restore(a.id, { cookie: cookies.editor });
+    expect(again.status).toBe(409);
+    expect(await errorOf(again)).toMatchObject({ code: 'name_conflict' });
   });
 
   it('POST /api/trash/:id/restore as viewer → 403; signed out → 401; cross-site → 403; unknown id → 404', async () => {

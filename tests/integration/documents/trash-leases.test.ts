@@ -69,13 +69,19 @@ describe('trash vs a folder delete still running', () => {
     expect(await db.trashBatch.count({ where: { id: batch.id } })).toBe(0);
   });
 
-  it('emptyTrash (POST /api/trash/empty) while a folder delete runs → the running entry and its documents stay; the delete finishes whole', async () => {
+  it('emptyTrash (POST /api/trash/empty) while a folder delete runs → the running entry and its documents stay, reported as left (folder_busy); the delete finishes whole', async () => {
     const loose = await addDocument(uniqueFolder('loose'), 'gone-for-good.txt');
     const { id: looseId } = loose;
     await db.document.update({ where: { id: looseId }, data: { deletedAt: new Date() } });
     const { batch, running, resume } = await pausedDelete(3);
     const emptied = await emptyTrash({ actor });
     expect(emptied.documents).toBeGreaterThanOrEqual(1);
+    // Said, not skipped silently: the entry, its one document so far, and why.
+    expect(emptied.isComplete).toBe(false);
+    expect(emptied.left).toEqual([
+      { kind: 'folder', id: batch.id, name: batch.path, folder: '', documents: 1, reason: 'folder_busy' },
+    ]);
+    expect(emptied.leftCount).toBe(1);
     expect(await db.document.count({ where: { id: looseId } })).toBe(0);
     expect(await db.trashBatch.count({ where: { id: batch.id } })).toBe(1);
     expect(await db.document.count({ where: { trashBatchId: batch.id, deletedAt: { not: null } } })).toBe(1);
@@ -83,7 +89,7 @@ describe('trash vs a folder delete still running', () => {
     expect((await running).documents).toBe(3);
     expect(await db.document.count({ where: { trashBatchId: batch.id, deletedAt: { not: null } } })).toBe(3);
     // The next Empty trash takes it.
-    await emptyTrash({ actor });
+    expect(await emptyTrash({ actor })).toMatchObject({ documents: 3, folders: 1, isComplete: true, left: [] });
     expect(await db.trashBatch.count({ where: { id: batch.id } })).toBe(0);
     expect(await db.document.count({ where: { trashBatchId: batch.id } })).toBe(0);
   });
