@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   name_conflict: ['what', 'name', 'folder', 'suggestion'],
   locked: ['what', 'name', 'names', 'count', 'documents'],
   folder_busy: ['path'],
+  // Delete forever met documents another operation holds (lib/documents/trash.ts purgeTrashEntry).
+  trash_entry_busy: ['name', 'purged', 'left'],
   user_exists: ['email'],
   last_admin: ['email'],
   no_editor: ['kind'],

@@ -7,7 +7,7 @@ import { assertFoldersFree, isLeasedSql, withFolderLease, type FolderLease } fro
 import { nameOf, parentOf } from '@/lib/documents/folders';
 import { isUuid } from '@/lib/documents/queries';
 import { untrashDocument } from '@/lib/documents/relocate';
-import { purgeDocument, purgeDocumentIfFree } from '@/lib/documents/retention';
+import { purgeDocumentIfFree } from '@/lib/documents/retention';
 import { freeName, validateTarget } from '@/lib/documents/write';
 import { env } from '@/lib/env';
 import { conflictError, invalidInput, notFoundError, notPermittedError } from '@/lib/errors';
@@ -339,10 +339,15 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
   const batch = doc ? null : await batchOf(id);
   if (!doc && !batch) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
   let purged = 0;
+  // Documents another transaction holds now (a restore, a purge, a commit working on them): never
+  // waited for (that ended in a 503 after the transaction timeout), reported as a 409 instead.
+  let left = 0;
   if (doc) {
+    const outcome = await purgeDocumentIfFree(id);
+    if (outcome === 'busy') left = 1;
     // Restored (or purged) by another request since it was read: nothing was deleted here.
-    if (!(await purgeDocument(id))) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
-    purged = 1;
+    else if (!outcome) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
+    else purged = 1;
   }
   if (batch)
     // Leased like a restore: a folder delete still filling this entry (or a restore of it) holds
@@ -350,19 +355,24 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
     purged = await withFolderLease([batch.path], 'folder.purge', async (lease) => {
       if (!(await batchOf(id))) throw notFoundError('Nothing in the trash with that id.', { what: 'trash_entry' });
       let count = 0;
+      const busy: string[] = [];
       for (;;) {
         const docs = await db.document.findMany({
-          where: { trashBatchId: id, deletedAt: { not: null } },
+          where: { trashBatchId: id, deletedAt: { not: null }, id: { notIn: busy } },
           select: { id: true },
           take: 100,
         });
         if (docs.length === 0) break;
         for (const { id: docId } of docs) {
           lease.assertHeld();
-          count += (await purgeDocument(docId, { userId: actor.id, via: actor.via, trashId: id })) ? 1 : 0;
+          const outcome = await purgeDocumentIfFree(docId, { userId: actor.id, via: actor.via, trashId: id });
+          if (outcome === 'busy') busy.push(docId);
+          else if (outcome) count++;
         }
       }
-      await db.trashBatch.deleteMany({ where: { id } });
+      // The entry stays while any of its documents does (a retry purges them once free).
+      if (busy.length === 0) await db.trashBatch.deleteMany({ where: { id } });
+      left = busy.length;
 
       return count;
     });
@@ -370,9 +380,15 @@ export const purgeTrashEntry = async ({ id, actor }: { id: string; actor: FileAc
   await audit(
     doc ? 'document.purge' : 'folder.purge',
     actor,
-    { trashId: id, name: doc?.name ?? batch!.path, documents: purged },
+    { trashId: id, name: doc?.name ?? batch!.path, documents: purged, ...(left ? { left } : {}) },
     doc ? id : undefined,
   );
+  if (left > 0)
+    throw conflictError(
+      'trash_entry_busy',
+      `${left} document(s) of "${doc?.name ?? batch!.path}" are in use by another operation and stay in the trash; ${purged} deleted forever.`,
+      { name: doc ? doc.name : batch!.path, purged, left },
+    );
 
   return { id, documents: purged };
 };

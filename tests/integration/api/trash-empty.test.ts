@@ -137,6 +137,47 @@ describe('POST /api/trash/empty (admins)', () => {
     expect(await db.trashBatch.count({ where: { id: batchId } })).toBe(0);
   });
 
+  it("POST /api/trash/:id/purge while the document's row is held → 409 trash_entry_busy at once (not a 503 after the wait), the entry stays; after release → 200", async () => {
+    const held = await deletedDocument(uniqueFolder('purge-held'), 'Held alone.docx');
+    const started = Date.now();
+    const refused = await whileDocumentsHeld([held.id], async () => {
+      const response = await filesApi.purge(held.id, { cookie: cookies.admin });
+
+      return { status: response.status, body: (await response.json()) as { error: Record<string, unknown> } };
+    });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'trash_entry_busy', name: 'Held alone.docx', purged: 0, left: 1 });
+    expect(refused.body.error.message).toBe(
+      '"Held alone.docx" is in use by another operation, so 1 document stays in the trash. Try again in a moment.',
+    );
+    expect((await entries()).some((entry) => entry.id === held.id)).toBe(true);
+
+    const purged = await filesApi.purge(held.id, { cookie: cookies.admin });
+    expect(purged.status).toBe(200);
+    expect(await purged.json()).toEqual({ id: held.id, documents: 1 });
+    expect(await db.document.count({ where: { id: held.id } })).toBe(0);
+  });
+
+  it('POST /api/trash/:id/purge of a deleted folder with one document held → 409 {purged: 1, left: 1}; the other goes, the entry stays with 1; the retry → 200', async () => {
+    const { root, batchId } = await deletedFolder();
+    const inside = await db.document.findMany({ where: { trashBatchId: batchId }, orderBy: { name: 'asc' } });
+    const refused = await whileDocumentsHeld([inside[0]!.id], async () => {
+      const response = await filesApi.purge(batchId, { cookie: cookies.admin });
+
+      return { status: response.status, body: (await response.json()) as { error: Record<string, unknown> } };
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'trash_entry_busy', name: root, purged: 1, left: 1 });
+    expect(await db.document.count({ where: { id: inside[1]!.id } })).toBe(0);
+    expect((await entries()).find((entry) => entry.id === batchId)).toMatchObject({ kind: 'folder', documents: 1 });
+
+    const retry = await filesApi.purge(batchId, { cookie: cookies.admin });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ id: batchId, documents: 1 });
+    expect(await db.trashBatch.count({ where: { id: batchId } })).toBe(0);
+  });
+
   it('POST /api/trash/empty as editor or viewer → 403; signed out → 401; cross-site → 403; as admin → 200 and the trash is empty', async () => {
     const doc = await deletedDocument(uniqueFolder('empty'), 'Last.docx');
     const { batchId } = await deletedFolder();
