@@ -22,7 +22,7 @@ import { relocateDocument, trashDocument } from '@/lib/documents/relocate';
 import { freeName } from '@/lib/documents/write';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
-import { getObjectStream, headObject, type StoredObject } from '@/lib/storage/objects';
+import { getObjectNodeStream, headObject, type StoredObject } from '@/lib/storage/objects';
 import {
   DocumentGoneError,
   type DocumentStore,
@@ -86,7 +86,7 @@ export const wopiDocumentStore: DocumentStore = {
   },
 
   read: async (doc) => {
-    const object = await getObjectStream(doc.contentKey);
+    const object = await getObjectNodeStream(doc.contentKey);
 
     return { body: object.body, size: object.size };
   },
@@ -94,8 +94,8 @@ export const wopiDocumentStore: DocumentStore = {
   sha256: async (doc) => {
     if (doc.sha256) return doc.sha256;
     const hash = createHash('sha256');
-    const { body } = await getObjectStream(doc.contentKey);
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+    const { body } = await getObjectNodeStream(doc.contentKey);
+    for await (const chunk of body as AsyncIterable<Buffer>) hash.update(chunk);
     const sha256 = hash.digest('hex');
     await db.document.updateMany({ where: { id: doc.id, version: doc.version, sha256: null }, data: { sha256 } });
 

@@ -75,7 +75,11 @@ const watchBody = (body: IncomingMessage, timeoutMs: number) => {
   socket.on('data', onData);
   const timer = setInterval(
     () => {
-      const isReaderBehind = body.isPaused() || body.readableLength >= body.readableHighWaterMark;
+      // Behind: its buffer is full (node:http then stops reading the socket), or a 'data'
+      // consumer paused it (Readable.toWeb does under backpressure). A reader pulling through
+      // 'readable' (for await) is never "paused" by its own mode: only its buffer counts.
+      const isPausedConsumer = body.readableFlowing === false && body.listenerCount('data') > 0;
+      const isReaderBehind = isPausedConsumer || body.readableLength >= body.readableHighWaterMark;
       if (isReaderBehind) lastData = Date.now();
       else if (Date.now() - lastData >= timeoutMs)
         body.destroy(stallError(`storage sent nothing for ${timeoutMs} ms in the middle of a body`));

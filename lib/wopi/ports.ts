@@ -66,8 +66,11 @@ export interface DocumentStore {
    * document vanished meanwhile.
    */
   refresh(doc: WopiDocument): Promise<WopiDocument | null>;
-  /** Exactly the bytes of `doc.version`. */
-  read(doc: WopiDocument): Promise<{ body: ReadableStream<Uint8Array>; size: number }>;
+  /**
+   * Exactly the bytes of `doc.version`: a Node stream (the server's, lib/server/wopi-document-store.ts)
+   * or a web stream (test doubles); whoever reads it consumes or destroys it.
+   */
+  read(doc: WopiDocument): Promise<{ body: Readable | ReadableStream<Uint8Array>; size: number }>;
   /** The SHA-256 of the current bytes, computing and storing it when unknown. */
   sha256(doc: WopiDocument): Promise<string>;
   /**
