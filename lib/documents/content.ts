@@ -10,7 +10,7 @@ import { documentKey, extensionOf, internalKey } from '@/lib/storage/keys';
 import {
   copyObject,
   deleteObject,
-  getObjectStream,
+  getObjectNodeStream,
   headObject,
   isNotFound,
   putObjectStream,
@@ -301,8 +301,8 @@ export const adoptStorageChange = (id: string, now = new Date()) =>
 /** Hex SHA-256 of an object's bytes, streamed. */
 export const sha256Of = async (key: string) => {
   const hash = createHash('sha256');
-  const { body } = await getObjectStream(key);
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+  const { body } = await getObjectNodeStream(key);
+  for await (const chunk of body as AsyncIterable<Buffer>) hash.update(chunk);
 
   return hash.digest('hex');
 };

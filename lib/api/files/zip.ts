@@ -5,7 +5,7 @@ import { nameOf } from '@/lib/documents/folders';
 import { parseFolderPath } from '@/lib/documents/folder-actions';
 import { checkZipSelection, zipEntries } from '@/lib/documents/zip-entries';
 import { log } from '@/lib/log';
-import { getObjectStream } from '@/lib/storage/objects';
+import { getObjectNodeStream } from '@/lib/storage/objects';
 
 const contentDisposition = (name: string) => {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -20,7 +20,7 @@ const fill = async (archive: ZipArchive, selection: { ids: string[]; folders: st
       archive.append('', { name: entry.path, type: 'directory' });
       continue;
     }
-    const { body } = await getObjectStream(entry.contentKey);
+    const { body } = await getObjectNodeStream(entry.contentKey);
     const added = new Promise<void>((resolve, reject) => {
       const settle = (error?: Error) => {
         archive.off('entry', onEntry);
@@ -33,7 +33,7 @@ const fill = async (archive: ZipArchive, selection: { ids: string[]; folders: st
       archive.on('error', settle);
     });
     // Office files are already compressed: stored, not deflated again (less CPU, same size).
-    archive.append(Readable.fromWeb(body as never), { name: entry.path, date: entry.modifiedAt, store: true });
+    archive.append(body, { name: entry.path, date: entry.modifiedAt, store: true });
     await added;
   }
   await archive.finalize();
