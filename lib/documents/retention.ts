@@ -72,21 +72,13 @@ export const purgeTrash = async ({ before, dryRun }: { before: Date; dryRun: boo
 export type PurgedBy = { userId: string | null; via: string; trashId?: string };
 
 /**
- * Purges one deleted document now (the trash page's "Delete forever"): its row, versions, lock and
- * bytes. With `by` (a deleted folder's entry, an emptied trash) it records `document.purge` for
- * this document (its id in "documentId"; details: via, trashId, name, folder, versions, objects,
- * bytes); without, the caller records its own event. Null when it is not in the trash (any more).
- */
-export const purgeDocument = async (id: string, by?: PurgedBy) => {
-  const purged = await purgeOne(id, new Date(Date.now() + 60_000), false, { isJanitor: false, by });
-
-  return purged === 'busy' ? null : purged;
-};
-
-/**
- * Like purgeDocument, but never waits for the document's row: `'busy'` (nothing done) when
- * another transaction holds it now (a restore, a purge or a commit working on it), so Empty trash
- * can report it and go on; a later call purges it once it is free.
+ * Purges one deleted document now (the trash page's "Delete forever", Empty trash): its row,
+ * versions, lock and bytes. With `by` (a deleted folder's entry, an emptied trash) it records
+ * `document.purge` for this document (its id in "documentId"; details: via, trashId, name,
+ * folder, versions, objects, bytes); without, the caller records its own event. Never waits for
+ * the document's row: `'busy'` (nothing done) when another transaction holds it now (a restore,
+ * a purge or a commit working on it), so the caller can report it and go on; a later call purges
+ * it once it is free. Null when it is not in the trash (any more).
  */
 export const purgeDocumentIfFree = (id: string, by?: PurgedBy) =>
   purgeOne(id, new Date(Date.now() + 60_000), false, { isJanitor: false, by, isWaiting: false });
