@@ -499,7 +499,9 @@ type SaveStatementRow = {
  * Otherwise `slow` and nothing changed. Run after its deadline (statementDeadline, lib/db.ts: it
  * was queued behind a stalled Postgres and this server already gave up on it) it changes nothing
  * and throws DependencyUnavailableError. (The row is read FOR UPDATE, so after waiting for a
- * concurrent save it sees that save's row; nothing else is read from the statement's snapshot.) Zero rows (`gone`): the document was deleted or hidden meanwhile.
+ * concurrent save it sees that save's row; nothing else is read from the statement's snapshot.)
+ * With `audit`, a written version's audit row is inserted by the same statement. Zero rows
+ * (`gone`): the document was deleted or hidden meanwhile.
  * Throws what Postgres throws (as DependencyUnavailableError when it is unreachable).
  */
 export const commitSaveStatement = async (input: {
@@ -513,6 +515,8 @@ export const commitSaveStatement = async (input: {
   ifLastModified?: string;
   isIdenticalSkipped?: boolean;
   details?: Prisma.InputJsonValue;
+  /** Inserted with a written version: "AuditEvent" (action, success, userId, documentId, { version, size }). */
+  audit?: { action: string };
 }): Promise<SaveStatementOutcome> => {
   const expected = input.ifLastModified === undefined ? undefined : new Date(input.ifLastModified);
   // A timestamp that is not exactly an ISO string we report can never match (the transaction path compares strings).
@@ -553,7 +557,11 @@ export const commitSaveStatement = async (input: {
        ON CONFLICT ("documentId", version) DO NOTHING),
      ins AS (
        INSERT INTO "DocumentVersion" (id, "documentId", version, key, size, sha256, "createdById", details)
-       SELECT $13::uuid, $1::uuid, upd.version, $11, $10::bigint, NULLIF($9, ''), $12::uuid, $14::jsonb FROM upd)
+       SELECT $13::uuid, $1::uuid, upd.version, $11, $10::bigint, NULLIF($9, ''), $12::uuid, $14::jsonb FROM upd),
+     audited AS (
+       INSERT INTO "AuditEvent" (action, outcome, "userId", "documentId", details)
+       SELECT $17, 'success', $12::uuid, $1::uuid, jsonb_build_object('version', upd.version, 'size', $10::bigint)
+         FROM upd WHERE $17::text IS NOT NULL)
      SELECT j.outcome, j."currentLock", j.version, j."lastModifiedAt", u.version AS "newVersion", u."lastModifiedAt" AS "newLastModifiedAt",
             clock_timestamp() AS "dbNow"
        FROM judged j LEFT JOIN upd u ON true`,
@@ -574,6 +582,7 @@ export const commitSaveStatement = async (input: {
       input.details === undefined ? null : JSON.stringify(input.details),
       randomUUID(),
       deadline,
+      input.audit?.action ?? null,
     ],
     'commit-save',
   );

@@ -113,6 +113,7 @@ export const wopiDocumentStore: DocumentStore = {
     ifLastModified,
     isIdenticalSkipped,
     details,
+    audit,
   }) => {
     // The visible object's HEAD goes out while the body streams (one S3 round trip off the save's
     // latency). A change another tool makes during the upload is still never overwritten unseen:
@@ -135,14 +136,15 @@ export const wopiDocumentStore: DocumentStore = {
         ifLastModified,
         isIdenticalSkipped,
         details,
+        audit,
       });
       if (fast.outcome === 'gone') throw new DocumentGoneError();
       if (fast.outcome !== 'slow') {
-        // Only a written blob stays; the copy to the visible key follows the commit.
-        if (fast.outcome === 'written') scheduleMirrorSync(doc.id);
-        else await discardBlob(blobKey);
+        // Only a written blob stays; the copy to the visible key follows the answer.
+        if (fast.outcome !== 'written') await discardBlob(blobKey);
+        const result = toWriteResult(fast, stored);
 
-        return toWriteResult(fast, stored);
+        return fast.outcome === 'written' ? { ...result, followUp: () => scheduleMirrorSync(doc.id) } : result;
       }
       // Changed in storage, or content only at the visible key: the transaction adopts it first.
       const result = await db.$transaction(async (tx) => {
@@ -164,13 +166,19 @@ export const wopiDocumentStore: DocumentStore = {
           return { ok: true as const, ...unchanged, sha256: stored.sha256, isUnchanged: true };
         }
         const written = await replaceContentLocked(tx, row, { blobKey, stored, userId, now, details });
+        if (audit) {
+          const event = { version: written.version, size: stored.size };
+          await tx.auditEvent.create({
+            data: { action: audit.action, outcome: 'success', userId, documentId: doc.id, details: event },
+          });
+        }
 
         return { ok: true as const, ...written };
       }, COMMIT_TX_OPTIONS);
       if (!result.ok) await discardBlob(blobKey);
-      else if (!('isUnchanged' in result)) scheduleMirrorSync(doc.id);
+      if (!result.ok || 'isUnchanged' in result) return result;
 
-      return result;
+      return { ...result, followUp: () => scheduleMirrorSync(doc.id) };
     } catch (error) {
       await discardBlobAfterFailure(blobKey, error);
       throw error;

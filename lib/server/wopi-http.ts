@@ -117,7 +117,11 @@ export const createWopiListener =
         const leftover = leftoverBody(req);
 
         return sendReply(res, reply, leftover === 'close' ? CLOSING_RESPONSE_HEADERS : WOPI_RESPONSE_HEADERS).finally(
-          () => discardBody(req, leftover),
+          () => {
+            discardBody(req, leftover);
+            // Sent (or failed to send): background work the answer was not to wait for.
+            reply.afterSend?.();
+          },
         );
       })
       .then(

@@ -3,7 +3,7 @@ import type { Role } from '@/lib/generated/prisma/enums';
 import type { Permission } from '@/lib/tokens/permissions';
 import { effectivePermissions, ROLE_PERMISSIONS } from '@/lib/users/permissions';
 import { type AccessTokenClaims, verifyAccessToken } from '@/lib/tokens/tokens';
-import { dispatchFileOverride } from '@/lib/wopi/dispatch';
+import { dispatchContentsOverride, dispatchFileOverride } from '@/lib/wopi/dispatch';
 import { invalidToken, notFound, proofFailed } from '@/lib/wopi/errors';
 import { OVERRIDES, WOPI_HEADERS } from '@/lib/wopi/headers';
 import { getLock } from '@/lib/wopi/operations/get-lock';
@@ -85,8 +85,14 @@ const LOCK_METHOD_OF_OVERRIDE = new Map<string, LockMethod>([
   [OVERRIDES.getLock, 'get'],
 ]);
 
-/** The LockStore method `operation` calls for this request (picked as dispatch.ts picks operations), else null. */
-const lockMethodOf = (operation: WopiOperation, request: WopiRequest) => {
+/**
+ * The LockStore method `operation` calls for this request (picked as dispatch.ts picks
+ * operations), else null. PutFile reads the lock before it reads the body (put-file.ts): that
+ * read rides on the context's round trip too.
+ */
+const lockMethodOf = (operation: WopiOperation, request: WopiRequest): LockMethod | null => {
+  if (operation === dispatchContentsOverride)
+    return request.header(WOPI_HEADERS.override)?.toUpperCase() === OVERRIDES.put ? 'get' : null;
   if (operation !== dispatchFileOverride) return LOCK_METHOD_OF_OPERATION.get(operation) ?? null;
   const override = request.header(WOPI_HEADERS.override)?.toUpperCase();
   if (override === OVERRIDES.lock && request.header(WOPI_HEADERS.oldLock) !== null) return 'unlockAndRelock';

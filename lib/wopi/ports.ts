@@ -44,8 +44,21 @@ export class DocumentGoneError extends Error {
 export type LockMismatch = { ok: false; reason: 'lock'; current: string };
 
 export type WriteResult =
-  /** `isUnchanged`: the bytes equal the current version's; nothing was written. */
-  | { ok: true; version: number; lastModifiedAt: Date; size: number; sha256: string; isUnchanged?: boolean }
+  | {
+      ok: true;
+      version: number;
+      lastModifiedAt: Date;
+      size: number;
+      sha256: string;
+      /** The bytes equal the current version's; nothing was written. */
+      isUnchanged?: boolean;
+      /**
+       * Background work the write leaves for after the answer (the copy of the new version to
+       * the document's visible key): the caller runs it once the reply is out (WopiReply.afterSend).
+       * Not running it is safe, only slower: the janitor completes a pending copy.
+       */
+      followUp?: () => void;
+    }
   | LockMismatch
   /** The document changed since the editor last read it (Collabora's timestamp check). */
   | { ok: false; reason: 'stale'; lastModifiedAt: Date };
@@ -91,6 +104,11 @@ export interface DocumentStore {
     /** Bytes equal to the current version's change nothing (`isUnchanged`): no version, same Version. */
     isIdenticalSkipped?: boolean;
     details?: Prisma.InputJsonValue;
+    /**
+     * The audit event of a write that made a new version: committed with it (outcome success,
+     * `userId`, the document, details `{ version, size }`); none when refused or unchanged.
+     */
+    audit?: { action: string };
   }): Promise<WriteResult>;
   /** PutRelativeFile: a new document beside `source`, or over an unlocked existing one when `overwrite`. */
   createRelative(input: {

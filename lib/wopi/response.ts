@@ -27,9 +27,14 @@ export const jsonResponse = (body: unknown, headers: Record<string, string> = {}
   body: JSON.stringify(body),
 });
 
-/** A fetch Response for a reply (tests and fetch-style callers; the server writes replies directly). */
-export const toFetchResponse = ({ status, headers, body }: WopiReply) =>
-  new Response(
+/**
+ * A fetch Response for a reply (tests and fetch-style callers; the server writes replies
+ * directly). The reply's afterSend runs now: a fetch caller sends the Response later, if at all.
+ */
+export const toFetchResponse = ({ status, headers, body, afterSend }: WopiReply) => {
+  afterSend?.();
+
+  return new Response(
     body instanceof Readable
       ? (Readable.toWeb(body) as ReadableStream<Uint8Array>)
       : Buffer.isBuffer(body)
@@ -37,6 +42,7 @@ export const toFetchResponse = ({ status, headers, body }: WopiReply) =>
         : body,
     { status, headers },
   );
+};
 
 type Logger = {
   info: (obj: object, msg: string) => void;

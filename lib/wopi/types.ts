@@ -36,6 +36,12 @@ export type WopiReply = {
   headers: Record<string, string>;
   /** Strings and buffers are sent whole; streams are piped with backpressure. */
   body: string | Buffer | Readable | ReadableStream<Uint8Array> | null;
+  /**
+   * Work the answer must not wait for, nor compete with: run once the reply has been written or
+   * its sending failed (lib/server/wopi-http.ts), or when it becomes a fetch Response
+   * (toFetchResponse). PutFile's copy to the visible key. Must not throw.
+   */
+  afterSend?: () => void;
 };
 
 export type WopiContext = {

@@ -207,8 +207,9 @@ const nextModifiedAt = (previous: Date, now: Date) => new Date(Math.max(now.getT
  */
 export const createMemoryDocumentStore = (
   initialDocs: SeedDocument[] = [],
-  { locks }: { locks: LockStore },
+  options: { locks: LockStore; audit?: (event: AuditInput) => void },
 ): MemoryDocumentStore => {
+  const { locks } = options;
   const rows = new Map<string, Row>();
   const blobs = new Map<string, Buffer>();
 
@@ -319,7 +320,7 @@ export const createMemoryDocumentStore = (
       return Promise.resolve(sha256);
     },
 
-    write: async ({ doc, body, maxBytes, lockId, now, ifLastModified, isIdenticalSkipped }) => {
+    write: async ({ doc, body, maxBytes, lockId, userId, now, ifLastModified, isIdenticalSkipped, audit }) => {
       const bytes = await readBody(body, maxBytes);
       const row = visibleRow(doc.id);
       if (!row) throw new DocumentGoneError();
@@ -341,6 +342,11 @@ export const createMemoryDocumentStore = (
           isUnchanged: true,
         };
       replaceContent(row, bytes, now);
+      // Committed with the version, as the Postgres store's one statement does.
+      if (audit) {
+        const details = { version: row.version, size: row.size };
+        options.audit?.({ action: audit.action, outcome: 'success', userId, documentId: row.id, details });
+      }
 
       return {
         ok: true,
@@ -505,7 +511,7 @@ export const makeRuntime = ({
   const clock = createClock(now);
   const audit: AuditInput[] = [];
   const locks = createMemoryLockStore((event) => audit.push(event));
-  const documents = createMemoryDocumentStore(docs, { locks });
+  const documents = createMemoryDocumentStore(docs, { locks, audit: (event) => audit.push(event) });
   const defaultUser = users?.[0] ?? makeUser();
   const userPort = createMemoryUserPort(users ?? [defaultUser]);
   const tokenUses = createTokenUseSet();

@@ -64,6 +64,8 @@ export const putFile: WopiOperation = async (ctx) => {
       // so its saves always make one.
       isIdenticalSkipped: ['collabora', 'onlyoffice'].includes(wopiSenderOf(request.fetchHeaders(), ctx.claims.editor)),
       details: saveDetails(ctx),
+      // Committed with the new version (one statement on the common path), not a round trip of its own.
+      audit: { action: 'wopi.save' },
     });
   } catch (error) {
     if (error instanceof ObjectTooLargeError) throw tooLarge();
@@ -74,15 +76,12 @@ export const putFile: WopiOperation = async (ctx) => {
   if (!result.ok)
     throw conflict('document changed since the editor loaded it', {}, { COOLStatusCode: COOL_STATUS_DOC_CHANGED });
 
-  if (result.isUnchanged)
-    return jsonResponse({ LastModifiedTime: result.lastModifiedAt.toISOString() }, itemVersionHeader(result.version));
-  await ports.audit({
-    action: 'wopi.save',
-    outcome: 'success',
-    userId: user.id,
-    documentId: doc.id,
-    details: { version: result.version, size: result.size },
-  });
+  const reply = jsonResponse(
+    { LastModifiedTime: result.lastModifiedAt.toISOString() },
+    itemVersionHeader(result.version),
+  );
 
-  return jsonResponse({ LastModifiedTime: result.lastModifiedAt.toISOString() }, itemVersionHeader(result.version));
+  // The copy to the visible key starts once the answer is out: started before, it competed with
+  // the answer for the S3 server, the pool and this process's CPU (issue 10, ~3 ms of a 1 MiB save).
+  return result.followUp ? { ...reply, afterSend: result.followUp } : reply;
 };
