@@ -386,8 +386,8 @@ export const syncMirrorLocked = async (tx: Tx, row: LockedDocument, now: Date): 
 /**
  * `syncMirrorLocked` in its own transaction, the row locked FOR NO KEY UPDATE: it waits for, and
  * holds off, commits, renames and deletes of that row (they lock FOR UPDATE), so two copies never
- * race and a copy never lands on a key the row has left, while WOPI lock changes and audit rows
- * (FOR KEY SHARE through their foreign keys) go on. Throws what S3 or Postgres throws; the row
+ * race and a copy never lands on a key the row has left, while WOPI lock changes (FOR KEY SHARE
+ * through their foreign key) go on. Throws what S3 or Postgres throws; the row
  * then stays pending for the next try.
  */
 export const syncMirror = (id: string, now = new Date()): Promise<MirrorSync> =>
@@ -608,7 +608,8 @@ type WriteInput = {
 
 /**
  * Inside a transaction holding the row lock: the blob becomes the document's new version and the
- * row's mirror pending. The caller runs `scheduleMirrorSync(row.id)` once the transaction commits.
+ * row's mirror pending. The caller runs `scheduleMirrorSync(row.id)` once the transaction commits
+ * (a PutFile once its answer is sent: WopiReply.afterSend).
  */
 export const replaceContentLocked = async (tx: Tx, row: LockedDocument, input: WriteInput) => {
   await preserveCurrentVersion(tx, row);

@@ -4,6 +4,7 @@ import { runWopi, type WopiRuntime, type WopiTrace } from '@/lib/wopi/handler';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import { wopiRequestOf } from '@/lib/wopi/request';
 import { matchWopiRoute, type WopiRouteMatch } from '@/lib/wopi/routes';
+import type { WopiReply } from '@/lib/wopi/types';
 import { sendReply } from '@/lib/server/node-bridge';
 
 /** On every /wopi response: bodies are documents or JSON, never something to sniff and render. */
@@ -47,6 +48,15 @@ const discardBody = (req: IncomingMessage, leftover: 'none' | 'drain' | 'close')
   req.on('error', () => {});
   if (leftover === 'drain') req.resume();
   else req.socket?.destroy();
+};
+
+/** A reply's afterSend, once; a throw is logged, never turned into a failed (already sent) answer. */
+const runAfterSend = (reply: WopiReply, log: WopiRuntime['log'], requestId: string) => {
+  try {
+    reply.afterSend?.();
+  } catch (error) {
+    log.error({ requestId, err: error }, 'work after a WOPI answer did not start');
+  }
 };
 
 const refuse = (res: ServerResponse, status: number, headers: Readonly<Record<string, string>> = {}) => {
@@ -118,9 +128,9 @@ export const createWopiListener =
 
         return sendReply(res, reply, leftover === 'close' ? CLOSING_RESPONSE_HEADERS : WOPI_RESPONSE_HEADERS).finally(
           () => {
+            // Sent (or failed to send): background work the answer was not to wait for, first.
+            runAfterSend(reply, current.log, trace.requestId);
             discardBody(req, leftover);
-            // Sent (or failed to send): background work the answer was not to wait for.
-            reply.afterSend?.();
           },
         );
       })

@@ -225,6 +225,7 @@ export type WopiPorts = {
   locks: LockStore;
   documents: DocumentStore;
   users: UserPort;
+  /** Audit events of operations; a save's (`wopi.save`) is committed by DocumentStore.write instead. */
   audit: (event: AuditInput) => Promise<void>;
   /** Records the first use of a token; true when this call is that first use. */
   markTokenUsed: (input: { tokenId: string; documentId: string; userId: string }) => Promise<boolean>;

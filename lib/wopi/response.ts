@@ -32,7 +32,11 @@ export const jsonResponse = (body: unknown, headers: Record<string, string> = {}
  * directly). The reply's afterSend runs now: a fetch caller sends the Response later, if at all.
  */
 export const toFetchResponse = ({ status, headers, body, afterSend }: WopiReply) => {
-  afterSend?.();
+  try {
+    afterSend?.();
+  } catch {
+    // Background work (a mirror copy) that failed to start is the janitor's; the answer stands.
+  }
 
   return new Response(
     body instanceof Readable

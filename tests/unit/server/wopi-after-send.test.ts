@@ -16,8 +16,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** The listener over memory ports whose PutFile leaves a follow-up that records when it ran. */
-const arrange = async () => {
+/** The listener over memory ports whose PutFile leaves a follow-up that records when it ran (and throws, with `isThrowing`). */
+const arrange = async ({ isThrowing = false } = {}) => {
   const rt = makeRuntime({ docs: [{ id: DOC_ID, name: 'report.docx', content: 'original' }] });
   await rt.locks.lock({ documentId: DOC_ID, lockId: 'L1', now: rt.clock.now() });
   const { token } = await rt.token({ documentId: DOC_ID });
@@ -28,10 +28,19 @@ const arrange = async () => {
     const result = await write(input);
 
     return result.ok
-      ? { ...result, followUp: () => followUps.push({ isAnswerWritten: !!response?.writableFinished }) }
+      ? {
+          ...result,
+          followUp: () => {
+            followUps.push({ isAnswerWritten: !!response?.writableFinished });
+            if (isThrowing) throw new Error('follow-up failed');
+          },
+        }
       : result;
   };
-  const listener = createWopiListener({ runtime: () => rt });
+  const logged: { level: string; msg: string }[] = [];
+  const record = (level: string) => (_obj: object, msg: string) => logged.push({ level, msg });
+  const log = { info: record('info'), warn: record('warn'), error: record('error') };
+  const listener = createWopiListener({ runtime: () => ({ ...rt, log }) });
   server = createServer((req, res) => {
     response = res;
     listener(req, res);
@@ -45,7 +54,7 @@ const arrange = async () => {
       body: 'new bytes',
     });
 
-  return { putFile, followUps };
+  return { putFile, followUps, logged };
 };
 
 describe('WopiReply.afterSend on the production listener', () => {
@@ -56,6 +65,17 @@ describe('WopiReply.afterSend on the production listener', () => {
     await response.arrayBuffer();
     await new Promise((resolve) => setImmediate(resolve));
     expect(followUps).toEqual([{ isAnswerWritten: true }]);
+  });
+
+  it('POST PutFile whose follow-up throws → the 200 stands (not logged as aborted); the throw is logged as an error', async () => {
+    const { putFile, followUps, logged } = await arrange({ isThrowing: true });
+    const response = await putFile('L1');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toHaveProperty('LastModifiedTime');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(followUps).toEqual([{ isAnswerWritten: true }]);
+    expect(logged).toContainEqual({ level: 'error', msg: 'work after a WOPI answer did not start' });
+    expect(logged.filter((line) => line.level === 'warn')).toEqual([]);
   });
 
   it('POST PutFile with another lock → 409, and no follow-up', async () => {
