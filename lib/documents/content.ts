@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { db, lateStatementError, onBeforeDisconnect, sql, statementDeadline, type Tx } from '@/lib/db';
+import { db, getPool, lateStatementError, onBeforeDisconnect, sql, statementDeadline, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
-import { unavailableOf } from '@/lib/errors';
+import { asDatabaseUnavailable, unavailableOf } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { ensureFolders } from '@/lib/documents/folders';
 import { Prisma } from '@/lib/generated/prisma/client';
@@ -383,14 +383,76 @@ export const syncMirrorLocked = async (tx: Tx, row: LockedDocument, now: Date): 
   return judged === 'synced' ? 'recorded' : 'copied';
 };
 
+type PendingRow = Pick<LockedDocument, 'key' | 'contentKey' | 'etag' | 'mirrorPendingSince' | 'deletedAt'>;
+
 /**
- * `syncMirrorLocked` in its own transaction, the row locked FOR NO KEY UPDATE: it waits for, and
- * holds off, commits, renames and deletes of that row (they lock FOR UPDATE), so two copies never
- * race and a copy never lands on a key the row has left, while WOPI lock changes (FOR KEY SHARE
- * through their foreign key) go on. Throws what S3 or Postgres throws; the row
- * then stays pending for the next try.
+ * syncMirror's common case in plain SQL on one pooled connection (BEGIN, the row FOR NO KEY
+ * UPDATE, the copy, one UPDATE, COMMIT): a pending row whose visible object is absent or still
+ * the one the portal last wrote or saw (`ours` in judgePendingMirror) gets the committed blob
+ * copied over it. Prisma's query compiler cost ~4 ms of web server CPU per save here, more than
+ * the rest of the copy's bookkeeping (issue 10, a CPU profile of 150 PutFiles). Null when the row
+ * needs judging (`synced`, `foreign`, deleted, content not a blob): syncMirror's transaction then
+ * takes it, the row lock released in between (it locks and judges again). Throws what S3 or
+ * Postgres throws (Postgres as DependencyUnavailableError when unreachable), having changed nothing.
  */
-export const syncMirror = (id: string, now = new Date()): Promise<MirrorSync> =>
+const syncMirrorCommon = async (id: string): Promise<MirrorSync | null> => {
+  const client = await getPool()
+    .connect()
+    .catch((error: unknown) => {
+      throw asDatabaseUnavailable(error) ?? error;
+    });
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<PendingRow>({
+      name: 'mirror.lock-row',
+      text: `SELECT key, "contentKey", etag, "mirrorPendingSince", "deletedAt" FROM "Document" WHERE id = $1::uuid FOR NO KEY UPDATE`,
+      values: [id],
+    });
+    const row = rows[0];
+    if (!row?.mirrorPendingSince) {
+      await client.query('COMMIT');
+
+      return { action: 'none', id };
+    }
+    const head = row.deletedAt || !isBlobKey(row.contentKey) ? undefined : await headObject(row.key);
+    if (head === undefined || (head && !(head.etag && head.etag === row.etag))) {
+      await client.query('ROLLBACK');
+
+      return null;
+    }
+    // As syncMirrorLocked: the ETag recorded is the copy's answer, and the row was seen now.
+    const { etag } = await copyObject(row.contentKey, row.key);
+    const seenAt = new Date();
+    await client.query({
+      name: 'mirror.copied',
+      text: `UPDATE "Document" SET etag = $2, "mirrorPendingSince" = NULL, "lastSeenAt" = $3, "updatedAt" = $3 WHERE id = $1::uuid`,
+      values: [id, etag ?? null, seenAt],
+    });
+    await client.query('COMMIT');
+    if (etag) rememberSeen(id, etag, seenAt.getTime());
+
+    return { action: 'copied', id };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw asDatabaseUnavailable(error) ?? error;
+  } finally {
+    client.release();
+  }
+};
+
+/**
+ * Makes a pending row's visible object a copy of its committed blob: the common case in plain SQL
+ * (syncMirrorCommon), any other in a transaction running `syncMirrorLocked`. Either way the row
+ * is locked FOR NO KEY UPDATE: it waits for, and holds off, commits, renames and deletes of that
+ * row (they lock FOR UPDATE), so two copies never race and a copy never lands on a key the row
+ * has left, while WOPI lock changes (FOR KEY SHARE through their foreign key) go on. Throws what
+ * S3 or Postgres throws; the row then stays pending for the next try.
+ */
+export const syncMirror = async (id: string, now = new Date()): Promise<MirrorSync> =>
+  (await syncMirrorCommon(id)) ?? syncMirrorJudged(id, now);
+
+/** `syncMirrorLocked` in its own transaction, the row locked FOR NO KEY UPDATE. */
+const syncMirrorJudged = (id: string, now: Date): Promise<MirrorSync> =>
   db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<LockedDocument[]>`
       SELECT ${ROW_COLUMNS} FROM "Document" WHERE id = ${id}::uuid FOR NO KEY UPDATE`;

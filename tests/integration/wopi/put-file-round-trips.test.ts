@@ -50,6 +50,45 @@ const recordStatements = () => {
   return seen;
 };
 
+/**
+ * Every statement sent on the shared pool, on its own or on a checked-out connection (Prisma's
+ * included: its adapter runs on this pool). Connections stop recording when released.
+ */
+const recordClientStatements = () => {
+  const seen: string[] = [];
+  const record = (config: unknown) => {
+    const value = config as string | { name?: string; text: string };
+    seen.push(typeof value === 'string' ? value : (value.name ?? value.text.replace(/\s+/g, ' ').slice(0, 40)));
+  };
+  const pool = getPool();
+  type Client = { query: (...args: unknown[]) => unknown; release: (...args: unknown[]) => void };
+  const recording = (client: Client) => {
+    const { query, release } = client;
+    client.query = (...args) => {
+      record(args[0]);
+
+      return query.apply(client, args);
+    };
+    client.release = (...args) => {
+      client.query = query;
+      client.release = release;
+      release.apply(client, args);
+    };
+
+    return client;
+  };
+  // pool.query checks a connection out through connect(callback): both forms are wrapped.
+  const connect = pool.connect.bind(pool) as (callback?: (...args: unknown[]) => void) => Promise<Client> | undefined;
+  vi.spyOn(pool, 'connect').mockImplementation(((
+    callback?: (error: unknown, client?: Client, done?: unknown) => void,
+  ) => {
+    if (!callback) return connect()!.then(recording);
+    void connect((error, client, done) => callback(error, client ? recording(client as Client) : undefined, done));
+  }) as never);
+
+  return seen;
+};
+
 const saveAudits = () =>
   db.auditEvent.findMany({
     where: { documentId, action: 'wopi.save' },
@@ -121,8 +160,11 @@ describe('PutFile round trips (production listener, real Postgres and S3)', () =
     await mirrorsSettled();
     expect((await pending()).mirrorPendingSince).not.toBeNull();
     expect(await visibleBytes()).toBe('original bytes');
+    const statements = recordClientStatements();
     reply.afterSend!();
     await mirrorsSettled();
+    // The common case in plain SQL on one connection, no Prisma query (syncMirrorCommon).
+    expect(statements).toEqual(['BEGIN', 'mirror.lock-row', 'mirror.copied', 'COMMIT']);
     expect((await pending()).mirrorPendingSince).toBeNull();
     expect(await visibleBytes()).toBe('saved bytes');
     expect((await headObject(documentKey({ folder, name: 'Report.docx' })))?.size).toBe(11);
