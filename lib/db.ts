@@ -85,6 +85,18 @@ const newPool = (max: number, extra: Record<string, unknown> = {}) => {
  */
 export const getPool = (): pg.Pool => (globalForDb.wopiPool ??= newPool(POOL_SIZE));
 
+/**
+ * A connection of the shared pool for a plain-SQL transaction (BEGIN … COMMIT); the caller
+ * releases it. Throws DependencyUnavailableError when Postgres cannot be reached in
+ * DB_CONNECT_TIMEOUT_MS.
+ */
+export const checkOut = (): Promise<pg.PoolClient> =>
+  getPool()
+    .connect()
+    .catch((error: unknown) => {
+      throw asDatabaseUnavailable(error) ?? error;
+    });
+
 /** How long a batch of lock changes waits for a row lock before it gives up (and its changes go one by one). */
 const LOCK_BATCH_ROW_WAIT_MS = 50;
 

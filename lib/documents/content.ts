@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { db, getPool, lateStatementError, onBeforeDisconnect, sql, statementDeadline, type Tx } from '@/lib/db';
+import { checkOut, db, lateStatementError, onBeforeDisconnect, sql, statementDeadline, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
 import { asDatabaseUnavailable, unavailableOf } from '@/lib/errors';
 import { log } from '@/lib/log';
@@ -396,11 +396,7 @@ type PendingRow = Pick<LockedDocument, 'key' | 'contentKey' | 'etag' | 'mirrorPe
  * Postgres throws (Postgres as DependencyUnavailableError when unreachable), having changed nothing.
  */
 const syncMirrorCommon = async (id: string): Promise<MirrorSync | null> => {
-  const client = await getPool()
-    .connect()
-    .catch((error: unknown) => {
-      throw asDatabaseUnavailable(error) ?? error;
-    });
+  const client = await checkOut();
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<PendingRow>({

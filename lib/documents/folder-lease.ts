@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { getPool, sql } from '@/lib/db';
+import { checkOut, sql } from '@/lib/db';
 import { asDatabaseUnavailable, conflictError, unavailableError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
@@ -64,11 +64,7 @@ const insertUnlessBusy = async (
   paths: string[],
   leaseMs: number,
 ): Promise<string | null> => {
-  const client = await getPool()
-    .connect()
-    .catch((error: unknown) => {
-      throw asDatabaseUnavailable(error) ?? error;
-    });
+  const client = await checkOut();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [CLAIM_LOCK_KEY]);
