@@ -309,6 +309,10 @@ export const sha256Of = async (key: string) => {
 
 type Head = NonNullable<Awaited<ReturnType<typeof headObject>>>;
 
+/** The visible object is absent, or still the one the portal last wrote or saw (the row's ETag). */
+const isAsLastSeen = (row: Pick<LockedDocument, 'etag'>, head: Head | null) =>
+  !head || (!!head.etag && head.etag === row.etag);
+
 /**
  * What the visible object of a row whose mirror is pending holds, looked at under the row lock
  * (so no copy of ours is running): `ours` — absent, still the object as the portal last wrote or
@@ -325,7 +329,7 @@ export const judgePendingMirror = async (
   row: Pick<LockedDocument, 'id' | 'key' | 'contentKey' | 'etag' | 'size' | 'sha256'>,
   head: Head | null,
 ): Promise<'ours' | 'synced' | 'foreign'> => {
-  if (!head || (head.etag && head.etag === row.etag)) return 'ours';
+  if (!head || isAsLastSeen(row, head)) return 'ours';
   if (BigInt(head.size) === row.size) {
     const content = await headObject(row.contentKey);
     if (content?.etag && content.etag === head.etag) return 'synced';
@@ -410,8 +414,8 @@ const syncMirrorCommon = async (id: string): Promise<MirrorSync | null> => {
 
       return { action: 'none', id };
     }
-    const head = row.deletedAt || !isBlobKey(row.contentKey) ? undefined : await headObject(row.key);
-    if (head === undefined || (head && !(head.etag && head.etag === row.etag))) {
+    const isOurs = !row.deletedAt && isBlobKey(row.contentKey) && isAsLastSeen(row, await headObject(row.key));
+    if (!isOurs) {
       await client.query('ROLLBACK');
 
       return null;
