@@ -11,6 +11,7 @@ import { NEXT_CHILD_FLAG } from '@/lib/server/next-process';
 import { serveNextChild } from '@/lib/server/next-child';
 import { startJanitor } from '@/lib/documents/janitor';
 import { mirrorsSettled } from '@/lib/documents/content';
+import { withoutCoreNodeFlags } from '@/lib/server/core-node-flags';
 
 const env = loadEnv();
 const dev = process.argv.includes('--dev');
@@ -28,8 +29,9 @@ if (childSocket) {
     hostname: env.HOST,
     port: env.PORT,
     dev,
-    // This program again, the same way (tsx's loader in development, the bundle in production).
-    childCommand: [...process.execArgv, fileURLToPath(import.meta.url)],
+    // This program again, the same way (tsx's loader in development, the bundle in production),
+    // without the core's own heap settings: Next.js keeps V8's defaults.
+    childCommand: [...withoutCoreNodeFlags(process.execArgv), fileURLToPath(import.meta.url)],
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`Listening on http://${env.HOST}:${env.PORT}\n`);

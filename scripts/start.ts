@@ -15,6 +15,7 @@ import { migrateDatabase, PROJECT_ROOT } from '@/lib/embedded/migrate';
 import { secretOverrides } from '@/lib/embedded/secrets';
 import { startServices, writeRuntime, type Services } from '@/lib/embedded/services';
 import { childProcessEnv, loadEnv, publicUrl, setRuntimeEnv } from '@/lib/env';
+import { coreNodeFlags } from '@/lib/server/core-node-flags';
 
 const isDev = process.argv.includes('--dev');
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -135,10 +136,15 @@ const main = async () => {
     // Our server: the WOPI core on HOST:PORT, which runs Next.js in a child process of its own and
     // stops it with itself (lib/server/serve.ts); bundled in production, through tsx in development.
     const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-    const args = isDev ? [tsx, path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--dev'] : [SERVER_BUNDLE];
+    // With the core's V8 heap settings (lib/server/core-node-flags.ts explains them).
+    const serverEnv = childProcessEnv({ NODE_ENV: isDev ? 'development' : 'production' });
+    const flags = coreNodeFlags(serverEnv.NODE_OPTIONS);
+    const args = isDev
+      ? [...flags, tsx, path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--dev']
+      : [...flags, SERVER_BUNDLE];
     next = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
-      env: childProcessEnv({ NODE_ENV: isDev ? 'development' : 'production' }),
+      env: serverEnv,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     next.stdout?.pipe(process.stdout);

@@ -1,0 +1,44 @@
+/**
+ * V8 heap settings for the process that serves /wopi (the "core": scripts/serve.ts, started by
+ * `npm start`), passed on its command line. Not for the Next.js child it runs, nor the CLI.
+ *
+ * Why: the core's live heap is small (about 26 MB), and V8 sets the old generation's limit at
+ * about 1.4× the live size after each full GC (~38 MB). It starts incremental marking as soon
+ * as the room left under that limit (~12 MB) is smaller than the young generation's capacity,
+ * which grows to 16 MB per semi-space under streaming load. From then on the core was marking
+ * nearly all the time: `--trace-incremental-marking` showed `Start (task): (size/limit/slack)
+ * v8: 26MB / 38MB / 12MB` right after each Mark-Compact, and `--trace-gc` a Mark-Compact every
+ * ~150 ms of GetFile + PutFile traffic (45 in 150 pairs), each a 3–9 ms pause plus marking steps
+ * of up to 15 ms, landing in whichever save was running.
+ * - `--initial-old-space-size=64` (MB): V8 skips full GCs while the old generation is below it
+ *   (an embedder-configured initial size is also the limit's floor; the trace then reads
+ *   `v8: 33MB / 64MB / 31MB`).
+ * - `--max-semi-space-size=4` (MB): a young generation of 2 × 4 MB instead of 2 × 16 MB, so the
+ *   soft limit stays out of reach and the process stays smaller; scavenges are more frequent
+ *   but cost only what survives them.
+ * Measured on the 2-core machine, four runs of 150 GetFile + PutFile (1 MiB) pairs each:
+ * Mark-Compacts 14–48 → 1–3 per run, PutFile p80 24–35 → 21–22 ms, core RSS 145–179 → 146–161 MB.
+ * `npm run bench` (README "Performance") gives the ratios before and after.
+ *
+ * A flag already set in NODE_OPTIONS is left to it: the operator's choice wins.
+ */
+export const CORE_NODE_FLAGS = ['--max-semi-space-size=4', '--initial-old-space-size=64'] as const;
+
+const flagName = (flag: string) => flag.split('=')[0]!.replace(/_/g, '-');
+
+/**
+ * CORE_NODE_FLAGS minus any flag `nodeOptions` (NODE_OPTIONS' value) already sets, by name
+ * (`--max-semi-space-size` and `--max_semi_space_size` are the same flag to V8).
+ */
+export const coreNodeFlags = (nodeOptions: string | undefined): string[] => {
+  const set = new Set((nodeOptions ?? '').split(/\s+/).filter(Boolean).map(flagName));
+
+  return CORE_NODE_FLAGS.filter((flag) => !set.has(flagName(flag)));
+};
+
+/** `execArgv` without the core's own heap flags (what the Next.js child is started with). */
+export const withoutCoreNodeFlags = (execArgv: readonly string[]): string[] => {
+  const own = new Set<string>(CORE_NODE_FLAGS);
+
+  return execArgv.filter((arg) => !own.has(arg));
+};
