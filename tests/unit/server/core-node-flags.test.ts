@@ -12,7 +12,7 @@ describe('the core process heap flags', () => {
   });
 
   it('NODE_OPTIONS spells a flag with underscores → still the same flag', () => {
-    expect(coreNodeFlags('--enable-source-maps  --initial_old_space_size=256')).toEqual(['--max-semi-space-size=4']);
+    expect(coreNodeFlags('--enable-source-maps  --initial_old_space_size=256')).toEqual(['--max-semi-space-size=8']);
   });
 
   it('an unrelated NODE_OPTIONS flag changes nothing', () => {
