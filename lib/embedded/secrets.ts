@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Secrets generated on first start and kept in DATA_DIR so restarts keep sessions and data. */
@@ -15,16 +15,35 @@ const generate = (): LocalSecrets => ({
   postgresPassword: randomBytes(18).toString('base64url'),
 });
 
+const readSecrets = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Partial<LocalSecrets>;
+
+/**
+ * DATA_DIR/secrets.json, created on first use (mode 600). Two processes starting at once on a
+ * fresh DATA_DIR (`npm start` and a CLI run) agree on one set: the file is written whole under a
+ * name of its own and linked into place, which fails when it already exists; the
+ * loser reads the winner's. A reader never sees it empty or half written. Throws what the file
+ * system throws, and a SyntaxError for a file that is not JSON.
+ */
 export const loadOrCreateSecrets = async (dataDir: string): Promise<LocalSecrets> => {
   const file = path.join(dataDir, 'secrets.json');
   try {
-    return { ...generate(), ...(JSON.parse(await readFile(file, 'utf8')) as Partial<LocalSecrets>) };
+    return { ...generate(), ...(await readSecrets(file)) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const secrets = generate();
   await mkdir(dataDir, { recursive: true });
-  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    await link(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+
+    return { ...generate(), ...(await readSecrets(file)) };
+  } finally {
+    await rm(temporary, { force: true });
+  }
 
   return secrets;
 };

@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '@/lib/env';
 import { startEmbeddedPostgres } from '@/lib/embedded/postgres';
@@ -52,8 +53,22 @@ export const readRuntime = async (dataDir: string): Promise<RuntimeInfo | null> 
   }
 };
 
+/**
+ * Replaces DATA_DIR/runtime.json (mode 600) atomically: written beside it under a name of its
+ * own, then renamed over it, so another process reading it (the CLI in a second shell,
+ * the bench) sees the old record or the new one, never a truncated file. Throws what the file
+ * system throws (the temporary file removed first).
+ */
 export const writeRuntime = async (dataDir: string, info: RuntimeInfo) => {
-  await writeFile(runtimeFile(dataDir), JSON.stringify(info, null, 2), { mode: 0o600 });
+  const target = runtimeFile(dataDir);
+  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(info, null, 2), { mode: 0o600 });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 };
 
 /** Updates our own runtime record (a restarted server's pid); another owner's is left alone. */
