@@ -14,7 +14,7 @@ export const USER_INFO_MAX_BYTES = 1024;
  * (lib/server/wopi-http.ts). Node's requestTimeout bounds how long a client may keep sending.
  */
 const readLimited = (body: Readable, limit: number) =>
-  new Promise<string>((resolve, reject) => {
+  new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
     const onData = (chunk: Buffer) => {
@@ -24,13 +24,31 @@ const readLimited = (body: Readable, limit: number) =>
       reject(badRequest(`UserInfo longer than ${limit} bytes`));
     };
     body.on('data', onData);
-    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.once('end', () => resolve(Buffer.concat(chunks)));
     body.once('error', reject);
   });
 
-/** PUT_USER_INFO: stores the body (≤ 1024 bytes) for this user; CheckFileInfo returns it as UserInfo. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text: UTF-8 without NUL, or a 400. Replacing bad bytes with U+FFFD would store
+ * something the editor never sent, and Postgres refuses NUL in text (which was a 500).
+ */
+const userInfoText = (bytes: Buffer) => {
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw badRequest('UserInfo is not valid UTF-8');
+  }
+  if (text.includes('\u0000')) throw badRequest('UserInfo contains a NUL character');
+
+  return text;
+};
+
+/** PUT_USER_INFO: stores the body (≤ 1024 bytes of UTF-8, no NUL) for this user; CheckFileInfo returns it as UserInfo. */
 export const putUserInfo: WopiOperation = async ({ request, ports, user }) => {
-  const info = await readLimited(request.body(), USER_INFO_MAX_BYTES);
+  const info = userInfoText(await readLimited(request.body(), USER_INFO_MAX_BYTES));
   await ports.users.setUserInfo(user.id, info);
 
   return emptyResponse(200);

@@ -68,4 +68,24 @@ describe('POST /wopi/files/:id X-WOPI-Override: PUT_USER_INFO', () => {
     await settle();
     expect(uncaught).toEqual([]);
   });
+
+  it.each([
+    ['a NUL byte', Buffer.from('a\u0000b')],
+    ['invalid UTF-8 (a lone continuation byte)', Buffer.from([0x61, 0x80, 0x62])],
+    ['invalid UTF-8 (a truncated sequence at the end)', Buffer.from([0x61, 0xe2, 0x82])],
+  ])('a body with %s → 400; the stored UserInfo is unchanged', async (_label, body) => {
+    const kept = '{"kept":true}';
+    expect((await wopi.override(documentId, 'PUT_USER_INFO', { token, body: kept })).status).toBe(200);
+    const response = await wopi.override(documentId, 'PUT_USER_INFO', { token, body });
+    expect(response.status).toBe(400);
+    const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { wopiUserInfo: true } });
+    expect(user.wopiUserInfo).toBe(kept);
+  });
+
+  it('multi-byte UTF-8 (é, 日本, 🙂) → 200, stored as sent', async () => {
+    const info = 'é 日本 🙂';
+    expect((await wopi.override(documentId, 'PUT_USER_INFO', { token, body: info })).status).toBe(200);
+    const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { wopiUserInfo: true } });
+    expect(user.wopiUserInfo).toBe(info);
+  });
 });
