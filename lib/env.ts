@@ -40,6 +40,9 @@ const buildEnv = () =>
       // Reverse proxies in front of the server: the client address is the TRUST_PROXY-th entry
       // from the right of X-Forwarded-For (0: the socket's address; X-Forwarded-For is ignored).
       TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+      // Longest silence (ms) of a client with a request under way (mid-body, or not reading the
+      // answer): its connection is closed. Never a limit on a request's total duration.
+      CLIENT_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
       DATA_DIR: z.string().default('.data'),
 
       DATABASE_URL: z

@@ -170,3 +170,20 @@ export const unavailableOf = (error: unknown): DependencyUnavailableError | unde
 
   return isFromPrisma || isFromPg ? asDatabaseUnavailable(error) : undefined;
 };
+
+/**
+ * Whether `error`, or one in its cause chain, is node:http's word that the client closed the
+ * connection before its request was complete: `Error('aborted')` with code ECONNRESET, which
+ * `_http_server.js` (abortIncoming → connResetException) gives the request body when its socket
+ * closes, whether the client went away or the front server's idle limit closed it
+ * (lib/server/front-server.ts). Check unavailableOf first: storage errors are wrapped as such.
+ */
+export const isClientAbort = (error: unknown): boolean => {
+  for (let value: unknown = error, depth = 0; value && typeof value === 'object' && depth < 6; depth++) {
+    const { code, message, cause } = value as { code?: unknown; message?: unknown; cause?: unknown };
+    if (code === 'ECONNRESET' && message === 'aborted') return true;
+    value = cause;
+  }
+
+  return false;
+};

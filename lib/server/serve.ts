@@ -1,4 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { env } from '@/lib/env';
+import { createFrontServer } from '@/lib/server/front-server';
 import { onClientError } from '@/lib/server/api-errors';
 import { createPortalListener, createPortalUpgradeListener } from '@/lib/server/portal-listener';
 import { createPortalProxy } from '@/lib/server/portal-proxy';
@@ -47,7 +49,9 @@ export const serve = async ({
     upstream: next,
     readyTimeoutMs: dev ? READY_WAIT_MS.dev : READY_WAIT_MS.production,
   });
-  const server = createServer(createPortalListener({ other: proxy.forward }));
+  const server = createFrontServer(createPortalListener({ other: proxy.forward }), {
+    idleTimeoutMs: env.CLIENT_IDLE_TIMEOUT_MS,
+  });
   // A request node:http refuses before any listener (a head over its size limit, bytes that are
   // not HTTP) gets the API's JSON error instead of a bare status line.
   server.on('clientError', onClientError);

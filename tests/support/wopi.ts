@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
+import { env } from '@/lib/env';
+import { createFrontServer } from '@/lib/server/front-server';
 import { createPortalListener } from '@/lib/server/portal-listener';
 import type { Permission } from '@/lib/tokens/permissions';
 import { type EditorProduct, mintAccessToken } from '@/lib/tokens/tokens';
@@ -23,8 +25,10 @@ let server: Promise<{ server: Server; origin: string }> | undefined;
 export const wopiServer = () =>
   (server ??= new Promise((resolve, reject) => {
     let origin = '';
-    const http = createServer((req, res) =>
-      createPortalListener({ other: (_req, response) => response.writeHead(404).end() })(req, res),
+    // The production front server and listener (lib/server/serve.ts builds the same two).
+    const http = createFrontServer(
+      (req, res) => createPortalListener({ other: (_req, response) => response.writeHead(404).end() })(req, res),
+      { idleTimeoutMs: env.CLIENT_IDLE_TIMEOUT_MS },
     );
     http.once('error', reject);
     http.listen(0, '127.0.0.1', () => {

@@ -11,7 +11,8 @@ export const USER_INFO_MAX_BYTES = 1024;
  * arrived. The rest is read and dropped rather than the stream destroyed: destroying the request
  * mid-body would close the connection before the 400 is sent (and cancelling a Readable.toWeb
  * body made Node 20 throw outside any handler: nodejs/node#54205); the edge then drains or closes
- * (lib/server/wopi-http.ts). Node's requestTimeout bounds how long a client may keep sending.
+ * (lib/server/wopi-http.ts). The front server's idle limit (CLIENT_IDLE_TIMEOUT_MS,
+ * lib/server/front-server.ts) bounds how long a client may stay silent mid-body.
  */
 const readLimited = (body: Readable, limit: number) =>
   new Promise<Buffer>((resolve, reject) => {

@@ -32,6 +32,21 @@ describe('toWopiResponse (the WOPI edge of every error)', () => {
     expect(response.headers.get('X-WOPI-Lock')).toBe('L1');
   });
 
+  it('the request body aborted by the client (node:http: Error "aborted", ECONNRESET), also as a cause → 499, no error or warning logged', () => {
+    logged.length = 0;
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    expect(toReply(aborted, { log, requestId: 'r5' }).status).toBe(499);
+    expect(toReply(new Error('upload failed', { cause: aborted }), { log, requestId: 'r6' }).status).toBe(499);
+    expect(logged).toEqual([]);
+  });
+
+  it('another ECONNRESET (a peer reset, not an aborted request body) → still a 500 logged as an error', () => {
+    logged.length = 0;
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(toReply(reset, { log, requestId: 'r7' }).status).toBe(500);
+    expect(logged).toEqual(['error WOPI request failed']);
+  });
+
   it('anything else → 500 + X-WOPI-ServerError naming the request, logged as an error', async () => {
     logged.length = 0;
     const response = toWopiResponse(new Error('database said no'), { log, requestId: 'r3' });

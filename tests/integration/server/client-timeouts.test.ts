@@ -1,0 +1,145 @@
+/**
+ * The front server's limits on clients (lib/server/front-server.ts): silence mid-request is
+ * bounded by CLIENT_IDLE_TIMEOUT_MS (here 1.5 s), total duration is not; a client that goes away
+ * mid-body is logged as such (status 499, the nginx convention for "client closed request"),
+ * not as a server error, and its save changes nothing.
+ */
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFrontServer } from '@/lib/server/front-server';
+import { createWopiListener } from '@/lib/server/wopi-http';
+import { defaultWopiRuntime } from '@/lib/server/wopi-runtime';
+import { addDocument, uniqueFolder } from '../../support/documents';
+import { makeUser } from '../../support/session';
+import { tokenFor } from '../../support/wopi';
+
+const IDLE_MS = 1500;
+
+type Line = { level: string; fields: Record<string, unknown>; msg: string };
+const lines: Line[] = [];
+const capture = (level: string) => (fields: object, msg: string) =>
+  void lines.push({ level, fields: fields as Record<string, unknown>, msg });
+const log = { info: capture('info'), warn: capture('warn'), error: capture('error') };
+
+let server: Server;
+let origin = '';
+beforeAll(async () => {
+  const wopi = createWopiListener({ runtime: () => ({ ...defaultWopiRuntime(), log }) });
+  // The production listener for /wopi with a log to read, behind the production front server.
+  server = createFrontServer(wopi, { idleTimeoutMs: IDLE_MS });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const lockedDocument = async (body: string) => {
+  const user = await makeUser('editor');
+  const doc = await addDocument(uniqueFolder('client-timeouts'), 'Slow.docx', body, user.id);
+  const token = await tokenFor(doc.id, user.id);
+  const url = (path: string) => `${origin}/wopi/files/${doc.id}${path}?access_token=${encodeURIComponent(token)}`;
+  const lock = await fetch(url(''), { method: 'POST', headers: { 'X-WOPI-Override': 'LOCK', 'X-WOPI-Lock': 'L' } });
+  expect(lock.status).toBe(200);
+
+  return { id: doc.id, url };
+};
+
+type Outcome = { status: number | null; closedAfterMs: number };
+
+/**
+ * A PutFile declaring `size` bytes, sent by `send(write)`; resolves with the answer's status,
+ * or null when the connection ended without one, and when that happened.
+ */
+const putFile = (
+  url: string,
+  size: number,
+  send: (write: (bytes: Buffer) => void, destroy: () => void) => Promise<void>,
+) =>
+  new Promise<Outcome>((resolve) => {
+    const started = Date.now();
+    const request = httpRequest(url, {
+      method: 'POST',
+      agent: false,
+      headers: { 'X-WOPI-Override': 'PUT', 'X-WOPI-Lock': 'L', 'Content-Length': String(size) },
+    });
+    let isSettled = false;
+    const settle = (status: number | null) => {
+      if (isSettled) return;
+      isSettled = true;
+      resolve({ status, closedAfterMs: Date.now() - started });
+    };
+    request.on('response', (response) => {
+      response.resume();
+      response.on('end', () => settle(response.statusCode ?? null));
+    });
+    request.on('error', () => settle(null));
+    request.on('close', () => settle(null));
+    void send(
+      (bytes) => request.write(bytes),
+      () => request.destroy(),
+    ).then(() => request.end());
+  });
+
+const accessLine = (documentId: string) =>
+  lines.find(
+    (line) =>
+      line.msg === 'WOPI request' && line.fields.documentId === documentId && line.fields.operation === 'PutFile',
+  );
+
+describe('front server: client silence bounded, total duration not', () => {
+  it("no limit on a request's total duration (Node's default requestTimeout cut every request at 300 s with 408)", () => {
+    expect(server.requestTimeout).toBe(0);
+    expect(server.timeout).toBe(IDLE_MS);
+  });
+
+  it('POST PutFile whose body trickles for 4 s (gaps of 400 ms, under the 1.5 s idle limit) → 200, stored', async () => {
+    const doc = await lockedDocument('before');
+    const chunk = Buffer.alloc(1000, 120);
+    const outcome = await putFile(doc.url('/contents'), 10 * chunk.length, async (write) => {
+      for (let i = 0; i < 10; i++) {
+        write(chunk);
+        await sleep(400);
+      }
+    });
+    expect(outcome.status).toBe(200);
+    expect(outcome.closedAfterMs).toBeGreaterThan(2 * IDLE_MS);
+    const stored = Buffer.from(await (await fetch(doc.url('/contents'))).arrayBuffer());
+    expect(stored.equals(Buffer.alloc(10_000, 120))).toBe(true);
+  });
+
+  it('POST PutFile that stops sending mid-body → connection closed after the 1.5 s idle limit, document unchanged, logged 499 and no error', async () => {
+    const doc = await lockedDocument('before');
+    lines.length = 0;
+    const outcome = await putFile(doc.url('/contents'), 100_000, async (write) => {
+      write(Buffer.alloc(10_000, 121));
+      await sleep(10_000); // never sends the rest
+    });
+    expect(outcome.status).toBeNull();
+    expect(outcome.closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
+    expect(outcome.closedAfterMs).toBeLessThan(IDLE_MS + 3000);
+    expect(await (await fetch(doc.url('/contents'))).text()).toBe('before');
+    await sleep(200);
+    expect(accessLine(doc.id)?.fields.status).toBe(499);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+  }, 20_000);
+
+  it('POST PutFile whose client goes away mid-body → document unchanged, logged 499 and no error', async () => {
+    const doc = await lockedDocument('before');
+    lines.length = 0;
+    const outcome = await putFile(doc.url('/contents'), 1_000_000, async (write, destroy) => {
+      write(Buffer.alloc(300_000, 122));
+      await sleep(300);
+      destroy();
+    });
+    expect(outcome.status).toBeNull();
+    await sleep(500);
+    expect(await (await fetch(doc.url('/contents'))).text()).toBe('before');
+    expect(accessLine(doc.id)?.fields.status).toBe(499);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+  });
+});
