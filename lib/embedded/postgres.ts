@@ -39,7 +39,23 @@ const isAlive = (pid: number) => {
   }
 };
 
-/** A postgres left running by a parent that got SIGKILL holds the data dir; stop it first. */
+/** The parent pid of `pid` from /proc (Linux), or null where it cannot be read. */
+const parentOf = async (pid: number) => {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+
+    return Number.isInteger(ppid) ? ppid : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * A postgres left running by a parent that got SIGKILL holds the data dir; stop it first. One
+ * whose parent is alive (another portal or CLI run that has just started it, not yet listed in
+ * DATA_DIR/runtime.json) is not an orphan: that is an error, never a SIGINT.
+ */
 const stopOrphan = async (clusterDir: string) => {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
@@ -49,6 +65,11 @@ const stopOrphan = async (clusterDir: string) => {
 
     return;
   }
+  const parent = await parentOf(pid);
+  if (parent !== null && parent > 1 && parent !== process.pid && isAlive(parent))
+    throw new Error(
+      `Postgres (pid ${pid}) on ${clusterDir} belongs to a running process (pid ${parent}): stop it first, or use another DATA_DIR.`,
+    );
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   if (isAlive(pid)) throw new Error(`An earlier Postgres (pid ${pid}) still holds ${clusterDir}; stop it and retry.`);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '@/lib/env';
 import { startEmbeddedPostgres } from '@/lib/embedded/postgres';
 import { startEmbeddedS3 } from '@/lib/embedded/s3';
-import { loadOrCreateSecrets } from '@/lib/embedded/secrets';
+import { loadOrCreateSecrets, type LocalSecrets } from '@/lib/embedded/secrets';
 
 /** What `npm start` (or a CLI run) publishes in DATA_DIR so a second shell can attach. */
 export type RuntimeInfo = {
@@ -82,6 +82,80 @@ export const clearRuntime = async (dataDir: string) => {
   if (!current || current.ownerPid === process.pid) await rm(runtimeFile(dataDir), { force: true });
 };
 
+/** How long a CLI run waits for a portal that is starting on the same DATA_DIR. */
+const STARTING_OWNER_WAIT_MS = 120_000;
+const POLL_MS = 200;
+
+const parseRuntime = async (dataDir: string): Promise<RuntimeInfo | null> => {
+  try {
+    return JSON.parse(await readFile(runtimeFile(dataDir), 'utf8')) as RuntimeInfo;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Makes this process the owner of DATA_DIR's embedded services before it starts any, or returns
+ * the live process that owns them. runtime.json is created with link() of a whole temporary file
+ * (which fails when it exists), so of two processes starting at once exactly one owns it; a
+ * record whose owner is dead (killed) is replaced, then read back: if another process replaced
+ * it at the same moment, the one whose record stayed owns it. `record` has no endpoints yet:
+ * writeRuntime adds them once the services run. Throws what the file system throws.
+ */
+export const claimDataDir = async (dataDir: string, record: RuntimeInfo): Promise<{ owner: RuntimeInfo | null }> => {
+  const target = runtimeFile(dataDir);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
+      await link(temporary, target);
+
+      return { owner: null };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await rm(temporary, { force: true });
+    }
+    const current = await parseRuntime(dataDir);
+    if (current && current.ownerPid !== process.pid && isProcessAlive(current.ownerPid)) return { owner: current };
+    await writeRuntime(dataDir, record);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = await parseRuntime(dataDir);
+    if (after?.ownerPid === process.pid) return { owner: null };
+    if (after && isProcessAlive(after.ownerPid)) return { owner: after };
+  }
+  throw new Error(`Could not take DATA_DIR ${dataDir}: its runtime.json keeps changing.`);
+};
+
+/**
+ * The owner's record once it lists the endpoints this process needs (a portal still starting
+ * has not written them yet), or null when the owner died first. Throws after `timeoutMs`.
+ */
+const awaitEndpoints = async (
+  dataDir: string,
+  owner: RuntimeInfo,
+  need: { postgres: boolean; s3: boolean },
+  log: ((line: string) => void) | undefined,
+  timeoutMs: number,
+): Promise<RuntimeInfo | null> => {
+  const hasAll = (info: RuntimeInfo) => (!need.postgres || !!info.databaseUrl) && (!need.s3 || !!info.s3Endpoint);
+  if (hasAll(owner)) return owner;
+  log?.(
+    `Waiting for the ${owner.kind === 'server' ? 'portal' : 'CLI command'} starting on DATA_DIR (pid ${owner.ownerPid})…`,
+  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const current = await readRuntime(dataDir);
+    if (!current || current.ownerPid !== owner.ownerPid) return current && hasAll(current) ? current : null;
+    if (hasAll(current)) return current;
+    if (Date.now() > deadline)
+      throw new Error(
+        `The process (pid ${owner.ownerPid}) starting on DATA_DIR ${dataDir} has not started its services after ${timeoutMs / 1000} s.`,
+      );
+  }
+};
+
 type Options = {
   env: Env;
   kind: RuntimeInfo['kind'];
@@ -106,19 +180,32 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
   const embedded: Services['embedded'] = {};
   if (!needPostgres && !needS3) return { overrides, embedded, quiesce: () => {}, stop: async () => {} };
 
-  const owner = await readRuntime(dataDir);
-  if (owner) {
+  await mkdir(dataDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+  for (;;) {
+    const { owner: claimedBy } = await claimDataDir(dataDir, { ownerPid: process.pid, kind, startedAt });
+    if (!claimedBy) break;
     if (!attach) {
-      const what = owner.kind === 'server' ? `the portal at ${owner.appUrl}` : 'a CLI command';
-      throw new Error(`${what} (pid ${owner.ownerPid}) is already using DATA_DIR ${dataDir}; stop it first.`);
+      const what = claimedBy.kind === 'server' ? `the portal at ${claimedBy.appUrl ?? '(starting)'}` : 'a CLI command';
+      throw new Error(`${what} (pid ${claimedBy.ownerPid}) is already using DATA_DIR ${dataDir}; stop it first.`);
     }
+    // Never start a second Postgres on the owner's cluster: wait for its endpoints instead.
+    const need = { postgres: needPostgres, s3: needS3 };
+    const owner = await awaitEndpoints(dataDir, claimedBy, need, log, STARTING_OWNER_WAIT_MS);
+    if (!owner) continue; // it died while starting: claim again
     if (needPostgres && owner.databaseUrl) overrides.DATABASE_URL = owner.databaseUrl;
     if (needS3 && owner.s3Endpoint) Object.assign(overrides, s3Overrides(owner.s3Endpoint));
 
     return { overrides, embedded, attachedTo: owner, quiesce: () => {}, stop: async () => {} };
   }
 
-  const secrets = await loadOrCreateSecrets(dataDir);
+  let secrets: LocalSecrets;
+  try {
+    secrets = await loadOrCreateSecrets(dataDir);
+  } catch (error) {
+    await clearRuntime(dataDir);
+    throw error;
+  }
   const supervisors: Supervisor[] = [];
   try {
     if (needPostgres) {
@@ -172,9 +259,10 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
     }
   } catch (error) {
     for (const supervisor of [...supervisors].reverse()) await supervisor.stop().catch(() => {});
+    await clearRuntime(dataDir);
     throw error;
   }
-  await writeRuntime(dataDir, { ownerPid: process.pid, kind, startedAt: new Date().toISOString(), ...embedded });
+  await writeRuntime(dataDir, { ownerPid: process.pid, kind, startedAt, ...embedded });
 
   return {
     overrides,

@@ -4,12 +4,13 @@
  * embedded server): a reader sees the old record or the new one, never a truncated file.
  * secrets.json is created once, by whichever process comes first.
  */
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateSecrets } from '@/lib/embedded/secrets';
-import { readRuntime, writeRuntime, type RuntimeInfo } from '@/lib/embedded/services';
+import { claimDataDir, readRuntime, writeRuntime, type RuntimeInfo } from '@/lib/embedded/services';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -69,4 +70,73 @@ describe('DATA_DIR/secrets.json', () => {
     expect((await stat(path.join(fresh, 'secrets.json'))).mode & 0o777).toBe(0o600);
     expect(await loadOrCreateSecrets(fresh)).toEqual(all[0]);
   });
+});
+
+/** A live process that is not this one (its pid), ended by the returned function. */
+const otherProcess = () => {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+
+  return { pid: child.pid!, end: () => child.kill('SIGKILL') };
+};
+
+/** A pid no process has any more. */
+const deadPid = async () => {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('exit', resolve));
+
+  return child.pid!;
+};
+
+const ours = (startedAt = 1): RuntimeInfo => ({
+  ownerPid: process.pid,
+  kind: 'cli',
+  startedAt: new Date(startedAt).toISOString(),
+});
+
+describe("claimDataDir: who runs DATA_DIR's embedded services", () => {
+  it('a fresh DATA_DIR → this process owns it; runtime.json is its record, no temporary file left', async () => {
+    expect(await claimDataDir(dataDir, ours())).toEqual({ owner: null });
+    expect(await readRuntime(dataDir)).toEqual(ours());
+    expect(await readdir(dataDir)).toEqual(['runtime.json']);
+  });
+
+  it('owned by a live process still starting (no endpoints yet) → that owner, its record untouched', async () => {
+    const other = otherProcess();
+    try {
+      const theirs: RuntimeInfo = { ownerPid: other.pid, kind: 'server', startedAt: new Date(5).toISOString() };
+      await writeRuntime(dataDir, theirs);
+      expect(await claimDataDir(dataDir, ours())).toEqual({ owner: theirs });
+      expect(await readRuntime(dataDir)).toEqual(theirs);
+    } finally {
+      other.end();
+    }
+  });
+
+  it('left by a process that died (SIGKILL) → taken over', async () => {
+    await writeRuntime(dataDir, { ownerPid: await deadPid(), kind: 'server', startedAt: new Date(5).toISOString() });
+    expect(await claimDataDir(dataDir, ours(7))).toEqual({ owner: null });
+    expect(await readRuntime(dataDir)).toEqual(ours(7));
+  });
+
+  it('6 processes claiming a fresh DATA_DIR at once → exactly one owns it, the others name that one', async () => {
+    const script = `
+      const { claimDataDir } = await import(${JSON.stringify(path.resolve('lib/embedded/services.ts'))});
+      const { owner } = await claimDataDir(process.argv[1], { ownerPid: process.pid, kind: 'cli', startedAt: new Date().toISOString() });
+      console.log(JSON.stringify({ pid: process.pid, owner: owner ? owner.ownerPid : null }));
+      await new Promise((resolve) => setTimeout(resolve, 1500));`;
+    const run = () =>
+      new Promise<{ pid: number; owner: number | null }>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', script, dataDir],
+          { cwd: process.cwd() },
+          (error, stdout) =>
+            error ? reject(error) : resolve(JSON.parse(stdout.trim()) as { pid: number; owner: number | null }),
+        ),
+      );
+    const results = await Promise.all(Array.from({ length: 6 }, run));
+    const owners = results.filter((result) => result.owner === null);
+    expect(owners).toHaveLength(1);
+    for (const result of results.filter((r) => r.owner !== null)) expect(result.owner).toBe(owners[0]!.pid);
+  }, 60_000);
 });
