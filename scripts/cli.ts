@@ -360,6 +360,7 @@ const main = async () => {
       })),
     });
     if (!services.attachedTo && services.overrides.DATABASE_URL) await migrateDatabase(services.overrides.DATABASE_URL);
+    await services.markReady();
     await run(args);
 
     return 0;

@@ -128,6 +128,8 @@ const main = async () => {
     if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
     const { seedIfEmpty, credentialsFile } = await import('../prisma/seed');
     const credentials = await seedIfEmpty({ log: say });
+    // Migrated and seeded: a CLI run in another shell may attach now (it waited until here).
+    await services.markReady();
     const { disconnectDb } = await import('@/lib/db');
     await disconnectDb();
 
@@ -168,6 +170,7 @@ const main = async () => {
       kind: 'server',
       appUrl: publicUrl(),
       startedAt: new Date().toISOString(),
+      isReady: true,
       ...services.embedded,
     });
 

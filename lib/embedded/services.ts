@@ -16,6 +16,11 @@ export type RuntimeInfo = {
   postgresPid?: number;
   s3Pid?: number;
   startedAt: string;
+  /**
+   * false while the owner prepares its database (migrations, first-start seed): others wait
+   * before attaching. Absent counts as ready.
+   */
+  isReady?: boolean;
 };
 
 export type Services = {
@@ -26,6 +31,8 @@ export type Services = {
   attachedTo?: RuntimeInfo;
   /** From now on an exit of an embedded server is expected (shutting down): nothing is restarted or logged. */
   quiesce: () => void;
+  /** Says in runtime.json that the database is migrated: other processes may attach now. */
+  markReady: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -138,7 +145,8 @@ const awaitEndpoints = async (
   log: ((line: string) => void) | undefined,
   timeoutMs: number,
 ): Promise<RuntimeInfo | null> => {
-  const hasAll = (info: RuntimeInfo) => (!need.postgres || !!info.databaseUrl) && (!need.s3 || !!info.s3Endpoint);
+  const hasAll = (info: RuntimeInfo) =>
+    info.isReady !== false && (!need.postgres || !!info.databaseUrl) && (!need.s3 || !!info.s3Endpoint);
   if (hasAll(owner)) return owner;
   log?.(
     `Waiting for the ${owner.kind === 'server' ? 'portal' : 'CLI command'} starting on DATA_DIR (pid ${owner.ownerPid})…`,
@@ -178,7 +186,8 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
   const needPostgres = !env.DATABASE_URL;
   const needS3 = !env.S3_ENDPOINT;
   const embedded: Services['embedded'] = {};
-  if (!needPostgres && !needS3) return { overrides, embedded, quiesce: () => {}, stop: async () => {} };
+  const none = { quiesce: () => {}, markReady: async () => {}, stop: async () => {} };
+  if (!needPostgres && !needS3) return { overrides, embedded, ...none };
 
   await mkdir(dataDir, { recursive: true });
   const startedAt = new Date().toISOString();
@@ -196,7 +205,7 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
     if (needPostgres && owner.databaseUrl) overrides.DATABASE_URL = owner.databaseUrl;
     if (needS3 && owner.s3Endpoint) Object.assign(overrides, s3Overrides(owner.s3Endpoint));
 
-    return { overrides, embedded, attachedTo: owner, quiesce: () => {}, stop: async () => {} };
+    return { overrides, embedded, attachedTo: owner, ...none };
   }
 
   let secrets: LocalSecrets;
@@ -262,7 +271,7 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
     await clearRuntime(dataDir);
     throw error;
   }
-  await writeRuntime(dataDir, { ownerPid: process.pid, kind, startedAt, ...embedded });
+  await writeRuntime(dataDir, { ownerPid: process.pid, kind, startedAt, isReady: false, ...embedded });
 
   return {
     overrides,
@@ -270,6 +279,7 @@ export const startServices = async ({ env, kind, attach, fast, log, verbose }: O
     quiesce: () => {
       for (const supervisor of supervisors) supervisor.quiesce();
     },
+    markReady: () => updateRuntime(dataDir, { isReady: true }),
     stop: async () => {
       for (const supervisor of supervisors) supervisor.quiesce();
       for (const supervisor of [...supervisors].reverse())

@@ -108,6 +108,7 @@ export default async function setup(project: TestProject) {
   runtimeEnv.DATABASE_URL ??= env.DATABASE_URL!;
   if (env.S3_ENDPOINT) runtimeEnv.S3_ENDPOINT ??= env.S3_ENDPOINT;
   await migrateDatabase(runtimeEnv.DATABASE_URL);
+  await services.markReady();
   project.provide('runtimeEnv', runtimeEnv);
 
   let started: Awaited<ReturnType<typeof startProductionPortal>>;

@@ -80,6 +80,7 @@ export const startPrivateServices = async ({
   });
   if (isForPortal) await migrateDatabase(services.overrides.DATABASE_URL!);
   else await migrate(services.overrides.DATABASE_URL!);
+  await services.markReady();
   await disconnectDb();
   resetS3();
   setRuntimeEnv(services.overrides);

@@ -131,7 +131,9 @@ describe("claimDataDir: who runs DATA_DIR's embedded services", () => {
           ['--import', 'tsx', '--input-type=module', '-e', script, dataDir],
           { cwd: process.cwd() },
           (error, stdout) =>
-            error ? reject(error) : resolve(JSON.parse(stdout.trim()) as { pid: number; owner: number | null }),
+            error
+              ? reject(new Error(String(error)))
+              : resolve(JSON.parse(stdout.trim()) as { pid: number; owner: number | null }),
         ),
       );
     const results = await Promise.all(Array.from({ length: 6 }, run));
