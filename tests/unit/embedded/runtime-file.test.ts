@@ -5,12 +5,15 @@
  * secrets.json is created once, by whichever process comes first.
  */
 import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateSecrets } from '@/lib/embedded/secrets';
 import { claimDataDir, readRuntime, writeRuntime, type RuntimeInfo } from '@/lib/embedded/services';
+
+const execFileAsync = promisify(execFile);
 
 let dataDir: string;
 beforeEach(async () => {
@@ -124,18 +127,15 @@ describe("claimDataDir: who runs DATA_DIR's embedded services", () => {
       const { owner } = await claimDataDir(process.argv[1], { ownerPid: process.pid, kind: 'cli', startedAt: new Date().toISOString() });
       console.log(JSON.stringify({ pid: process.pid, owner: owner ? owner.ownerPid : null }));
       await new Promise((resolve) => setTimeout(resolve, 1500));`;
-    const run = () =>
-      new Promise<{ pid: number; owner: number | null }>((resolve, reject) =>
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', '--input-type=module', '-e', script, dataDir],
-          { cwd: process.cwd() },
-          (error, stdout) =>
-            error
-              ? reject(new Error(String(error)))
-              : resolve(JSON.parse(stdout.trim()) as { pid: number; owner: number | null }),
-        ),
+    const run = async () => {
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script, dataDir],
+        { cwd: process.cwd() },
       );
+
+      return JSON.parse(stdout.trim()) as { pid: number; owner: number | null };
+    };
     const results = await Promise.all(Array.from({ length: 6 }, run));
     const owners = results.filter((result) => result.owner === null);
     expect(owners).toHaveLength(1);
