@@ -348,7 +348,13 @@ const main = async () => {
   let services: Services | undefined;
   try {
     const env = loadEnv();
-    services = await startServices({ env, kind: 'cli', attach: true });
+    // Its lines (waiting for a portal still starting, an embedded server restarted) go to stderr.
+    services = await startServices({
+      env,
+      kind: 'cli',
+      attach: true,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
     setRuntimeEnv({
       ...services.overrides,
       // Attached to a running portal: URLs we print (wopiSrc) point at it.
