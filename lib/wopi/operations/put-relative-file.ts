@@ -18,14 +18,18 @@ const MAX_ATTEMPTS = 5;
 /** Collabora may send a folder part ("sub/name.docx"): Save As stays in the source's folder. */
 const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 
-/** Suggested mode: ".ext" keeps our base name; the host may change the name to make it legal and free. */
+/**
+ * Suggested mode: ".ext" keeps our base name; the host may change the name to make it legal and
+ * free. A suggestion of dots only (".", or what baseName leaves of "../..") names no extension:
+ * the source's is kept, not dropped (a document without one opens in no editor).
+ */
 const suggestedName = (ctx: WopiContext, suggestion: string) => {
-  const base = ctx.document.extension
-    ? ctx.document.name.slice(0, -(ctx.document.extension.length + 1))
-    : ctx.document.name;
+  const { extension } = ctx.document;
+  const base = extension ? ctx.document.name.slice(0, -(extension.length + 1)) : ctx.document.name;
+  const wanted = /^\.*$/.test(suggestion) ? (extension ? `.${extension}` : '') : suggestion;
 
   return legalizeName(
-    suggestion.startsWith('.') ? `${base}${suggestion}` : suggestion,
+    wanted.startsWith('.') || wanted === '' ? `${base}${wanted}` : wanted,
     nameBudget(ctx.document.folder),
   );
 };

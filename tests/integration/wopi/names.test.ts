@@ -177,6 +177,21 @@ describe('one name-length rule (UTF-8 bytes per key segment), never a 5xx or a h
     }
   });
 
+  it.each(['.', '..', '../../..', 'sub/..'])(
+    "POST PUT_RELATIVE suggested %j (no extension in it) → 200, the new document keeps the source's name and extension",
+    async (suggested) => {
+      const { id, token } = await setup();
+      const response = await wopi.override(id, 'PUT_RELATIVE', {
+        token,
+        headers: { 'X-WOPI-SuggestedTarget': suggested },
+        body: 'copy',
+      });
+      expect(response.status).toBe(200);
+      const { Name } = (await response.json()) as { Name: string };
+      expect(Name).toMatch(/^Short( \(\d+\))?\.docx$/);
+    },
+  );
+
   it('POST PUT_RELATIVE relative "240 × a.pdf" → 400 + a legal X-WOPI-ValidRelativeTarget', async () => {
     const { id, token } = await setup();
     const response = await wopi.override(id, 'PUT_RELATIVE', {
