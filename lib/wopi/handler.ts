@@ -246,7 +246,11 @@ export const runWopi = async (
 
     return await operation(ctx);
   } catch (error) {
-    return toWopiResponse(error, { log: runtime.log, requestId: trace.requestId });
+    return toWopiResponse(error, {
+      log: runtime.log,
+      requestId: trace.requestId,
+      isClientGone: request.isClientGone(),
+    });
   }
 };
 

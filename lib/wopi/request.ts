@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { LOCK_ID_MAX_LENGTH } from '@/lib/wopi/ports';
 import type { Permission } from '@/lib/tokens/permissions';
+import { isClientAbort } from '@/lib/errors';
 import { badRequest, invalidToken } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import type { WopiContext, WopiRequest } from '@/lib/wopi/types';
@@ -71,6 +72,13 @@ class TableRequest implements WopiRequest {
     const body = this.#body;
 
     return body !== undefined && (Readable.isDisturbed(body) || body.readableEnded);
+  }
+
+  isClientGone() {
+    // Only a body handed out can have been cut short (Node's IncomingMessage has `complete`).
+    const body = this.#body as (Readable & { complete?: boolean }) | undefined;
+
+    return body !== undefined && body.complete === false && isClientAbort(body.errored);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { DomainError, isClientAbort, RETRY_AFTER_SECONDS, unavailableOf } from '@/lib/errors';
+import { DomainError, RETRY_AFTER_SECONDS, unavailableOf } from '@/lib/errors';
 import { dependencyFailures } from '@/lib/log';
 import { WopiError } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
@@ -61,12 +61,23 @@ type Logger = {
  * A WopiError becomes its status and headers (with its JSON body when it has one, else empty); a
  * DomainError its kind's status (400, 401, 404, 409, 413); Postgres or S3 down, stalled or
  * refusing (DependencyUnavailableError, or a Prisma connection error) a 503 with Retry-After,
- * counted in one log line per interval rather than logged per request; the client gone
- * mid-request (isClientAbort) an info line and CLIENT_CLOSED_REQUEST; anything else is logged
+ * counted in one log line per interval rather than logged per request; with `isClientGone`
+ * (WopiRequest.isClientGone: the client closed the connection mid-request) an info line and
+ * CLIENT_CLOSED_REQUEST whatever the error; anything else is logged
  * with a request id and becomes a bare 500. Internal messages, stack traces and storage or
  * database errors never reach the client.
  */
-export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger; requestId: string }): WopiReply => {
+export const toWopiResponse = (
+  error: unknown,
+  { log, requestId, isClientGone = false }: { log: Logger; requestId: string; isClientGone?: boolean },
+): WopiReply => {
+  // Nobody is left to answer; not the server's fault, so not a 5xx in logs or metrics. 499 is
+  // what nginx logs for "client closed request"; the status is only ever logged.
+  if (isClientGone) {
+    log.info({ requestId }, 'WOPI request ended: the client closed the connection mid-request');
+
+    return emptyResponse(CLIENT_CLOSED_REQUEST);
+  }
   const unavailable = unavailableOf(error);
   if (unavailable) {
     dependencyFailures.note(unavailable.dependency, unavailable.reason);
@@ -75,13 +86,6 @@ export const toWopiResponse = (error: unknown, { log, requestId }: { log: Logger
       'Retry-After': String(RETRY_AFTER_SECONDS),
       [WOPI_HEADERS.serverError]: `${unavailable.dependency} unavailable (request ${requestId})`,
     });
-  }
-  // Nobody is left to answer; not the server's fault, so not a 5xx in logs or metrics. 499 is
-  // what nginx logs for "client closed request"; the status is only ever logged.
-  if (isClientAbort(error)) {
-    log.info({ requestId }, 'WOPI request ended: the client closed the connection mid-request');
-
-    return emptyResponse(CLIENT_CLOSED_REQUEST);
   }
   if (error instanceof DomainError) return toWopiResponse(wopiErrorOf(error), { log, requestId });
   if (error instanceof WopiError) {

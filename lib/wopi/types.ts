@@ -25,6 +25,12 @@ export type WopiRequest = {
   body(): Readable;
   /** The body was handed out and reading it began: a second attempt would get nothing. */
   readonly isBodyUsed: boolean;
+  /**
+   * The client closed the connection before its request was complete: node:http destroyed the
+   * body with its own "aborted" error (lib/errors.ts isClientAbort). Judged by the request's
+   * state, not by an error's shape: an S3 response cut mid-body carries the same error.
+   */
+  isClientGone(): boolean;
 };
 
 /**

@@ -29,7 +29,8 @@ const readLimited = (body: Readable, limit: number) =>
     body.once('error', reject);
   });
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of what the editor sent, and is kept.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The body as text: UTF-8 without NUL, or a 400. Replacing bad bytes with U+FFFD would store

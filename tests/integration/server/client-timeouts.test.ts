@@ -94,6 +94,7 @@ const accessLine = (documentId: string) =>
 describe('front server: client silence bounded, total duration not', () => {
   it("no limit on a request's total duration (Node's default requestTimeout cut every request at 300 s with 408)", () => {
     expect(server.requestTimeout).toBe(0);
+    expect(server.headersTimeout).toBe(60_000); // Node derives 0 from requestTimeout 0 unless set
     expect(server.timeout).toBe(IDLE_MS);
   });
 
@@ -142,4 +143,62 @@ describe('front server: client silence bounded, total duration not', () => {
     expect(accessLine(doc.id)?.fields.status).toBe(499);
     expect(lines.filter((line) => line.level === 'error')).toEqual([]);
   });
+
+  it('the server silent for longer than the idle limit after the whole body arrived (its own slow work) → not cut, the answer arrives', async () => {
+    const slow = createFrontServer(
+      (req, res) => {
+        req.resume();
+        req.on('end', () => setTimeout(() => res.end('done'), 2 * IDLE_MS));
+      },
+      { idleTimeoutMs: IDLE_MS },
+    );
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/`, {
+        method: 'POST',
+        body: 'x',
+      });
+      expect(await response.text()).toBe('done');
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
+  it('a client that stops reading a large answer → the server closes the connection once it has been silent for the idle limit', async () => {
+    let started = 0;
+    let closed!: (ms: number) => void;
+    const serverClosed = new Promise<number>((resolve) => (closed = resolve));
+    const big = createFrontServer(
+      (_req, res) => {
+        const chunk = Buffer.alloc(1024 * 1024, 1);
+        const pump = () => {
+          while (res.write(chunk));
+        };
+        res.on('drain', pump);
+        res.once('close', () => closed(Date.now() - started));
+        pump();
+      },
+      { idleTimeoutMs: IDLE_MS },
+    );
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    try {
+      started = Date.now();
+      // Reads one chunk, then nothing: the socket buffers fill and the server's writes stop.
+      const client = httpRequest(
+        `http://127.0.0.1:${(big.address() as AddressInfo).port}/`,
+        { agent: false },
+        (response) => response.once('data', () => response.pause()),
+      );
+      client.on('error', () => {});
+      client.end();
+      const closedAfterMs = await serverClosed;
+      expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
+      expect(closedAfterMs).toBeLessThan(IDLE_MS + 8000);
+      client.destroy();
+    } finally {
+      big.closeAllConnections();
+      await new Promise((resolve) => big.close(resolve));
+    }
+  }, 20_000);
 });

@@ -82,8 +82,8 @@ describe('POST /wopi/files/:id X-WOPI-Override: PUT_USER_INFO', () => {
     expect(user.wopiUserInfo).toBe(kept);
   });
 
-  it('multi-byte UTF-8 (é, 日本, 🙂) → 200, stored as sent', async () => {
-    const info = 'é 日本 🙂';
+  it('multi-byte UTF-8 (é, 日本, 🙂, a leading byte-order mark) → 200, stored as sent', async () => {
+    const info = '\uFEFFé 日本 🙂';
     expect((await wopi.override(documentId, 'PUT_USER_INFO', { token, body: info })).status).toBe(200);
     const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { wopiUserInfo: true } });
     expect(user.wopiUserInfo).toBe(info);

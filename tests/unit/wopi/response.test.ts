@@ -32,18 +32,18 @@ describe('toWopiResponse (the WOPI edge of every error)', () => {
     expect(response.headers.get('X-WOPI-Lock')).toBe('L1');
   });
 
-  it('the request body aborted by the client (node:http: Error "aborted", ECONNRESET), also as a cause → 499, no error or warning logged', () => {
+  it('any error while the client is gone (isClientGone: it closed the connection mid-request) → 499, no error or warning logged', () => {
     logged.length = 0;
     const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
-    expect(toReply(aborted, { log, requestId: 'r5' }).status).toBe(499);
-    expect(toReply(new Error('upload failed', { cause: aborted }), { log, requestId: 'r6' }).status).toBe(499);
+    expect(toReply(aborted, { log, requestId: 'r5', isClientGone: true }).status).toBe(499);
+    expect(toReply(new Error('S3 said no'), { log, requestId: 'r6', isClientGone: true }).status).toBe(499);
     expect(logged).toEqual([]);
   });
 
-  it('another ECONNRESET (a peer reset, not an aborted request body) → still a 500 logged as an error', () => {
+  it('node:http\'s "aborted" error with the client still there (an S3 answer cut mid-body carries it too) → 500 logged as an error', () => {
     logged.length = 0;
-    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    expect(toReply(reset, { log, requestId: 'r7' }).status).toBe(500);
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    expect(toReply(aborted, { log, requestId: 'r7' }).status).toBe(500);
     expect(logged).toEqual(['error WOPI request failed']);
   });
 
