@@ -76,7 +76,7 @@ class TableRequest implements WopiRequest {
 
   isClientGone() {
     // Only a body handed out can have been cut short (Node's IncomingMessage has `complete`).
-    const body = this.#body as (Readable & { complete?: boolean }) | undefined;
+    const body: (Readable & { complete?: boolean }) | undefined = this.#body;
 
     return body !== undefined && body.complete === false && isClientAbort(body.errored);
   }
