@@ -43,6 +43,15 @@ const buildEnv = () =>
       // Longest silence (ms) of a client with a request under way (mid-body, or not reading the
       // answer): its connection is closed. Never a limit on a request's total duration.
       CLIENT_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+      // Node/V8 options for the process serving /wopi only (lib/server/core-node-flags.ts says why
+      // these); `none`: V8's defaults. A flag NODE_OPTIONS also sets is left to NODE_OPTIONS.
+      CORE_NODE_FLAGS: z
+        .string()
+        .regex(
+          /^(none|\s*(--[a-z0-9_-]+(=\S+)?\s*)+)$/i,
+          'must be "none" or Node options such as --max-semi-space-size=8, space-separated',
+        )
+        .default('--max-semi-space-size=8 --initial-old-space-size=64'),
       DATA_DIR: z.string().default('.data'),
 
       DATABASE_URL: z

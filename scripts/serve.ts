@@ -31,7 +31,7 @@ if (childSocket) {
     dev,
     // This program again, the same way (tsx's loader in development, the bundle in production),
     // without the core's own heap settings: Next.js keeps V8's defaults.
-    childCommand: [...withoutCoreNodeFlags(process.execArgv), fileURLToPath(import.meta.url)],
+    childCommand: [...withoutCoreNodeFlags(process.execArgv, env.CORE_NODE_FLAGS), fileURLToPath(import.meta.url)],
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`Listening on http://${env.HOST}:${env.PORT}\n`);

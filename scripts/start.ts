@@ -140,9 +140,10 @@ const main = async () => {
     const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     // With the core's V8 heap settings (lib/server/core-node-flags.ts explains them).
     const serverEnv = childProcessEnv({ NODE_ENV: isDev ? 'development' : 'production' });
-    const flags = coreNodeFlags(serverEnv.NODE_OPTIONS);
+    const flags = coreNodeFlags(env.CORE_NODE_FLAGS, serverEnv.NODE_OPTIONS);
+    // tsx's CLI passes node options given after it (not before it) on to the program's process.
     const args = isDev
-      ? [...flags, tsx, path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--dev']
+      ? [tsx, ...flags, path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--dev']
       : [...flags, SERVER_BUNDLE];
     next = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,

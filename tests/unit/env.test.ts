@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { env, loadEnv, publicUrl, setRuntimeEnv, type Env } from '@/lib/env';
+import { DEFAULT_CORE_NODE_FLAGS } from '@/lib/server/core-node-flags';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from '@/lib/users/password-rules';
 
 // Every variable a test here sets; each is put back to its previous value after every test.
@@ -18,6 +19,7 @@ const TOUCHED = [
   'AUTH_SECRET',
   'SEED_ADMIN_PASSWORD',
   'SEED_USER_PASSWORD',
+  'CORE_NODE_FLAGS',
 ] as const;
 
 let saved: Record<string, string | undefined> = {};
@@ -43,6 +45,22 @@ const loadError = (): Error => {
 };
 
 describe('loadEnv: validation', () => {
+  it('CORE_NODE_FLAGS unset → the flags lib/server/core-node-flags.ts documents; "none" and other options kept as given', () => {
+    expect(loadEnv().CORE_NODE_FLAGS).toBe(DEFAULT_CORE_NODE_FLAGS);
+    setRuntimeEnv({ CORE_NODE_FLAGS: 'none' });
+    expect(loadEnv().CORE_NODE_FLAGS).toBe('none');
+    setRuntimeEnv({ CORE_NODE_FLAGS: '--max-semi-space-size=16  --max_old_space_size=512' });
+    expect(loadEnv().CORE_NODE_FLAGS).toBe('--max-semi-space-size=16  --max_old_space_size=512');
+  });
+
+  it.each(['foo', '--max-semi-space-size=8 foo', '-x', 'none --max-semi-space-size=8'])(
+    'CORE_NODE_FLAGS %j → refused, naming the variable',
+    (value) => {
+      setRuntimeEnv({ CORE_NODE_FLAGS: value });
+      expect(loadError().message).toMatch(/CORE_NODE_FLAGS: must be "none" or Node options/);
+    },
+  );
+
   it('no variables set → defaults', () => {
     expect(loadEnv()).toMatchObject({
       PORT: 3000,

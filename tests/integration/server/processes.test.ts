@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_NODE_FLAGS } from '@/lib/server/core-node-flags';
+import { DEFAULT_CORE_NODE_FLAGS } from '@/lib/server/core-node-flags';
 import { NEXT_CHILD_FLAG, isNextReadyMessage } from '@/lib/server/next-process';
 import { findListenerPid } from '../../../scripts/bench/procfs';
 import { ACCOUNTS, ROOT, type Portal } from '../../../scripts/lib/portal';
@@ -116,13 +116,14 @@ describe('npm start: the WOPI process and its Next.js child', () => {
   it('the process on PORT runs with the core heap flags (lib/server/core-node-flags.ts); its Next.js child without them', () => {
     const front = findListenerPid(portOf(portal.baseUrl))!;
     const [next] = nextChildOf(front);
+    const flags = DEFAULT_CORE_NODE_FLAGS.split(' ');
     const core = commandLine(front)!;
     // node's own flags come before the program's path (the bundle in production).
     const program = core.findIndex((arg) => arg.endsWith('wopi-server.mjs'));
     expect(program).toBeGreaterThan(0);
-    expect(core.slice(1, program)).toEqual(expect.arrayContaining([...CORE_NODE_FLAGS]));
+    expect(core.slice(1, program)).toEqual(expect.arrayContaining(flags));
     const child = commandLine(next!)!;
-    for (const flag of CORE_NODE_FLAGS) expect(child).not.toContain(flag);
+    for (const flag of flags) expect(child).not.toContain(flag);
   });
 
   it('Next.js killed (SIGKILL) → /wopi answers meanwhile; a new child answers the portal again', async () => {

@@ -121,24 +121,37 @@ describe("claimDataDir: who runs DATA_DIR's embedded services", () => {
     expect(await readRuntime(dataDir)).toEqual(ours(7));
   });
 
-  it('6 processes claiming a fresh DATA_DIR at once → exactly one owns it, the others name that one', async () => {
-    const script = `
+  it.each([
+    ['a fresh DATA_DIR', false],
+    ['a DATA_DIR whose owner died', true],
+  ])(
+    '6 processes claiming %s at once → exactly one owns it, the others name that one',
+    async (_label, isStale) => {
+      if (isStale)
+        await writeRuntime(dataDir, {
+          ownerPid: await deadPid(),
+          kind: 'server',
+          startedAt: new Date(5).toISOString(),
+        });
+      const script = `
       const { claimDataDir } = await import(${JSON.stringify(path.resolve('lib/embedded/services.ts'))});
       const { owner } = await claimDataDir(process.argv[1], { ownerPid: process.pid, kind: 'cli', startedAt: new Date().toISOString() });
       console.log(JSON.stringify({ pid: process.pid, owner: owner ? owner.ownerPid : null }));
       await new Promise((resolve) => setTimeout(resolve, 1500));`;
-    const run = async () => {
-      const { stdout } = await execFileAsync(
-        process.execPath,
-        ['--import', 'tsx', '--input-type=module', '-e', script, dataDir],
-        { cwd: process.cwd() },
-      );
+      const run = async () => {
+        const { stdout } = await execFileAsync(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', script, dataDir],
+          { cwd: process.cwd() },
+        );
 
-      return JSON.parse(stdout.trim()) as { pid: number; owner: number | null };
-    };
-    const results = await Promise.all(Array.from({ length: 6 }, run));
-    const owners = results.filter((result) => result.owner === null);
-    expect(owners).toHaveLength(1);
-    for (const result of results.filter((r) => r.owner !== null)) expect(result.owner).toBe(owners[0]!.pid);
-  }, 60_000);
+        return JSON.parse(stdout.trim()) as { pid: number; owner: number | null };
+      };
+      const results = await Promise.all(Array.from({ length: 6 }, run));
+      const owners = results.filter((result) => result.owner === null);
+      expect(owners).toHaveLength(1);
+      for (const result of results.filter((r) => r.owner !== null)) expect(result.owner).toBe(owners[0]!.pid);
+    },
+    60_000,
+  );
 });
