@@ -11,16 +11,13 @@ import { createFrontServer } from '@/lib/server/front-server';
 import { createWopiListener } from '@/lib/server/wopi-http';
 import { defaultWopiRuntime } from '@/lib/server/wopi-runtime';
 import { addDocument, uniqueFolder } from '../../support/documents';
+import { capturedLog } from '../../support/captured-log';
 import { makeUser } from '../../support/session';
 import { tokenFor } from '../../support/wopi';
 
 const IDLE_MS = 1500;
 
-type Line = { level: string; fields: Record<string, unknown>; msg: string };
-const lines: Line[] = [];
-const capture = (level: string) => (fields: object, msg: string) =>
-  void lines.push({ level, fields: fields as Record<string, unknown>, msg });
-const log = { info: capture('info'), warn: capture('warn'), error: capture('error') };
+const { lines, log } = capturedLog();
 
 let server: Server;
 let origin = '';
