@@ -172,18 +172,15 @@ export const unavailableOf = (error: unknown): DependencyUnavailableError | unde
 };
 
 /**
- * Whether `error`, or one in its cause chain, is node:http's word that the client closed the
- * connection before its request was complete: `Error('aborted')` with code ECONNRESET, which
- * `_http_server.js` (abortIncoming → connResetException) gives the request body when its socket
- * closes, whether the client went away or the front server's idle limit closed it
- * (lib/server/front-server.ts). Check unavailableOf first: storage errors are wrapped as such.
+ * Whether `error` is node:http's word that the client closed the connection before its request
+ * was complete: the `Error('aborted')` with code ECONNRESET that `_http_server.js`
+ * (abortIncoming → connResetException) destroys the request body with when its socket closes,
+ * whether the client went away or the front server's idle limit closed it
+ * (lib/server/front-server.ts). Give it the request's own error (`req.errored`): an S3 answer
+ * cut mid-body carries the same shape.
  */
 export const isClientAbort = (error: unknown): boolean => {
-  for (let value: unknown = error, depth = 0; value && typeof value === 'object' && depth < 6; depth++) {
-    const { code, message, cause } = value as { code?: unknown; message?: unknown; cause?: unknown };
-    if (code === 'ECONNRESET' && message === 'aborted') return true;
-    value = cause;
-  }
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
 
-  return false;
+  return code === 'ECONNRESET' && message === 'aborted';
 };

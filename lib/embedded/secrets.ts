@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createWhole } from '@/lib/embedded/files';
 
 /** Secrets generated on first start and kept in DATA_DIR so restarts keep sessions and data. */
 export type LocalSecrets = {
@@ -19,9 +20,8 @@ const readSecrets = async (file: string) => JSON.parse(await readFile(file, 'utf
 
 /**
  * DATA_DIR/secrets.json, created on first use (mode 600). Two processes starting at once on a
- * fresh DATA_DIR (`npm start` and a CLI run) agree on one set: the file is written whole under a
- * name of its own and linked into place, which fails when it already exists; the
- * loser reads the winner's. A reader never sees it empty or half written. Throws what the file
+ * fresh DATA_DIR (`npm start` and a CLI run) agree on one set: it is created whole
+ * (createWhole), and the loser reads the winner's. A reader never sees it empty or half written. Throws what the file
  * system throws, and a SyntaxError for a file that is not JSON.
  */
 export const loadOrCreateSecrets = async (dataDir: string): Promise<LocalSecrets> => {
@@ -33,17 +33,8 @@ export const loadOrCreateSecrets = async (dataDir: string): Promise<LocalSecrets
   }
   const secrets = generate();
   await mkdir(dataDir, { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    await link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-
+  if (!(await createWhole(file, JSON.stringify(secrets, null, 2))))
     return { ...generate(), ...(await readSecrets(file)) };
-  } finally {
-    await rm(temporary, { force: true });
-  }
 
   return secrets;
 };

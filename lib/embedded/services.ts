@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '@/lib/env';
+import { createWhole, replaceWhole } from '@/lib/embedded/files';
 import { startEmbeddedPostgres } from '@/lib/embedded/postgres';
 import { startEmbeddedS3 } from '@/lib/embedded/s3';
 import { loadOrCreateSecrets, type LocalSecrets } from '@/lib/embedded/secrets';
@@ -49,15 +49,20 @@ export const isProcessAlive = (pid: number | undefined) => {
   }
 };
 
-/** The live owner of DATA_DIR's embedded services, if any. */
-export const readRuntime = async (dataDir: string): Promise<RuntimeInfo | null> => {
+/** runtime.json as written, whoever wrote it; null when absent or unreadable. */
+const parseRuntime = async (dataDir: string): Promise<RuntimeInfo | null> => {
   try {
-    const info = JSON.parse(await readFile(runtimeFile(dataDir), 'utf8')) as RuntimeInfo;
-
-    return isProcessAlive(info.ownerPid) ? info : null;
+    return JSON.parse(await readFile(runtimeFile(dataDir), 'utf8')) as RuntimeInfo;
   } catch {
     return null;
   }
+};
+
+/** The live owner of DATA_DIR's embedded services, if any. */
+export const readRuntime = async (dataDir: string): Promise<RuntimeInfo | null> => {
+  const info = await parseRuntime(dataDir);
+
+  return info && isProcessAlive(info.ownerPid) ? info : null;
 };
 
 /**
@@ -73,25 +78,15 @@ const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
 };
 
 /**
- * Replaces DATA_DIR/runtime.json (mode 600) atomically: written beside it under a name of its
- * own, then renamed over it, so another process reading it (the CLI in a second shell,
- * the bench) sees the old record or the new one, never a truncated file. Throws what the file
- * system throws (the temporary file removed first). In call order with this process's other
+ * Replaces DATA_DIR/runtime.json (mode 600) atomically (replaceWhole), so another process
+ * reading it (the CLI in a second shell, the bench) sees the old record or the new one, never a
+ * truncated file. Throws what the file system throws. In call order with this process's other
  * runtime.json writes (inOrder).
  */
 export const writeRuntime = (dataDir: string, info: RuntimeInfo) => inOrder(() => replaceRuntime(dataDir, info));
 
-const replaceRuntime = async (dataDir: string, info: RuntimeInfo) => {
-  const target = runtimeFile(dataDir);
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, JSON.stringify(info, null, 2), { mode: 0o600 });
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-};
+const replaceRuntime = (dataDir: string, info: RuntimeInfo) =>
+  replaceWhole(runtimeFile(dataDir), JSON.stringify(info, null, 2));
 
 /** Updates our own runtime record (a restarted server's pid); another owner's is left alone. */
 const updateRuntime = (dataDir: string, patch: Partial<RuntimeInfo>) =>
@@ -109,14 +104,6 @@ export const clearRuntime = (dataDir: string) =>
 /** How long a CLI run waits for a portal that is starting on the same DATA_DIR. */
 const STARTING_OWNER_WAIT_MS = 120_000;
 const POLL_MS = 200;
-
-const parseRuntime = async (dataDir: string): Promise<RuntimeInfo | null> => {
-  try {
-    return JSON.parse(await readFile(runtimeFile(dataDir), 'utf8')) as RuntimeInfo;
-  } catch {
-    return null;
-  }
-};
 
 /** How long a takeover of a dead owner's runtime.json may hold its lock before others break it. */
 const TAKEOVER_LOCK_STALE_MS = 10_000;
@@ -151,25 +138,14 @@ const withTakeoverLock = async <T>(dataDir: string, work: () => Promise<T>): Pro
 
 /**
  * Makes this process the owner of DATA_DIR's embedded services before it starts any, or returns
- * the live process that owns them. runtime.json is created with link() of a whole temporary file
- * (which fails when it exists), so of two processes starting at once exactly one owns it; a
+ * the live process that owns them. runtime.json is created whole unless it exists (createWhole),
+ * so of two processes starting at once exactly one owns it; a
  * record whose owner is dead (killed) is replaced under a lock (withTakeoverLock), after reading
  * it again there, so of two processes replacing it at once exactly one does. `record` has no
  * endpoints yet: writeRuntime adds them once the services run. Throws what the file system throws.
  */
 export const claimDataDir = async (dataDir: string, record: RuntimeInfo): Promise<{ owner: RuntimeInfo | null }> => {
-  const target = runtimeFile(dataDir);
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
-    await link(temporary, target);
-
-    return { owner: null };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  if (await createWhole(runtimeFile(dataDir), JSON.stringify(record, null, 2))) return { owner: null };
 
   return withTakeoverLock(dataDir, async () => {
     const current = await parseRuntime(dataDir);

@@ -5,10 +5,10 @@ import { WopiError } from '@/lib/wopi/errors';
 import { WOPI_HEADERS } from '@/lib/wopi/headers';
 import type { WopiReply } from '@/lib/wopi/types';
 
-/** A domain refusal in WOPI's terms (the message stays internal, as for every WopiError). */
 /** The access log's status for a request whose client went away before it was answered (nginx's 499). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
+/** A domain refusal in WOPI's terms (the message stays internal, as for every WopiError). */
 const wopiErrorOf = (error: DomainError) => {
   const status = { invalid: 400, not_permitted: 401, not_found: 404, conflict: 409, too_large: 413, unavailable: 503 }[
     error.kind

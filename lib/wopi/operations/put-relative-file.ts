@@ -24,14 +24,11 @@ const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), na
  * the source's is kept, not dropped (a document without one opens in no editor).
  */
 const suggestedName = (ctx: WopiContext, suggestion: string) => {
-  const { extension } = ctx.document;
-  const base = extension ? ctx.document.name.slice(0, -(extension.length + 1)) : ctx.document.name;
-  const wanted = /^\.*$/.test(suggestion) ? (extension ? `.${extension}` : '') : suggestion;
+  const { name, extension, folder } = ctx.document;
+  if (/^\.*$/.test(suggestion)) return legalizeName(name, nameBudget(folder));
+  const base = extension ? name.slice(0, -(extension.length + 1)) : name;
 
-  return legalizeName(
-    wanted.startsWith('.') || wanted === '' ? `${base}${wanted}` : wanted,
-    nameBudget(ctx.document.folder),
-  );
+  return legalizeName(suggestion.startsWith('.') ? `${base}${suggestion}` : suggestion, nameBudget(folder));
 };
 
 /**
