@@ -16,6 +16,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { secretOverrides } from '@/lib/embedded/secrets';
 import { measureColdFolder } from './bench/cold-folder';
 import { startFloor, type Floor } from './bench/floor';
 import { createClient, createLoad, type Scenario } from './bench/load';
@@ -181,10 +182,18 @@ const main = async (): Promise<number> => {
     const s3Credentials = { bucket: args.bucket, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const floorKeyPrefix = `bench/floor-${randomUUID()}/`;
     try {
+      // floor+Postgres creates a schema of its own: only in the bench's throwaway database.
+      const databaseUrl = portal.owned ? runtime.databaseUrl : undefined;
+      const tokenSecret =
+        portal.env.WOPI_TOKEN_SECRET ??
+        (await secretOverrides({ dataDir: portal.dataDir, authSecret: 'unused' })).WOPI_TOKEN_SECRET;
       floor = await startFloor({
         checkFileInfo: await fetchCheckFileInfo(cfi),
         ...(hasS3 ? { s3: { endpoint: s3Endpoint, keyPrefix: floorKeyPrefix, ...s3Credentials } } : {}),
+        ...(databaseUrl && tokenSecret ? { postgres: { databaseUrl, tokenSecret } } : {}),
       });
+      if (!floor.pgFileOf)
+        report.notes.push('floor+Postgres skipped: it creates a table in the database of a portal the bench started.');
       say(`Floor server pid ${floor.pid} on ${floor.baseUrl}.`);
     } catch (error) {
       // Without floors the older baselines still stand; the floor targets show as not measured.
@@ -204,11 +213,22 @@ const main = async (): Promise<number> => {
     // Each floor scenario runs just before the portal's of the same job, slice after slice.
     type Entry = { scenario: Scenario; server: 'web' | 'floor'; floorScenario?: string };
     const onFloor = floor?.fileOf;
+    const onFloorPg = floor?.pgFileOf;
     const candidates: (Entry | undefined)[] = [
       { scenario: liveScenario(portal.baseUrl), server: 'web', floorScenario: SCENARIO.floorCheckFileInfo },
       onFloor && { scenario: checkFileInfoScenario(onFloor(cfi), SCENARIO.floorCheckFileInfo), server: 'floor' },
+      onFloorPg && {
+        scenario: checkFileInfoScenario(onFloorPg(cfi), SCENARIO.floorPgCheckFileInfo),
+        server: 'floor',
+        floorScenario: SCENARIO.floorCheckFileInfo,
+      },
       { scenario: checkFileInfoScenario(cfi), server: 'web', floorScenario: SCENARIO.floorCheckFileInfo },
       onFloor && { scenario: lockCycleScenario(lockFiles.map(onFloor), SCENARIO.floorLockCycle), server: 'floor' },
+      onFloorPg && {
+        scenario: lockCycleScenario(lockFiles.map(onFloorPg), SCENARIO.floorPgLockCycle),
+        server: 'floor',
+        floorScenario: SCENARIO.floorLockCycle,
+      },
       { scenario: lockCycleScenario(lockFiles), server: 'web', floorScenario: SCENARIO.floorLockCycle },
     ];
     const scenarios = candidates.filter((entry): entry is Entry => !!entry);

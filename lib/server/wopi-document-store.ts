@@ -22,6 +22,7 @@ import { relocateDocument, trashDocument } from '@/lib/documents/relocate';
 import { freeName } from '@/lib/documents/write';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
+import { WOPI_CONTEXT_SQL } from '@/lib/server/wopi-context-sql';
 import { getObjectNodeStream, headObject, type StoredObject } from '@/lib/storage/objects';
 import {
   DocumentGoneError,
@@ -247,23 +248,13 @@ type ContextRow = {
 };
 
 /**
- * The token's user and the visible document in ONE round trip (every WOPI request needs both).
- * Timestamps come back as ISO strings with milliseconds; size as text (bigint).
+ * The token's user and the visible document in ONE round trip (every WOPI request needs both):
+ * WOPI_CONTEXT_SQL (lib/server/wopi-context-sql.ts). Either is null when absent, disabled,
+ * deleted or missing, or when an id is not a uuid.
  */
 export const loadWopiContext = async (userId: string, documentId: string) => {
   if (!isUuid(userId) || !isUuid(documentId)) return { user: null, document: null };
-  const { rows } = await sql<ContextRow>(
-    `SELECT
-       (SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'role', u.role, 'wopiUserInfo', u."wopiUserInfo")
-          FROM "User" u WHERE u.id = $1::uuid AND u."disabledAt" IS NULL) AS "user",
-       (SELECT json_build_object('id', d.id, 'name', d.name, 'folder', d.folder, 'extension', d.extension, 'size', d.size::text,
-                                 'sha256', d.sha256, 'version', d.version, 'lastModifiedAt', d."lastModifiedAt",
-                                 'createdById', d."createdById", 'contentKey', d."contentKey", 'key', d.key, 'etag', d.etag,
-                                 'mirrorPendingSince', d."mirrorPendingSince")
-          FROM "Document" d WHERE d.id = $2::uuid AND d."missingSince" IS NULL AND d."deletedAt" IS NULL) AS "document"`,
-    [userId, documentId],
-    'wopi-context',
-  );
+  const { rows } = await sql<ContextRow>(WOPI_CONTEXT_SQL, [userId, documentId], 'wopi-context');
   const row = rows[0];
   const doc = row?.document;
 

@@ -20,6 +20,8 @@ export type Floor = {
   pid: number;
   /** The same file (id and token) addressed to the floor: request URLs of the same length. */
   fileOf: (file: WopiFile) => WopiFile;
+  /** The same file on the floor's Postgres-backed routes (only when started with `postgres`). */
+  pgFileOf?: (file: WopiFile) => WopiFile;
   stop: () => Promise<void>;
 };
 
@@ -65,6 +67,9 @@ export const startFloor = async (config: FloorConfig): Promise<Floor> => {
       baseUrl,
       pid: child.pid!,
       fileOf: (file) => ({ ...file, wopiSrc: `${baseUrl}/wopi/files/${file.documentId}` }),
+      ...(config.postgres
+        ? { pgFileOf: (file: WopiFile) => ({ ...file, wopiSrc: `${baseUrl}/pg/wopi/files/${file.documentId}` }) }
+        : {}),
       stop,
     };
   } catch (error) {

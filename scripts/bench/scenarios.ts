@@ -20,6 +20,8 @@ export const SCENARIO = {
   lockCycle: 'LOCK+UNLOCK cycle',
   floorCheckFileInfo: 'floor: CheckFileInfo (constant JSON)',
   floorLockCycle: 'floor: LOCK+UNLOCK cycle (in-memory)',
+  floorPgCheckFileInfo: 'floor+Postgres: CheckFileInfo (token, context query)',
+  floorPgLockCycle: 'floor+Postgres: LOCK+UNLOCK cycle (one statement each)',
 } as const;
 
 const withToken = (file: WopiFile, suffix = '') =>

@@ -40,9 +40,18 @@ const atLeast = (limit: number | undefined) => (limit === undefined ? 'reported'
 /** A request scenario's throughput (iterations/s) over its floor's, with both p50/p99 shown. */
 const floorTarget = (
   report: Report,
-  options: { name: string; scenario: string; floor: string; connections: number; unit: string; limit?: number },
+  options: {
+    name: string;
+    scenario: string;
+    floor: string;
+    connections: number;
+    unit: string;
+    limit?: number;
+    /** How the baseline column names the floor (default "floor"). */
+    floorLabel?: string;
+  },
 ): Target | undefined => {
-  const { name, connections, unit, limit } = options;
+  const { name, connections, unit, limit, floorLabel = 'floor' } = options;
   const subject = find(report, options.scenario, connections);
   const floor = find(report, options.floor, connections);
   if (!subject || !floor) return limit === undefined ? undefined : missing(name, atLeast(limit));
@@ -53,7 +62,7 @@ const floorTarget = (
   return {
     name,
     measured: figure(subject),
-    baseline: `floor ${figure(floor)}`,
+    baseline: `${floorLabel} ${figure(floor)}`,
     ratio: ratio(value),
     limit: atLeast(limit),
     pass: limit === undefined ? null : value >= limit && clean(subject) && clean(floor),
@@ -142,6 +151,38 @@ const requestTargets = (report: Report, connections: number): Target[] => {
         connections: conn,
       }),
     ]),
+    // Reported: the bound for any host that reads or writes Postgres once per request (floor+Postgres,
+    // scripts/bench/floor-server.ts), next to the targets above, and the portal against that bound.
+    ...[...new Set([1, connections])].flatMap((conn) =>
+      (
+        [
+          [
+            'CheckFileInfo',
+            SCENARIO.checkFileInfo,
+            SCENARIO.floorCheckFileInfo,
+            SCENARIO.floorPgCheckFileInfo,
+            'req/s',
+          ],
+          ['LOCK+UNLOCK', SCENARIO.lockCycle, SCENARIO.floorLockCycle, SCENARIO.floorPgLockCycle, 'cycles/s'],
+        ] as const
+      ).flatMap(([job, scenario, floor, floorPg, unit]) => [
+        floorTarget(report, {
+          name: `${job}: floor+Postgres ÷ floor, ${conn} conn`,
+          scenario: floorPg,
+          floor,
+          connections: conn,
+          unit,
+        }),
+        floorTarget(report, {
+          name: `${job} ÷ floor+Postgres, ${conn} conn`,
+          scenario,
+          floor: floorPg,
+          connections: conn,
+          unit,
+          floorLabel: 'floor+Postgres',
+        }),
+      ]),
+    ),
   ];
 
   return rows.filter((row): row is Target => !!row);
