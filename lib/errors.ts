@@ -184,3 +184,20 @@ export const isClientAbort = (error: unknown): boolean => {
 
   return code === 'ECONNRESET' && message === 'aborted';
 };
+
+/**
+ * The error a body stream already ended in before it was read to its end, else undefined: its
+ * own error (node:http destroys a request with isClientAbort's `Error('aborted')` when its
+ * connection closes mid-body, which can happen while the operation still awaits the database),
+ * or ERR_STREAM_PREMATURE_CLOSE for one destroyed without an error. Check it before `pipe` or
+ * 'data'/'end' listeners: a destroyed stream emits nothing more, and its reader would wait forever.
+ */
+export const bodyAlreadyFailed = (body: {
+  destroyed: boolean;
+  readableEnded: boolean;
+  errored: Error | null;
+}): Error | undefined => {
+  if (!body.destroyed || body.readableEnded) return undefined;
+
+  return body.errored ?? Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+};

@@ -20,18 +20,57 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
  * The portal's request listener: every path under /wopi goes to the framework-free WOPI core
  * (editors call it constantly, and Next.js routing costs more CPU than a lock change; it also
  * never redirects a /wopi URL with its token), everything else to `other` (in production the
- * proxy to the Next.js process, lib/server/serve.ts). The integration tests drive this same
- * listener over real HTTP with a 404 for `other`.
+ * proxy to the Next.js process, lib/server/serve.ts), except a request elsewhere whose query
+ * carries an access token (`//wopi/…`, `/WOPI/…`, a mistyped path): a bare 404 here, since
+ * Next.js would echo the query. Absolute-form targets are read as their origin-form first. The
+ * integration tests drive this same listener over real HTTP with a 404 for `other`.
  */
 export const createPortalListener = ({ other }: { other: Listener }): Listener => {
   const wopi = createWopiListener({ runtime: defaultWopiRuntime });
   const portal = portalListener(other);
 
   return (req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0]!;
-    if (isWopiPath(pathname)) wopi(req, res);
-    else portal(req, res, pathname);
+    const target = originForm(req.url ?? '/');
+    if (target !== req.url) req.url = target;
+    const queryAt = target.indexOf('?');
+    const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
+    if (isWopiPath(pathname)) return wopi(req, res);
+    // Next.js would redirect (`//wopi/…`: 308 with the query in Location) or render a 404 page
+    // whose payload repeats the query: a token must never come back in a header or a body.
+    if (queryAt !== -1 && carriesAccessToken(target.slice(queryAt + 1))) {
+      req.resume();
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...NOSNIFF })
+        .end('Not Found\n');
+
+      return;
+    }
+    portal(req, res, pathname);
   };
+};
+
+const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' };
+const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
+
+/**
+ * The request target in origin-form (`/path?query`): an absolute-form one
+ * (`GET http://host/wopi/files/1?access_token=… HTTP/1.1`, which RFC 9112 §3.2.2 says a server
+ * MUST accept) loses its scheme and authority, its path and query kept byte for byte. Any other
+ * target is returned as it is.
+ */
+export const originForm = (target: string) => {
+  const authority = ABSOLUTE_FORM.exec(target);
+  if (!authority) return target;
+  const rest = target.slice(authority[0].length);
+
+  return rest.startsWith('/') ? rest : `/${rest}`;
+};
+
+/** Whether a query string names `access_token` (any letter case, percent-encoded or not). */
+const carriesAccessToken = (query: string) => {
+  for (const name of new URLSearchParams(query).keys()) if (name.toLowerCase() === 'access_token') return true;
+
+  return false;
 };
 
 /**
@@ -65,7 +104,8 @@ const REFUSED_UPGRADE = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nConten
 export const createPortalUpgradeListener =
   ({ upgrade }: { upgrade: UpgradeListener }): UpgradeListener =>
   (req, socket, head) => {
-    const pathname = (req.url ?? '/').split('?')[0]!;
+    req.url = originForm(req.url ?? '/');
+    const pathname = req.url.split('?')[0]!;
     if (isWopiPath(pathname) || hasMalformedEscape(pathname)) {
       socket.on('error', () => {});
       socket.end(REFUSED_UPGRADE);

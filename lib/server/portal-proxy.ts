@@ -260,7 +260,9 @@ export const createPortalProxy = ({ upstream, readyTimeoutMs }: { upstream: Upst
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     if (upstream.isReady()) return send(req, res, true);
     upstream.whenReady(readyTimeoutMs).then(
-      () => send(req, res, true),
+      // A client that left while the portal started is not forwarded: its closed answer would
+      // never tell the upstream request to stop, and a body piped from a destroyed request never ends.
+      () => (req.socket.destroyed ? undefined : send(req, res, true)),
       () =>
         answer(req, res, 503, 'The portal is starting or restarting; try again in a moment.\n', { 'Retry-After': '5' }),
     );

@@ -49,12 +49,12 @@ export const serve = async ({
     upstream: next,
     readyTimeoutMs: dev ? READY_WAIT_MS.dev : READY_WAIT_MS.production,
   });
-  const server = createFrontServer(createPortalListener({ other: proxy.forward }), {
-    idleTimeoutMs: env.CLIENT_IDLE_TIMEOUT_MS,
-  });
   // A request node:http refuses before any listener (a head over its size limit, bytes that are
   // not HTTP) gets the API's JSON error instead of a bare status line.
-  server.on('clientError', onClientError);
+  const server = createFrontServer(createPortalListener({ other: proxy.forward }), {
+    idleTimeoutMs: env.CLIENT_IDLE_TIMEOUT_MS,
+    onClientError,
+  });
   // Next.js's development server talks to the browser over a WebSocket (hot reload). Production
   // has no upgrades: without a listener, node:http serves such requests as ordinary ones.
   if (dev) server.on('upgrade', createPortalUpgradeListener({ upgrade: proxy.upgrade }));

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { env } from '@/lib/env';
-import { DomainError } from '@/lib/errors';
+import { bodyAlreadyFailed, DomainError } from '@/lib/errors';
 import { getS3 } from '@/lib/storage/client';
 
 const MiB = 1024 * 1024;
@@ -169,6 +169,10 @@ export const putObjectStream = async (options: PutOptions): Promise<StoredObject
     source.destroy();
     throw new UploadAbortedError();
   }
+  // Gone before we got to it (the client closed mid-body while the caller awaited the
+  // database): piped now, it would never end, and the store would wait for bytes until its timeout.
+  const failed = bodyAlreadyFailed(source);
+  if (failed) throw failed;
   const meter = new BodyMeter({ maxBytes: options.maxBytes, declared, onProgress: options.onProgress });
   // Its errors are read from `meter.errored`; whoever reads the body (the SDK's pipe) may not listen.
   meter.on('error', () => {});

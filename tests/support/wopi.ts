@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
 import { env } from '@/lib/env';
+import { onClientError } from '@/lib/server/api-errors';
 import { createFrontServer } from '@/lib/server/front-server';
 import { createPortalListener } from '@/lib/server/portal-listener';
 import type { Permission } from '@/lib/tokens/permissions';
@@ -25,10 +26,10 @@ let server: Promise<{ server: Server; origin: string }> | undefined;
 export const wopiServer = () =>
   (server ??= new Promise((resolve, reject) => {
     let origin = '';
-    // The production front server and listener (lib/server/serve.ts builds the same two).
+    // The production front server, listener and clientError answer (lib/server/serve.ts builds the same).
     const http = createFrontServer(
       (req, res) => createPortalListener({ other: (_req, response) => response.writeHead(404).end() })(req, res),
-      { idleTimeoutMs: env.CLIENT_IDLE_TIMEOUT_MS },
+      { idleTimeoutMs: env.CLIENT_IDLE_TIMEOUT_MS, onClientError },
     );
     http.once('error', reject);
     http.listen(0, '127.0.0.1', () => {

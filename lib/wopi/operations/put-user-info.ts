@@ -1,5 +1,6 @@
 // PutUserInfo: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putuserinfo
 import type { Readable } from 'node:stream';
+import { bodyAlreadyFailed } from '@/lib/errors';
 import { badRequest } from '@/lib/wopi/errors';
 import { emptyResponse } from '@/lib/wopi/response';
 import type { WopiOperation } from '@/lib/wopi/types';
@@ -16,6 +17,8 @@ export const USER_INFO_MAX_BYTES = 1024;
  */
 const readLimited = (body: Readable, limit: number) =>
   new Promise<Buffer>((resolve, reject) => {
+    const failed = bodyAlreadyFailed(body);
+    if (failed) return reject(failed);
     const chunks: Buffer[] = [];
     let total = 0;
     const onData = (chunk: Buffer) => {

@@ -5,8 +5,9 @@
  * not as a server error, and its save changes nothing.
  */
 import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onClientError } from '@/lib/server/api-errors';
 import { createFrontServer } from '@/lib/server/front-server';
 import { createWopiListener } from '@/lib/server/wopi-http';
 import { defaultWopiRuntime } from '@/lib/server/wopi-runtime';
@@ -24,7 +25,7 @@ let origin = '';
 beforeAll(async () => {
   const wopi = createWopiListener({ runtime: () => ({ ...defaultWopiRuntime(), log }) });
   // The production listener for /wopi with a log to read, behind the production front server.
-  server = createFrontServer(wopi, { idleTimeoutMs: IDLE_MS });
+  server = createFrontServer(wopi, { idleTimeoutMs: IDLE_MS, onClientError });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -147,7 +148,7 @@ describe('front server: client silence bounded, total duration not', () => {
         req.resume();
         req.on('end', () => setTimeout(() => res.end('done'), 2 * IDLE_MS));
       },
-      { idleTimeoutMs: IDLE_MS },
+      { idleTimeoutMs: IDLE_MS, onClientError },
     );
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     try {
@@ -176,7 +177,7 @@ describe('front server: client silence bounded, total duration not', () => {
         res.once('close', () => closed(Date.now() - started));
         pump();
       },
-      { idleTimeoutMs: IDLE_MS },
+      { idleTimeoutMs: IDLE_MS, onClientError },
     );
     await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
     try {
@@ -198,4 +199,49 @@ describe('front server: client silence bounded, total duration not', () => {
       await new Promise((resolve) => big.close(resolve));
     }
   }, 20_000);
+});
+
+/** Head, `sent` of the `declared` body bytes and FIN in ONE write: node:http destroys the request before the operation reads it. */
+const headPartAndFin = (url: string, headers: Record<string, string>, declared: number, sent: number) =>
+  new Promise<void>((resolve, reject) => {
+    const { hostname, port, pathname, search } = new URL(url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    const head =
+      `POST ${pathname}${search} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${declared}\r\n` +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
+      '\r\n';
+    socket.on('error', () => {});
+    socket.resume(); // reads the answer, if any, so the close arrives
+    socket.on('close', () => resolve());
+    socket.once('connect', () => socket.end(Buffer.concat([Buffer.from(head), Buffer.alloc(sent, 97)])));
+    socket.setTimeout(10_000, () => reject(new Error('the server kept the connection for 10 s')));
+  });
+
+const lineOf = (documentId: string, operation: string) =>
+  lines.find(
+    (line) =>
+      line.msg === 'WOPI request' && line.fields.documentId === documentId && line.fields.operation === operation,
+  );
+
+describe('a body already gone when the operation gets to it (head, part of the body and FIN in one write)', () => {
+  // Before: the body was piped after node:http had destroyed it, so nothing ever ended it; the
+  // store waited for bytes until its own timeout (60–80 s), then a 500 with a stack was logged.
+  for (const [operation, path, headers] of [
+    ['PutFile', '/contents', { 'X-WOPI-Override': 'PUT', 'X-WOPI-Lock': 'L' }],
+    ['PUT_RELATIVE', '', { 'X-WOPI-Override': 'PUT_RELATIVE', 'X-WOPI-RelativeTarget': 'Gone.docx' }],
+    ['PUT_USER_INFO', '', { 'X-WOPI-Override': 'PUT_USER_INFO' }],
+  ] as const) {
+    it(`POST ${operation} declaring 10,000 bytes, sending 100, then FIN → logged 499 within 3 s, nothing changed, no error`, async () => {
+      const doc = await lockedDocument('before');
+      lines.length = 0;
+      const started = Date.now();
+      await headPartAndFin(doc.url(path), headers, 10_000, 100);
+      while (!lineOf(doc.id, operation) && Date.now() - started < 3000) await sleep(25);
+      expect(lineOf(doc.id, operation)?.fields.status).toBe(499);
+      expect(await (await fetch(doc.url('/contents'))).text()).toBe('before');
+      expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    });
+  }
 });

@@ -405,6 +405,38 @@ describe('security headers (not on /wopi: it has its own)', () => {
   });
 });
 
+describe('a token in the query of a request that is not a WOPI path → never echoed (Next.js redirected or repeated it)', () => {
+  const tokenOf = async () => (await mintAccessToken({ documentId, userId: adminId, permissions: ['read'] })).token;
+
+  it.each([
+    ['//wopi/files/{id}'],
+    ['/x/..//wopi/files/{id}'],
+    ['/WOPI/files/{id}'],
+    ['/./wopi/files/{id}'],
+    ['/wopi%2Ffiles/{id}'],
+    ['/documents/'],
+    ['/'],
+  ])('GET %s?access_token=… → 404, no Location, the token in no header and not in the body', async (template) => {
+    const token = await tokenOf();
+    for (const name of ['access_token', 'ACCESS_TOKEN']) {
+      const answer = await raw(`${template.replace('{id}', documentId)}?${name}=${encodeURIComponent(token)}`);
+      if (answer.status === 'network-error') throw new Error('no answer');
+      expect(answer.status).toBe(404);
+      expect(answer.headers.location).toBeUndefined();
+      expect(JSON.stringify(answer.headers)).not.toContain(token.slice(-20));
+      expect(answer.text).not.toContain(token.slice(-20));
+    }
+  });
+
+  it('GET http://host/wopi/files/{id}?access_token=… (absolute form, RFC 9112 §3.2.2) → 200 CheckFileInfo from the WOPI core', async () => {
+    const token = await tokenOf();
+    const answer = await raw(`${base}/wopi/files/${documentId}?access_token=${encodeURIComponent(token)}`);
+    if (answer.status === 'network-error') throw new Error('no answer');
+    expect(answer.status).toBe(200);
+    expect((JSON.parse(answer.text) as { BaseFileName: string }).BaseFileName).toMatch(/\.docx$/);
+  });
+});
+
 describe('sign-in', () => {
   it.each(['/%5Cevil.example', '%2F%5Cevil.example', '/%5C%5Cevil.example', '/%09/evil.example', '//evil.example'])(
     'signed in: GET /login?callbackUrl=%s → redirect to "/"',
