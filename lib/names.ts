@@ -147,13 +147,22 @@ export const fitName = (name: string, maxBytes: number) => {
   return base ? `${base}${extension}` : cutToBytes(name, maxBytes);
 };
 
+/**
+ * What legalizeName keeps of `requested` before it trims and shortens: NFC, forbidden characters
+ * → "_", deceptive ones (DECEPTIVE) dropped, surrounding spaces trimmed. Callers that judge a
+ * name's shape ("only an extension?") judge this, not what the client sent: "\uFEFF.docx" is ".docx".
+ */
+export const cleanName = (requested: string) => {
+  const replaced = normalizeName(requested).replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '_');
+
+  return replaced
+    .replace(DECEPTIVE, (char, index: number) => (isJoinerAllowed(replaced, index, char) ? char : ''))
+    .trim();
+};
+
 /** Turns a requested name into a legal one: forbidden characters → "_", trimmed, shortened (keeping the extension). */
 export const legalizeName = (requested: string, maxBytes = NAME_MAX_BYTES) => {
-  const replaced = normalizeName(requested).replace(new RegExp(FORBIDDEN_NAME_CHARS.source, 'g'), '_');
-  const visible = replaced.replace(DECEPTIVE, (char, index: number) =>
-    isJoinerAllowed(replaced, index, char) ? char : '',
-  );
-  let name = stripEnds(visible);
+  let name = stripEnds(cleanName(requested));
   if (name === '') name = 'Document';
   name = stripEnds(fitName(name, maxBytes));
 

@@ -768,7 +768,13 @@ export type CommitAtOutcome =
  * so nothing is left half-done; the visible object follows after the commit (`syncMirror`).
  */
 export const commitBlobAt = async (
-  input: WriteInput & { folder: string; name: string; replace: boolean },
+  input: WriteInput & {
+    folder: string;
+    name: string;
+    replace: boolean;
+    /** On `exists` the blob stays staged: the caller commits it under another name, or discards it. */
+    isKeptWhenTaken?: boolean;
+  },
 ): Promise<CommitAtOutcome> => {
   const key = documentKey(input);
   try {
@@ -790,14 +796,14 @@ export const commitBlobAt = async (
       return { ok: true, id: row.id, version: written.version, replaced: isReplacing };
     }, COMMIT_TX_OPTIONS);
     if (outcome.ok) scheduleMirrorSync(outcome.id);
-    else await discardBlob(input.blobKey);
+    else if (!(input.isKeptWhenTaken && outcome.reason === 'exists')) await discardBlob(input.blobKey);
 
     return outcome;
   } catch (error) {
-    await discardBlobAfterFailure(input.blobKey, error);
     // Two commits of a new name raced: the loser sees the name taken.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
-      return { ok: false, reason: 'exists' };
+    const isTaken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+    if (!(isTaken && input.isKeptWhenTaken)) await discardBlobAfterFailure(input.blobKey, error);
+    if (isTaken) return { ok: false, reason: 'exists' };
     throw error;
   }
 };

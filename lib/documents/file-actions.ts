@@ -6,7 +6,7 @@ import { assertFoldersFree } from '@/lib/documents/folder-lease';
 import { assertDestinationExists } from '@/lib/documents/folder-tree';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { relocateDocument, trashDocument, type RelocateOutcome } from '@/lib/documents/relocate';
-import { freeName, validateTarget } from '@/lib/documents/write';
+import { commitUnderFreeName, freeName, validateTarget } from '@/lib/documents/write';
 import { conflictError, notFoundError, notPermittedError } from '@/lib/errors';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { invalidInputOf, REPORT_INPUT } from '@/lib/validation-details';
@@ -72,21 +72,26 @@ const visibleDocument = async (id: string) => {
 type Target = { folder: string; name: string };
 
 /**
- * Runs `attempt` against `target`; with `rename`, a taken name becomes the first free
- * "name (n).ext" (again if someone takes that one meanwhile). Throws the refusal otherwise.
+ * Runs `attempt` against `target`; with `rename`, a taken name becomes a free "name (n).ext",
+ * another one while concurrent requests take them first (commitUnderFreeName). Throws the
+ * refusal otherwise, or once every try found its name taken (409 `name_conflict`).
  */
 const withFreeName = async <T extends { ok: true }>(
   target: Target,
   onConflict: NameConflictMode,
   attempt: (to: Target) => Promise<T | Extract<RelocateOutcome, { ok: false }>>,
 ): Promise<T> => {
-  let to = target;
-  for (let tries = 0; ; tries++) {
-    if (onConflict === 'rename') to = { ...to, name: await freeName(to.folder, target.name) };
-    const outcome = await attempt(to);
-    if (outcome.ok) return outcome;
-    if (outcome.reason !== 'exists' || onConflict !== 'rename' || tries >= 4) throw await refusal(outcome, to.folder);
-  }
+  const { outcome } =
+    onConflict === 'rename'
+      ? await commitUnderFreeName({
+          folder: target.folder,
+          name: target.name,
+          commit: (name) => attempt({ ...target, name }),
+          isTaken: (result) => !result.ok && result.reason === 'exists',
+        })
+      : { outcome: await attempt(target) };
+  if (outcome.ok) return outcome;
+  throw await refusal(outcome, target.folder);
 };
 
 type ChangeInput = { id: string; actor: FileActor; onConflict?: NameConflictMode };

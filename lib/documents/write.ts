@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { conflictError, invalidInput, tooLargeError } from '@/lib/errors';
 import { db } from '@/lib/db';
@@ -58,24 +59,84 @@ export const withSuffix = (name: string, n: number) => {
   return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
 };
 
+const FREE_NAME_LIMIT = 1000;
+const FREE_NAME_BATCH = 50;
+
+/** Candidate `n` for `name`: the name itself, then "name (n)", shortened to `budget` with the extension kept. */
+const candidateName = (name: string, n: number, budget: number) =>
+  fitName(n === 0 ? name : withSuffix(fitName(name, budget - ` (${n})`.length), n), budget);
+
 /**
- * The first of "name", "name (1)", "name (2)", … that no visible document uses, each shortened
- * (extension kept) to the folder's name budget so a suffix never makes a name too long.
+ * The first of "name", "name (1)", "name (2)", … that no document row uses, each shortened
+ * (extension kept) to the folder's name budget so a suffix never makes a name too long. `skip`
+ * passes over that many free ones first and `exclude` counts as taken (commitUnderFreeName's
+ * retries). One query per 50 candidates. A 409 `name_conflict` past 1000.
  */
-export const freeName = async (folder: string, name: string) => {
+export const freeName = async (
+  folder: string,
+  name: string,
+  { skip = 0, exclude = [] }: { skip?: number; exclude?: readonly string[] } = {},
+) => {
   const budget = nameBudget(folder);
-  for (let n = 0; n < 1000; n++) {
-    const candidate = fitName(n === 0 ? name : withSuffix(fitName(name, budget - ` (${n})`.length), n), budget);
-    const existing = await db.document.findUnique({
-      where: { key: documentKey({ folder, name: candidate }) },
-      select: { missingSince: true },
+  let toSkip = skip;
+  for (let start = 0; start < FREE_NAME_LIMIT; start += FREE_NAME_BATCH) {
+    const candidates = Array.from({ length: FREE_NAME_BATCH }, (_, i) => candidateName(name, start + i, budget));
+    const rows = await db.document.findMany({
+      where: { key: { in: candidates.map((candidate) => documentKey({ folder, name: candidate })) } },
+      select: { key: true },
     });
-    if (!existing) return candidate;
+    const taken = new Set(rows.map((row) => row.key));
+    for (const candidate of candidates) {
+      if (taken.has(documentKey({ folder, name: candidate })) || exclude.includes(candidate)) continue;
+      if (toSkip === 0) return candidate;
+      toSkip -= 1;
+    }
   }
   throw conflictError('name_conflict', `Too many documents named like "${name}".`, {
     what: 'too_many_documents',
     name,
   });
+};
+
+/**
+ * How many names commitUnderFreeName tries. Each lost try means another request committed a name
+ * like it meanwhile, and the tries spread out (see there), so 32 requests racing for one name
+ * all finish in about 7 rounds; this leaves ample room for more.
+ */
+export const FREE_NAME_ATTEMPTS = 24;
+const SPREAD_MAX = 64;
+
+/**
+ * Commits under a free name like `name` in `folder`, again under another one while the commit
+ * finds its name taken (`isTaken`: another request committed it between the pick and the commit).
+ * Try 0 takes `first` when given, else the first free name; try k > 0 picks at random among the
+ * first 2^k free ones (at most 64), never one this call already lost, so N requests racing for
+ * "a.docx" spread over "a (1)", "a (2)", … in about log2(N) rounds instead of one winner per
+ * round. Returns the name and the commit's outcome: a success, another refusal, or after
+ * FREE_NAME_ATTEMPTS taken names the last taken one (the caller refuses with a 409, never a 5xx).
+ */
+export const commitUnderFreeName = async <T>({
+  folder,
+  name,
+  first,
+  commit,
+  isTaken,
+}: {
+  folder: string;
+  name: string;
+  first?: string;
+  commit: (name: string) => Promise<T>;
+  isTaken: (outcome: T) => boolean;
+}): Promise<{ name: string; outcome: T }> => {
+  const lost: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const skip = attempt === 0 ? 0 : randomInt(Math.min(2 ** attempt, SPREAD_MAX));
+    const candidate =
+      attempt === 0 && first !== undefined ? first : await freeName(folder, name, { skip, exclude: lost });
+    const outcome = await commit(candidate);
+    if (!isTaken(outcome) || attempt + 1 >= FREE_NAME_ATTEMPTS) return { name: candidate, outcome };
+    lost.push(candidate);
+  }
 };
 
 /**
@@ -113,17 +174,14 @@ const existingAt = (key: string) =>
 export const uploadDocument = async (input: UploadInput): Promise<UploadResult> => {
   const target = validateTarget(input);
   await assertFoldersFree([target.folder]);
-  let name = target.name;
   const current = await existingAt(target.key);
-  if (current && !current.missingSince) {
-    if (input.onConflict === 'fail') {
-      throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`, {
-        what: 'document_here',
-        name,
-        suggestion: await freeName(target.folder, name),
-      });
-    }
-    if (input.onConflict === 'rename') name = await freeName(target.folder, name);
+  const isTaken = !!current && !current.missingSince;
+  if (isTaken && input.onConflict === 'fail') {
+    throw conflictError('name_conflict', `A document named "${target.name}" already exists in this folder.`, {
+      what: 'document_here',
+      name: target.name,
+      suggestion: await freeName(target.folder, target.name),
+    });
   }
 
   let staged: Awaited<ReturnType<typeof stageContent>>;
@@ -146,24 +204,41 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
     await discardBlob(staged.blobKey);
     throw error;
   }
-  const outcome = await commitBlobAt({
-    folder: target.folder,
-    name,
-    ...staged,
-    userId: input.userId,
-    now: new Date(),
-    replace: input.onConflict !== 'fail',
-  });
+  const isRenaming = input.onConflict === 'rename';
+  const commitAs = (name: string) =>
+    commitBlobAt({
+      folder: target.folder,
+      name,
+      ...staged,
+      userId: input.userId,
+      now: new Date(),
+      replace: input.onConflict === 'replace',
+      isKeptWhenTaken: isRenaming,
+    });
+  // "Keep both" never replaces: a name another upload committed meanwhile moves this one on to
+  // the next free name (the blob is staged once). A row whose object vanished is not in the way.
+  const { name, outcome } = isRenaming
+    ? await commitUnderFreeName({
+        folder: target.folder,
+        name: target.name,
+        first: isTaken ? undefined : target.name,
+        commit: commitAs,
+        isTaken: (result) => !result.ok && result.reason === 'exists',
+      })
+    : { name: target.name, outcome: await commitAs(target.name) };
   if (!outcome.ok && outcome.reason === 'lock')
     throw conflictError('locked', `"${name}" is open for editing; try again when it is closed.`, {
       what: 'named',
       name,
     });
-  if (!outcome.ok)
+  if (!outcome.ok) {
+    if (isRenaming) await discardBlob(staged.blobKey);
     throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`, {
       what: 'document_here',
       name,
+      suggestion: await freeName(target.folder, target.name),
     });
+  }
 
   return {
     id: outcome.id,

@@ -19,7 +19,8 @@ import {
 } from '@/lib/documents/content';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { relocateDocument, trashDocument } from '@/lib/documents/relocate';
-import { freeName } from '@/lib/documents/write';
+import { commitUnderFreeName, FREE_NAME_ATTEMPTS, freeName } from '@/lib/documents/write';
+import { conflictError } from '@/lib/errors';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
 import { WOPI_CONTEXT_SQL } from '@/lib/server/wopi-context-sql';
@@ -186,18 +187,44 @@ export const wopiDocumentStore: DocumentStore = {
     }
   },
 
-  createRelative: async ({ source, name, body, declaredSize, maxBytes, overwrite, userId, now }) => {
+  createRelative: async ({
+    source,
+    name,
+    body,
+    declaredSize,
+    maxBytes,
+    overwrite,
+    isRenamedWhenTaken,
+    userId,
+    now,
+  }) => {
     const { blobKey, stored } = await stageContent({ body, size: declaredSize, maxBytes });
-    const outcome = await commitBlobAt({
-      folder: source.folder,
-      name,
-      blobKey,
-      stored,
-      userId,
-      now,
-      replace: overwrite,
-    });
-    if (!outcome.ok) return outcome;
+    const commitAs = (at: string) =>
+      commitBlobAt({
+        folder: source.folder,
+        name: at,
+        blobKey,
+        stored,
+        userId,
+        now,
+        replace: overwrite,
+        isKeptWhenTaken: isRenamedWhenTaken,
+      });
+    // Suggested mode: the staged blob is committed again under the next free name while others
+    // take the names first; never read the body twice.
+    const { outcome } = isRenamedWhenTaken
+      ? await commitUnderFreeName({
+          folder: source.folder,
+          name,
+          commit: commitAs,
+          isTaken: (result) => !result.ok && result.reason === 'exists',
+        })
+      : { outcome: await commitAs(name) };
+    if (!outcome.ok) {
+      if (isRenamedWhenTaken) await discardBlob(blobKey);
+
+      return outcome;
+    }
     const doc = await find(outcome.id);
     if (!doc) throw new DocumentGoneError();
 
@@ -208,24 +235,27 @@ export const wopiDocumentStore: DocumentStore = {
 
   // RenameFile and DeleteFile share the portal's one way of moving a document
   // (lib/documents/relocate.ts): the row locked, the old visible object removed in the same
-  // commit, the new one written after it under the pending-mirror mark.
+  // commit, the new one written after it under the pending-mirror mark. Concurrent renames to
+  // one name each end under a distinct free one (commitUnderFreeName).
   rename: async ({ doc, name, lockId, userId, now }) => {
     const wanted = doc.extension ? `${name}.${doc.extension}` : name;
-    for (let attempt = 0; ; attempt++) {
-      const finalName = doc.name === wanted ? wanted : await freeName(doc.folder, wanted);
-      const outcome = await relocateDocument({
-        id: doc.id,
-        to: { folder: doc.folder, name: finalName },
-        userId,
-        lockId,
-        now,
-      });
-      if (outcome.ok) return { ok: true, name: outcome.name };
-      if (outcome.reason === 'gone') throw new DocumentGoneError();
-      if (outcome.reason === 'locked') return { ok: false, reason: 'lock', current: outcome.current ?? '' };
-      // Someone took that name between freeName and the commit: pick the next one.
-      if (attempt >= 5) throw new Error(`No free name for "${wanted}" after ${attempt + 1} attempts`);
-    }
+    const { outcome } = await commitUnderFreeName({
+      folder: doc.folder,
+      name: wanted,
+      // Its own name: no suffix (relocateDocument leaves it as it is).
+      first: doc.name === wanted ? wanted : undefined,
+      commit: (finalName) =>
+        relocateDocument({ id: doc.id, to: { folder: doc.folder, name: finalName }, userId, lockId, now }),
+      isTaken: (result) => !result.ok && result.reason === 'exists',
+    });
+    if (outcome.ok) return { ok: true, name: outcome.name };
+    if (outcome.reason === 'gone') throw new DocumentGoneError();
+    if (outcome.reason === 'locked') return { ok: false, reason: 'lock', current: outcome.current ?? '' };
+    throw conflictError(
+      'name_conflict',
+      `No free name like "${wanted}": ${FREE_NAME_ATTEMPTS} tries each found theirs taken by another request; try again.`,
+      { name: wanted, folder: doc.folder },
+    );
   },
 
   delete: async ({ doc, userId, now }) => {

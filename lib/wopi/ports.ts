@@ -110,7 +110,12 @@ export interface DocumentStore {
      */
     audit?: { action: string };
   }): Promise<WriteResult>;
-  /** PutRelativeFile: a new document beside `source`, or over an unlocked existing one when `overwrite`. */
+  /**
+   * PutRelativeFile: a new document beside `source`, or over an unlocked existing one when `overwrite`.
+   * With `isRenamedWhenTaken` (suggested mode) the document gets the first name like `name` that
+   * is free when it commits ("a (1).docx", …: the body is read once and each try commits it
+   * again), and `exists` only once a bounded number of tries all found their name taken.
+   */
   createRelative(input: {
     source: WopiDocument;
     name: string;
@@ -119,12 +124,17 @@ export interface DocumentStore {
     declaredSize?: number;
     maxBytes: number;
     overwrite: boolean;
+    isRenamedWhenTaken?: boolean;
     userId: string;
     now: Date;
   }): Promise<{ ok: true; doc: WopiDocument } | { ok: false; reason: 'exists' } | LockMismatch>;
   /** The first free name like `name` in `folder` ("a.docx", "a (1).docx", …). */
   freeName(folder: string, name: string): Promise<string>;
-  /** RenameFile within the folder; a taken name gets a " (n)" suffix. Returns the final name. */
+  /**
+   * RenameFile within the folder; a taken name gets a " (n)" suffix, one still free when the
+   * rename commits. Returns the final name. Throws a DomainError conflict (`name_conflict`) only
+   * once a bounded number of tries all found their name taken meanwhile.
+   */
   rename(input: {
     doc: WopiDocument;
     name: string;

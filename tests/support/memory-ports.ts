@@ -357,8 +357,9 @@ export const createMemoryDocumentStore = (
       };
     },
 
-    createRelative: async ({ source, name, body, maxBytes, overwrite, userId, now }) => {
+    createRelative: async ({ source, name: wanted, body, maxBytes, overwrite, isRenamedWhenTaken, userId, now }) => {
       const bytes = await readBody(body, maxBytes);
+      const name = isRenamedWhenTaken ? freeNameNow(source.folder, wanted) : wanted;
       const existing = rowAt(source.folder, name);
       if (existing) {
         if (!overwrite) return { ok: false, reason: 'exists' };

@@ -1,6 +1,6 @@
 // PutRelativeFile: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/putrelativefile
 import { DocumentGoneError } from '@/lib/wopi/ports';
-import { legalizeName, nameProblem, normalizeName } from '@/lib/names';
+import { cleanName, legalizeName, nameProblem, normalizeName } from '@/lib/names';
 import { extensionOf, nameBudget } from '@/lib/storage/keys';
 import { ObjectTooLargeError } from '@/lib/storage/objects';
 import { mintAccessToken } from '@/lib/tokens/tokens';
@@ -13,22 +13,23 @@ import { hostUrls } from '@/lib/wopi/urls';
 import { wopiSenderOf } from '@/lib/wopi/sender';
 import { decodeUtf7Name, encodeUtf7Name } from '@/lib/wopi/utf7';
 
-const MAX_ATTEMPTS = 5;
-
 /** Collabora may send a folder part ("sub/name.docx"): Save As stays in the source's folder. */
 const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 
 /**
  * Suggested mode: ".ext" keeps our base name; the host may change the name to make it legal and
  * free. A suggestion of dots only (".", or what baseName leaves of "../..") names no extension:
- * the source's is kept, not dropped (a document without one opens in no editor).
+ * the source's is kept, not dropped (a document without one opens in no editor). Both are judged
+ * on the cleaned suggestion: "\uFEFF.docx" (a BOM, invisible, then ".docx") is ".docx", not a
+ * document named ".docx" without an extension.
  */
 const suggestedName = (ctx: WopiContext, suggestion: string) => {
   const { name, extension, folder } = ctx.document;
-  if (/^\.*$/.test(suggestion)) return legalizeName(name, nameBudget(folder));
+  const cleaned = cleanName(suggestion);
+  if (/^\.*$/.test(cleaned)) return legalizeName(name, nameBudget(folder));
   const base = extension ? name.slice(0, -(extension.length + 1)) : name;
 
-  return legalizeName(suggestion.startsWith('.') ? `${base}${suggestion}` : suggestion, nameBudget(folder));
+  return legalizeName(cleaned.startsWith('.') ? `${base}${cleaned}` : cleaned, nameBudget(folder));
 };
 
 /**
@@ -67,43 +68,44 @@ export const putRelativeFile: WopiOperation = async (ctx) => {
     if (free !== name && !overwrite)
       throw conflict('target exists', { [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(free) });
   } else {
-    name = await ports.documents.freeName(
-      source.folder,
-      suggestedName(ctx, baseName(decodeUtf7Name(suggested!, wopiSenderOf(request.fetchHeaders(), ctx.claims.editor)))),
+    name = suggestedName(
+      ctx,
+      baseName(decodeUtf7Name(suggested!, wopiSenderOf(request.fetchHeaders(), ctx.claims.editor))),
     );
   }
 
-  let created;
+  let outcome;
   try {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await ports.documents.createRelative({
-        source,
-        name,
-        body: request.body(),
-        declaredSize: declaredLength(request),
-        maxBytes: config.maxUploadBytes,
-        overwrite: relative !== null && overwrite,
-        userId: user.id,
-        now,
-      });
-      if (outcome.ok) {
-        created = outcome.doc;
-        break;
-      }
-      if (outcome.reason === 'lock') throw lockMismatch(outcome.current, 'Target is locked');
-      if (relative !== null) {
-        const valid = await ports.documents.freeName(source.folder, name);
-        throw conflict('target exists', { [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(valid) });
-      }
-      // Suggested: the name was taken meanwhile, and the body is spent; the client retries.
-      if (attempt >= MAX_ATTEMPTS || request.isBodyUsed) throw conflict('suggested name taken concurrently');
-      name = await ports.documents.freeName(source.folder, name);
-    }
+    // Suggested mode: "the host must modify the proposed name as needed to create a new file that
+    // is both legally named and does not overwrite any existing file" (PutRelativeFile, link atop).
+    // So the store commits the body, read and staged once, under the first name like this one that
+    // is still free at commit time, however many concurrent saves race for it.
+    outcome = await ports.documents.createRelative({
+      source,
+      name,
+      body: request.body(),
+      declaredSize: declaredLength(request),
+      maxBytes: config.maxUploadBytes,
+      overwrite: relative !== null && overwrite,
+      isRenamedWhenTaken: relative === null,
+      userId: user.id,
+      now,
+    });
   } catch (error) {
     if (error instanceof ObjectTooLargeError) throw tooLarge();
     if (error instanceof DocumentGoneError) throw notFound();
     throw error;
   }
+  if (!outcome.ok && outcome.reason === 'lock') throw lockMismatch(outcome.current, 'Target is locked');
+  if (!outcome.ok) {
+    // Specific mode: the name is taken. Suggested: every free name the store tried was taken
+    // before its commit (a bounded number of tries). Either way the client may save under this one.
+    const valid = await ports.documents.freeName(source.folder, name);
+    throw conflict(relative !== null ? 'target exists' : 'no free name like the suggestion left after the tries', {
+      [WOPI_HEADERS.validRelativeTarget]: encodeUtf7Name(valid),
+    });
+  }
+  const created = outcome.doc;
 
   const { token } = await mintAccessToken({
     documentId: created.id,
