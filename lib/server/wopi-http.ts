@@ -7,9 +7,13 @@ import { matchWopiRoute, type WopiRouteMatch } from '@/lib/wopi/routes';
 import type { WopiReply } from '@/lib/wopi/types';
 import { sendReply } from '@/lib/server/node-bridge';
 
-/** On every /wopi response: bodies are documents or JSON, never something to sniff and render. */
-const WOPI_RESPONSE_HEADERS = Object.freeze({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
-const CLOSING_RESPONSE_HEADERS = Object.freeze({ ...WOPI_RESPONSE_HEADERS, Connection: 'close' });
+/**
+ * On every /wopi response: bodies are documents or JSON, never something to sniff and render.
+ * Lowercase, as responseHead (lib/server/node-bridge.ts) writes a reply's own names: a reply's
+ * `Cache-Control` then replaces this one instead of going out as a second header.
+ */
+const WOPI_RESPONSE_HEADERS = Object.freeze({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+const CLOSING_RESPONSE_HEADERS = Object.freeze({ ...WOPI_RESPONSE_HEADERS, connection: 'close' });
 
 const OVERRIDE_KEY = WOPI_HEADERS.override.toLowerCase();
 const CORRELATION_KEY = WOPI_HEADERS.correlationId.toLowerCase();

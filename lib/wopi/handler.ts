@@ -39,13 +39,19 @@ const queryToken = (url: string) => {
   return new URLSearchParams(url.slice(start + 1, end)).get('access_token');
 };
 
-/** The token from `?access_token=` or `Authorization: Bearer` (the validator sends both). */
+const BEARER = /^bearer +/i;
+
+/**
+ * The token from `?access_token=` or `Authorization: Bearer` (the validator sends both); the
+ * scheme's letter case does not matter (RFC 9110 §11.1).
+ */
 const tokenOf = (request: WopiRequest) => {
   const fromQuery = queryToken(request.url);
   if (fromQuery) return fromQuery;
   const authorization = request.header('authorization');
+  const scheme = authorization ? BEARER.exec(authorization) : null;
 
-  return authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : null;
+  return scheme ? authorization!.slice(scheme[0].length).trim() : null;
 };
 
 /**

@@ -45,6 +45,27 @@ describe('WOPI against Postgres and S3', () => {
     expect((await wopi.checkFileInfo(docId, { token, bearer: true })).status).toBe(200);
   });
 
+  it('Authorization: bearer / BEARER (the scheme is case-insensitive, RFC 9110 §11.1) → 200', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr'])
+      expect(
+        (await wopi.checkFileInfo(docId, { token: '', headers: { authorization: `${scheme} ${token}` }, bearer: true }))
+          .status,
+      ).toBe(200);
+  });
+
+  it('GET /wopi/files/:id and POST LOCK → one Cache-Control: no-store and one X-Content-Type-Options each (not repeated)', async () => {
+    const answers = [
+      await wopi.checkFileInfo(docId, { token }),
+      await wopi.override(docId, 'GET_LOCK', { token }),
+      await wopi.getFile(docId, { token }),
+    ];
+    for (const answer of answers) {
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      await answer.arrayBuffer();
+    }
+  });
+
   it('LOCK → PutFile → GetFile → UNLOCK: new bytes, new version, previous kept as a version', async () => {
     expect((await wopi.override(docId, 'LOCK', { token, headers: { 'X-WOPI-Lock': 'L1' } })).status).toBe(200);
     const put = await wopi.putFile(docId, { token, headers: { 'X-WOPI-Lock': 'L1' }, body: 'edited bytes!' });
