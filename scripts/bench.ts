@@ -185,8 +185,9 @@ const main = async (): Promise<number> => {
       // floor+Postgres creates a schema of its own: only in the bench's throwaway database.
       const databaseUrl = portal.owned ? runtime.databaseUrl : undefined;
       const tokenSecret =
-        portal.env.WOPI_TOKEN_SECRET ??
-        (await secretOverrides({ dataDir: portal.dataDir, authSecret: 'unused' })).WOPI_TOKEN_SECRET;
+        databaseUrl &&
+        (portal.env.WOPI_TOKEN_SECRET ??
+          (await secretOverrides({ dataDir: portal.dataDir, authSecret: 'unused' })).WOPI_TOKEN_SECRET);
       floor = await startFloor({
         checkFileInfo: await fetchCheckFileInfo(cfi),
         ...(hasS3 ? { s3: { endpoint: s3Endpoint, keyPrefix: floorKeyPrefix, ...s3Credentials } } : {}),

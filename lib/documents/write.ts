@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { conflictError, invalidInput, tooLargeError } from '@/lib/errors';
 import { db } from '@/lib/db';
 import type { ConflictMode } from '@/lib/documents/types';
-import { commitBlobAt, discardBlob, stageContent } from '@/lib/documents/content';
+import { commitBlobAt, discardBlob, discardBlobAfterFailure, stageContent } from '@/lib/documents/content';
 import { assertFoldersFree } from '@/lib/documents/folder-lease';
 import { fitName, nameIssue, nameIssueText, normalizeName } from '@/lib/names';
 import { documentKey, INTERNAL_FOLDER, isKeyTooLong, nameBudget, parseFolder } from '@/lib/storage/keys';
@@ -79,6 +79,7 @@ export const freeName = async (
 ) => {
   const budget = nameBudget(folder);
   let toSkip = skip;
+  let lastFree: string | undefined;
   for (let start = 0; start < FREE_NAME_LIMIT; start += FREE_NAME_BATCH) {
     const candidates = Array.from({ length: FREE_NAME_BATCH }, (_, i) => candidateName(name, start + i, budget));
     const rows = await db.document.findMany({
@@ -89,9 +90,12 @@ export const freeName = async (
     for (const candidate of candidates) {
       if (taken.has(documentKey({ folder, name: candidate })) || exclude.includes(candidate)) continue;
       if (toSkip === 0) return candidate;
+      lastFree = candidate;
       toSkip -= 1;
     }
   }
+  // Asked to skip more free names than there are: the last one there is.
+  if (lastFree !== undefined) return lastFree;
   throw conflictError('name_conflict', `Too many documents named like "${name}".`, {
     what: 'too_many_documents',
     name,
@@ -224,6 +228,10 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
         first: isTaken ? undefined : target.name,
         commit: commitAs,
         isTaken: (result) => !result.ok && result.reason === 'exists',
+      }).catch(async (error: unknown) => {
+        // A try that lost kept the blob for the next one; a failure between tries ends them all.
+        await discardBlobAfterFailure(staged.blobKey, error);
+        throw error;
       })
     : { name: target.name, outcome: await commitAs(target.name) };
   if (!outcome.ok && outcome.reason === 'lock')

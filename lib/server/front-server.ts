@@ -11,11 +11,45 @@ const HEADERS_TIMEOUT_MS = 60_000;
  * own limits) is not cut: the socket's timer fires once per silence, and re-arms on the next byte.
  */
 const isClientSilent = (req: IncomingMessage, res: ServerResponse) =>
-  (!req.complete && req.readableLength < req.readableHighWaterMark) || res.writableNeedDrain;
+  (!req.complete && req.readableLength < req.readableHighWaterMark) ||
+  res.writableNeedDrain ||
+  // Ended with bytes still buffered (a GetFile's last chunks): only the client's reading finishes it.
+  (res.writableEnded && !res.writableFinished);
+
+/**
+ * Pipelined requests a connection may have waiting before its socket is paused (read again once
+ * fewer wait): waiting requests write nothing, so node:http's own pause on unsent answers never
+ * comes, and one slow request followed by megabytes of tiny ones queued ~78,000 (+115 MB heap).
+ */
+const MAX_WAITING = 32;
+
+/** node:http's own flag and parser (`_http_server.js`): what it sets when unsent answers pile up. */
+type HttpSocket = Socket & { _paused?: boolean; parser?: { pause: () => void; resume: () => void } | null };
+
+/**
+ * Stops reading as node:http itself does for unsent answers (parserOnIncoming): `_paused` makes
+ * it pause the parser once the chunk in hand is parsed (onParserExecuteCommon), since the parser
+ * reads the socket's handle directly and `socket.pause()` alone does not stop it.
+ */
+const pauseReading = (socket: HttpSocket) => {
+  socket._paused = true;
+  socket.pause();
+};
+
+/** Reads again (node:http's socketOnDrain does the same when its own pause ends). */
+const resumeReading = (socket: HttpSocket) => {
+  if (!socket._paused) return;
+  socket._paused = false;
+  socket.parser?.resume();
+  socket.resume();
+};
 
 type Exchange = { req: IncomingMessage; res: ServerResponse };
-/** A connection's request being answered, the pipelined ones after it, and what runs once all are answered. */
-type Connection = { current: Exchange; waiting: Exchange[]; afterLast?: () => void };
+/**
+ * A connection's request being answered, the pipelined ones after it, what runs once all are
+ * answered, and whether this server paused its socket.
+ */
+type Connection = { current: Exchange; waiting: Exchange[]; afterLast?: () => void; isPaused: boolean };
 
 /**
  * The node:http server of the process on the port (lib/server/serve.ts; the integration tests'
@@ -35,10 +69,11 @@ type Connection = { current: Exchange; waiting: Exchange[]; afterLast?: () => vo
  * has parsed them, so a PutFile and the UNLOCK pipelined after it ran at once and the UNLOCK
  * could win. RFC 9112 §9.3.2 allows parallel processing only for safe methods; `listener` now
  * gets a connection's next request once the previous answer is finished (or its socket closed).
+ * At most MAX_WAITING wait; past that the socket is paused until one more is answered.
  * A head node:http cannot parse after a complete request (`onClientError`, e.g. bytes after a
  * body longer than declared, which are the next request's) is answered after the answers to the
  * requests before it, in request order, never ahead of them; a body cut short by the client's
- * FIN, or a reset connection, is handled at once.
+ * FIN, or a reset connection, is handled at once (a waiting request with such a body is dropped).
  * `idleTimeoutMs` is CLIENT_IDLE_TIMEOUT_MS in production (lib/env.ts), in ms.
  */
 export const createFrontServer = (
@@ -53,6 +88,10 @@ export const createFrontServer = (
     connection.current = exchange;
     exchange.res.once('close', () => {
       const next = connection.waiting.shift();
+      if (connection.isPaused && connection.waiting.length < MAX_WAITING) {
+        connection.isPaused = false;
+        resumeReading(socket);
+      }
       if (next && !socket.destroyed) return start(socket, connection, next);
       connections.delete(socket);
       connection.afterLast?.();
@@ -62,8 +101,16 @@ export const createFrontServer = (
   const server = createServer({ requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS }, (req, res) => {
     const socket = req.socket;
     const connection = connections.get(socket);
-    if (connection) return void connection.waiting.push({ req, res });
-    const fresh: Connection = { current: { req, res }, waiting: [] };
+    if (connection) {
+      connection.waiting.push({ req, res });
+      if (connection.waiting.length >= MAX_WAITING && !connection.isPaused) {
+        connection.isPaused = true;
+        pauseReading(socket);
+      }
+
+      return;
+    }
+    const fresh: Connection = { current: { req, res }, waiting: [], isPaused: false };
     connections.set(socket, fresh);
     start(socket, fresh, fresh.current);
   });
@@ -80,6 +127,10 @@ export const createFrontServer = (
     // client gone), when the connection was reset, or when nothing is being answered on it.
     if (!connection || !connection.current.req.complete || error.code === 'ECONNRESET' || !socket.writable)
       return onClientError(error, socket);
+    // A waiting request whose own body broke is never started (it could only wait for bytes that
+    // will not come); the answers before it go out first, then the 400.
+    const last = connection.waiting.at(-1);
+    if (last && !last.req.complete) connection.waiting.pop();
     // Once is enough: node:http may report the same dead parser again as more bytes arrive.
     connection.afterLast ??= () => onClientError(error, socket);
   });

@@ -105,8 +105,10 @@ export const createPortalUpgradeListener =
   ({ upgrade }: { upgrade: UpgradeListener }): UpgradeListener =>
   (req, socket, head) => {
     req.url = originForm(req.url ?? '/');
-    const pathname = req.url.split('?')[0]!;
-    if (isWopiPath(pathname) || hasMalformedEscape(pathname)) {
+    const queryAt = req.url.indexOf('?');
+    const pathname = queryAt === -1 ? req.url : req.url.slice(0, queryAt);
+    const hasToken = queryAt !== -1 && carriesAccessToken(req.url.slice(queryAt + 1));
+    if (isWopiPath(pathname) || hasMalformedEscape(pathname) || hasToken) {
       socket.on('error', () => {});
       socket.end(REFUSED_UPGRADE);
 

@@ -218,6 +218,10 @@ export const wopiDocumentStore: DocumentStore = {
           name,
           commit: commitAs,
           isTaken: (result) => !result.ok && result.reason === 'exists',
+        }).catch(async (error: unknown) => {
+          // A try that lost kept the blob for the next one; a failure between tries ends them all.
+          await discardBlobAfterFailure(blobKey, error);
+          throw error;
         })
       : { outcome: await commitAs(name) };
     if (!outcome.ok) {

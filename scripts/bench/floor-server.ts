@@ -16,11 +16,15 @@
  *
  * With `postgres` in the config, the same server also answers under /pg/wopi/files/… as the
  * floor of a host that keeps its state in Postgres (what the portal must be, for several
- * instances): the access token verified (HMAC-SHA256 with the portal's secret, constant-time
- * compare, expiry), then CheckFileInfo runs the portal's own context query (WOPI_CONTEXT_SQL,
- * one round trip) before the constant JSON, and LOCK/UNLOCK are one atomic, durable statement
- * each on a table of the floor's own (schema bench_floor_<random>, dropped on exit). Still skipped: the
- * audit row, roles and permissions, the JSON built from the row, logging.
+ * instances): the access token's HS256 signature and expiry verified (HMAC-SHA256 with the
+ * portal's secret, constant-time compare; not its audience, issuer or file), then CheckFileInfo
+ * runs the portal's own context query (WOPI_CONTEXT_SQL, one round trip) before the constant
+ * JSON: a bound for that request. LOCK/UNLOCK are one atomic, durable statement each on a table
+ * of the floor's own (schema bench_floor_<random>, dropped on exit), sent one by one: a
+ * reference, not a bound, since the portal's lock changes also check the context and write an
+ * audit row, but go to Postgres batched (group commit), which can beat one statement per
+ * request at many connections. Still skipped: the audit row, roles and permissions, the JSON
+ * built from the row, logging.
  */
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';

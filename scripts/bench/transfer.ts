@@ -33,7 +33,13 @@ export function* deterministicBytes(size: number, hash: Hash): Generator<Buffer>
 
 export type Transfer = { bytes: number; seconds: number; mibPerSecond: number; sha256: string; status: number };
 
-const transferAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/**
+ * Kept-alive connections, closed after 3 s unused (Agent `timeout`, set on free sockets): servers
+ * close theirs after 5 s (node:http keepAliveTimeout), and a 256 MiB round leaves one side's
+ * connection idle for about that long; reusing it just as the server closed it failed the run
+ * with "socket hang up" (a body stream cannot be sent again).
+ */
+const transferAgent = new http.Agent({ keepAlive: true, maxSockets: 1, timeout: 3000 });
 export const closeTransferAgent = () => transferAgent.destroy();
 
 const TIMEOUT_MS = 600_000;

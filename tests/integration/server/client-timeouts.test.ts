@@ -199,6 +199,37 @@ describe('front server: client silence bounded, total duration not', () => {
       await new Promise((resolve) => big.close(resolve));
     }
   }, 20_000);
+
+  it('a client that stops reading an answer the server already ended (res.end of 64 MiB, as a GetFile ends) → closed once silent for the idle limit', async () => {
+    let started = 0;
+    let closed!: (ms: number) => void;
+    const serverClosed = new Promise<number>((resolve) => (closed = resolve));
+    const ended = createFrontServer(
+      (_req, res) => {
+        res.once('close', () => closed(Date.now() - started));
+        res.end(Buffer.alloc(64 * 1024 * 1024, 1));
+      },
+      { idleTimeoutMs: IDLE_MS, onClientError },
+    );
+    await new Promise<void>((resolve) => ended.listen(0, '127.0.0.1', resolve));
+    try {
+      started = Date.now();
+      const client = httpRequest(
+        `http://127.0.0.1:${(ended.address() as AddressInfo).port}/`,
+        { agent: false },
+        (response) => response.once('data', () => response.pause()),
+      );
+      client.on('error', () => {});
+      client.end();
+      const closedAfterMs = await serverClosed;
+      expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
+      expect(closedAfterMs).toBeLessThan(IDLE_MS + 8000);
+      client.destroy();
+    } finally {
+      ended.closeAllConnections();
+      await new Promise((resolve) => ended.close(resolve));
+    }
+  }, 20_000);
 });
 
 /** Head, `sent` of the `declared` body bytes and FIN in ONE write: node:http destroys the request before the operation reads it. */

@@ -32,7 +32,7 @@ const bodyOf = (rest: Buffer, headers: Record<string, string>) => {
 };
 
 /** Sends `bytes` in ONE write on a fresh connection; resolves with every answer the server sent until it closed. */
-const exchange = async (bytes: Buffer, closeAfter: number) => {
+const exchange = async (bytes: Buffer, closeAfter: number, { isLast = false } = {}) => {
   const { origin } = await wopiServer();
   const { hostname, port } = new URL(origin);
 
@@ -65,7 +65,9 @@ const exchange = async (bytes: Buffer, closeAfter: number) => {
     socket.on('error', reject);
     socket.on('close', () => resolve(answers));
     socket.setTimeout(20_000, () => socket.destroy(new Error('no answer within 20 s')));
-    socket.write(bytes);
+    // isLast: FIN right after the bytes (the client sends nothing more).
+    if (isLast) socket.end(bytes);
+    else socket.write(bytes);
   });
 };
 
@@ -144,4 +146,21 @@ describe('pipelined requests on one connection', () => {
     const contents = await wopi.getFile(documentId, { token });
     expect(Buffer.from(await contents.arrayBuffer()).equals(declared)).toBe(true);
   });
+
+  it('POST LOCK, then a PutFile declaring 100 bytes that sends 10 and FIN, in one write → the LOCK’s 200, then 400; the PutFile never runs', async () => {
+    const cut = Buffer.concat([putFile('L4', Buffer.alloc(100, 5))]).subarray(0, -90);
+    const answers = await exchange(Buffer.concat([override('LOCK', { 'X-WOPI-Lock': 'L4' }), cut]), 99, {
+      isLast: true,
+    });
+    expect(answers.map((answer) => answer.status)).toEqual([200, 400]);
+    const contents = await wopi.getFile(documentId, { token });
+    expect(Buffer.from(await contents.arrayBuffer()).toString()).toBe('original');
+  });
+
+  it('GET CheckFileInfo, then 1,000 more pipelined in one write → 1,001 × 200 (reading pauses while 32 wait, then resumes)', async () => {
+    const one = request('GET', `/wopi/files/${documentId}`, {});
+    const answers = await exchange(Buffer.concat(Array.from({ length: 1001 }, () => one)), 1001);
+    expect(answers).toHaveLength(1001);
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+  }, 60_000);
 });

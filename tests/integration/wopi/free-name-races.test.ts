@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { mirrorsSettled } from '@/lib/documents/content';
 import { CLI_FILE_ACTOR, copyDocumentTo, moveDocument, renameDocument } from '@/lib/documents/file-actions';
-import { commitUnderFreeName, FREE_NAME_ATTEMPTS, uploadDocument } from '@/lib/documents/write';
+import { commitUnderFreeName, FREE_NAME_ATTEMPTS, freeName, uploadDocument } from '@/lib/documents/write';
 import { env } from '@/lib/env';
 import { addDocument, uniqueFolder } from '../../support/documents';
 import { makeUser } from '../../support/session';
@@ -228,6 +228,12 @@ describe('commitUnderFreeName', () => {
       isTaken: () => false,
     });
     expect(name).toBe('x.docx');
+  });
+
+  it('freeName asked to skip more free names than the first 1,000 hold → the last free one, not a 409', async () => {
+    const folder = uniqueFolder('free-name-skip');
+    await addDocument(folder, 'x.docx');
+    expect(await freeName(folder, 'x.docx', { skip: 5000 })).toBe('x (999).docx');
   });
 });
 
