@@ -116,8 +116,9 @@ const SPREAD_MAX = 64;
  * Try 0 takes `first` when given, else the first free name; try k > 0 picks at random among the
  * first 2^k free ones (at most 64), never one this call already lost, so N requests racing for
  * "a.docx" spread over "a (1)", "a (2)", … in about log2(N) rounds instead of one winner per
- * round. Returns the name and the commit's outcome: a success, another refusal, or after
- * FREE_NAME_ATTEMPTS taken names the last taken one (the caller refuses with a 409, never a 5xx).
+ * round; the last try takes "name (n)" for a random n of 1000 or more. Returns the name and the
+ * commit's outcome: a success, another refusal, or after FREE_NAME_ATTEMPTS taken names the last
+ * taken one (the caller refuses with a 409, never a 5xx; in practice it does not happen).
  */
 export const commitUnderFreeName = async <T>({
   folder,
@@ -135,8 +136,15 @@ export const commitUnderFreeName = async <T>({
   const lost: string[] = [];
   for (let attempt = 0; ; attempt++) {
     const skip = attempt === 0 ? 0 : randomInt(Math.min(2 ** attempt, SPREAD_MAX));
+    const isLast = attempt + 1 >= FREE_NAME_ATTEMPTS;
     const candidate =
-      attempt === 0 && first !== undefined ? first : await freeName(folder, name, { skip, exclude: lost });
+      attempt === 0 && first !== undefined
+        ? first
+        : // The last try leaves the "(n)" sequence freeName walks (n < 1000) for a random n: only
+          // a request with the very same draw could take it first.
+          isLast
+          ? candidateName(name, randomInt(1000, 1_000_000_000), nameBudget(folder))
+          : await freeName(folder, name, { skip, exclude: lost });
     const outcome = await commit(candidate);
     if (!isTaken(outcome) || attempt + 1 >= FREE_NAME_ATTEMPTS) return { name: candidate, outcome };
     lost.push(candidate);

@@ -215,6 +215,8 @@ describe('commitUnderFreeName', () => {
     expect(tried).toHaveLength(FREE_NAME_ATTEMPTS);
     expect(isDistinct(tried)).toBe(true);
     expect(tried[0]).toBe('x (1).docx');
+    // The last one leaves the (n < 1000) sequence for a random n.
+    expect(Number(/\((\d+)\)\.docx$/.exec(tried.at(-1)!)?.[1])).toBeGreaterThanOrEqual(1000);
   });
 
   it('the first try uses `first` when given (a name whose only holder may be replaced)', async () => {
