@@ -4,7 +4,7 @@
  * mid-body is logged as such (status 499, the nginx convention for "client closed request"),
  * not as a server error, and its save changes nothing.
  */
-import { request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onClientError } from '@/lib/server/api-errors';
@@ -163,72 +163,59 @@ describe('front server: client silence bounded, total duration not', () => {
     }
   });
 
-  it('a client that stops reading a large answer → the server closes the connection once it has been silent for the idle limit', async () => {
+  /**
+   * A front server whose one answer is `answer(res)`, and a client that reads one chunk of it,
+   * then nothing: resolves with how long after the request the server closed the connection.
+   */
+  const closedAfterClientStopsReading = async (answer: (res: ServerResponse) => void) => {
     let started = 0;
     let closed!: (ms: number) => void;
     const serverClosed = new Promise<number>((resolve) => (closed = resolve));
-    const big = createFrontServer(
+    const front = createFrontServer(
       (_req, res) => {
-        const chunk = Buffer.alloc(1024 * 1024, 1);
-        const pump = () => {
-          while (res.write(chunk));
-        };
-        res.on('drain', pump);
         res.once('close', () => closed(Date.now() - started));
-        pump();
+        answer(res);
       },
       { idleTimeoutMs: IDLE_MS, onClientError },
     );
-    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
     try {
       started = Date.now();
       // Reads one chunk, then nothing: the socket buffers fill and the server's writes stop.
       const client = httpRequest(
-        `http://127.0.0.1:${(big.address() as AddressInfo).port}/`,
+        `http://127.0.0.1:${(front.address() as AddressInfo).port}/`,
         { agent: false },
         (response) => response.once('data', () => response.pause()),
       );
       client.on('error', () => {});
       client.end();
       const closedAfterMs = await serverClosed;
-      expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
-      expect(closedAfterMs).toBeLessThan(IDLE_MS + 8000);
       client.destroy();
+
+      return closedAfterMs;
     } finally {
-      big.closeAllConnections();
-      await new Promise((resolve) => big.close(resolve));
+      front.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
     }
+  };
+
+  it('a client that stops reading a large answer → the server closes the connection once it has been silent for the idle limit', async () => {
+    const closedAfterMs = await closedAfterClientStopsReading((res) => {
+      const chunk = Buffer.alloc(1024 * 1024, 1);
+      const pump = () => {
+        while (res.write(chunk));
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
+    expect(closedAfterMs).toBeLessThan(IDLE_MS + 8000);
   }, 20_000);
 
   it('a client that stops reading an answer the server already ended (res.end of 64 MiB, as a GetFile ends) → closed once silent for the idle limit', async () => {
-    let started = 0;
-    let closed!: (ms: number) => void;
-    const serverClosed = new Promise<number>((resolve) => (closed = resolve));
-    const ended = createFrontServer(
-      (_req, res) => {
-        res.once('close', () => closed(Date.now() - started));
-        res.end(Buffer.alloc(64 * 1024 * 1024, 1));
-      },
-      { idleTimeoutMs: IDLE_MS, onClientError },
-    );
-    await new Promise<void>((resolve) => ended.listen(0, '127.0.0.1', resolve));
-    try {
-      started = Date.now();
-      const client = httpRequest(
-        `http://127.0.0.1:${(ended.address() as AddressInfo).port}/`,
-        { agent: false },
-        (response) => response.once('data', () => response.pause()),
-      );
-      client.on('error', () => {});
-      client.end();
-      const closedAfterMs = await serverClosed;
-      expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
-      expect(closedAfterMs).toBeLessThan(IDLE_MS + 8000);
-      client.destroy();
-    } finally {
-      ended.closeAllConnections();
-      await new Promise((resolve) => ended.close(resolve));
-    }
+    const closedAfterMs = await closedAfterClientStopsReading((res) => res.end(Buffer.alloc(64 * 1024 * 1024, 1)));
+    expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
+    expect(closedAfterMs).toBeLessThan(IDLE_MS + 8000);
   }, 20_000);
 });
 

@@ -146,23 +146,27 @@ describe('WOPI PUT_RELATIVE suggestions that are an extension only once cleaned'
   });
 });
 
+/** `count` uploads of "a.docx" into `folder` at once, each with onConflict rename and bytes of its own. */
+const uploadsAtOnce = (folder: string, count: number) =>
+  Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      uploadDocument({
+        folder,
+        name: 'a.docx',
+        body: Readable.from([Buffer.from(`upload ${i}`)]),
+        userId: null,
+        onConflict: 'rename',
+        maxBytes: env.MAX_UPLOAD_BYTES,
+      }),
+    ),
+  );
+
 describe('portal upload with onConflict rename racing for one name', () => {
   it('16 uploads at once of a.docx with onConflict rename → 16 new documents with distinct names, none replaced', async () => {
     const folder = uniqueFolder('upload-race');
     await addDocument(folder, 'a.docx', 'first');
 
-    const results = await Promise.all(
-      Array.from({ length: 16 }, (_, i) =>
-        uploadDocument({
-          folder,
-          name: 'a.docx',
-          body: Readable.from([Buffer.from(`upload ${i}`)]),
-          userId: null,
-          onConflict: 'rename',
-          maxBytes: env.MAX_UPLOAD_BYTES,
-        }),
-      ),
-    );
+    const results = await uploadsAtOnce(folder, 16);
 
     expect(results.every((r) => !r.replaced)).toBe(true);
     expect(isDistinct(results.map((r) => r.id))).toBe(true);
@@ -175,18 +179,7 @@ describe('portal upload with onConflict rename racing for one name', () => {
   it('uploads at once of a free name with onConflict rename → one keeps the name, the others get "a (n).docx", none replaced', async () => {
     const folder = uniqueFolder('upload-race-free');
 
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        uploadDocument({
-          folder,
-          name: 'a.docx',
-          body: Readable.from([Buffer.from(`upload ${i}`)]),
-          userId: null,
-          onConflict: 'rename',
-          maxBytes: env.MAX_UPLOAD_BYTES,
-        }),
-      ),
-    );
+    const results = await uploadsAtOnce(folder, 8);
 
     expect(results.every((r) => !r.replaced)).toBe(true);
     expect(isDistinct(results.map((r) => r.name))).toBe(true);
