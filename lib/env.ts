@@ -14,6 +14,9 @@ const port = z.coerce.number().int().min(1).max(65535);
 // The password rules of lib/users/password-rules.ts (next.config.ts loads this file on its own,
 // so it imports nothing of the project): bcrypt reads 72 bytes, a longer seed password would be
 // cut unseen. tests/unit/env.test.ts checks both against that file.
+/** The longest a WOPI access token may live (WOPI_TOKEN_TTL_SECONDS' ceiling, the CLI's --ttl-hours'; the janitor relies on it). */
+export const MAX_WOPI_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
 const PASSWORD_MIN_LENGTH = 8;
 const PASSWORD_MAX_BYTES = 72;
 const seedPassword = z
@@ -112,7 +115,7 @@ const buildEnv = () =>
         .number()
         .int()
         .min(60)
-        .max(7 * 24 * 3600)
+        .max(MAX_WOPI_TOKEN_TTL_SECONDS)
         .default(10 * 3600),
       MAX_UPLOAD_BYTES: z.coerce
         .number()

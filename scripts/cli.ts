@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { migrateDatabase } from '@/lib/embedded/migrate';
 import { secretOverrides } from '@/lib/embedded/secrets';
 import { startServices, type Services } from '@/lib/embedded/services';
-import { loadEnv, setRuntimeEnv } from '@/lib/env';
+import { loadEnv, MAX_WOPI_TOKEN_TTL_SECONDS, setRuntimeEnv } from '@/lib/env';
+
+const MAX_TOKEN_TTL_HOURS = MAX_WOPI_TOKEN_TTL_SECONDS / 3600;
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -102,10 +104,12 @@ const run = async ({ values, positionals }: Args) => {
     const { findUserByEmail } = await import('@/lib/users/users');
     const { issueAccessToken } = await import('@/lib/tokens/issue');
     const email = required(values.user, 'user');
+    const hours = values['ttl-hours'] === undefined ? env.WOPI_TOKEN_TTL_SECONDS / 3600 : Number(values['ttl-hours']);
+    // As WOPI_TOKEN_TTL_SECONDS (lib/env.ts): the janitor forgets token uses after that ceiling.
+    if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_TOKEN_TTL_HOURS)
+      throw new UsageError(`--ttl-hours must be a number of hours in (0, ${MAX_TOKEN_TTL_HOURS}].`);
     const user = await findUserByEmail(email);
     if (!user) throw new Error(`No user with email ${email}.`);
-    const hours = values['ttl-hours'] === undefined ? env.WOPI_TOKEN_TTL_SECONDS / 3600 : Number(values['ttl-hours']);
-    if (!Number.isFinite(hours) || hours <= 0) throw new UsageError('--ttl-hours must be a positive number.');
 
     const { PERMISSIONS } = await import('@/lib/tokens/permissions');
     const permissions = values.permissions?.split(',').map((p) => p.trim());

@@ -39,8 +39,8 @@ const STATUS_OF_KIND: Record<DomainError['kind'], number> = {
 /**
  * Maps a throw to a response: ApiError as it says, a DomainError by its kind (400/403/404/409/
  * 413 with its code, message and details), Postgres or S3 unavailable a 503 with Retry-After
- * (counted in one log line per interval, not logged per request), anything else a bare 500
- * with a request id. Messages are in the request's language (the user's saved choice, the
+ * (counted in one log line per interval, not logged per request), a request whose client
+ * closed the connection a 499 logged at info, anything else a bare 500 with a request id. Messages are in the request's language (the user's saved choice, the
  * locale cookie, Accept-Language: localeOfRequest), so every client shows them as they are.
  */
 export const toApiResponse = (error: unknown, request: Request, user: { locale: string | null } | null = null) => {
@@ -57,6 +57,13 @@ export const toApiResponse = (error: unknown, request: Request, user: { locale: 
   if (error instanceof DomainError)
     return jsonError(new ApiError(STATUS_OF_KIND[error.kind], error.code, error.message, error.details), locale);
   const requestId = randomUUID();
+  // The client closed the connection mid-request (an upload cancelled): its body failed, nothing
+  // went wrong here, and nobody reads the answer (499, as nginx and the WOPI access log say).
+  if (request.signal.aborted) {
+    log.info({ requestId, method: request.method, path: new URL(request.url).pathname }, 'API request: client gone');
+
+    return new Response(null, { status: 499 });
+  }
   log.error(
     { err: error, requestId, method: request.method, path: new URL(request.url).pathname },
     'unhandled API error',

@@ -33,10 +33,15 @@ const CURSOR = /^(\d{1,15})_(\d{1,19})$/;
 /** `<epoch ms>_<id>`: short, readable in the address bar, and exact (`at` has millisecond precision). */
 export const encodeCursor = (cursor: AuditCursor) => `${cursor.at.getTime()}_${cursor.id}`;
 
+/** AuditEvent.id is a Postgres bigint: a larger id in a cursor failed the query (a 500). */
+const BIGINT_MAX = 2n ** 63n - 1n;
+
 export const decodeCursor = (value: string): AuditCursor | null => {
   const match = CURSOR.exec(value);
+  if (!match) return null;
+  const id = BigInt(match[2]!);
 
-  return match ? { at: new Date(Number(match[1])), id: BigInt(match[2]!) } : null;
+  return id <= BIGINT_MAX ? { at: new Date(Number(match[1])), id } : null;
 };
 
 // Postgres text cannot hold U+0000: a filter carrying it failed the statement (a 500).

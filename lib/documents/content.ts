@@ -758,6 +758,10 @@ export type CommitAtOutcome =
   /** The document there is open in an editor (its WOPI lock). */
   | { ok: false; reason: 'lock'; current: string };
 
+/** Postgres refused a second row with the same unique key (Prisma's P2002). */
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
 /**
  * The one way a staged blob becomes the content at folder/name (uploads, new documents,
  * PutRelativeFile): a new document, or — when `replace` — a new version of the visible one there
@@ -765,7 +769,8 @@ export type CommitAtOutcome =
  * object another tool put at that key and no listing has seen yet counts as a visible document
  * (its bytes become version 1). A row whose object had vanished is brought back with its
  * history. One transaction with the row locked; on a refusal or a throw the blob is discarded,
- * so nothing is left half-done; the visible object follows after the commit (`syncMirror`).
+ * so nothing is left half-done; the visible object follows after the commit (`syncMirror`). A
+ * replace that loses the race to create the name runs once more, as a new version of the winner's.
  */
 export const commitBlobAt = async (
   input: WriteInput & {
@@ -777,8 +782,8 @@ export const commitBlobAt = async (
   },
 ): Promise<CommitAtOutcome> => {
   const key = documentKey(input);
-  try {
-    const outcome = await db.$transaction(async (tx): Promise<CommitAtOutcome> => {
+  const commitOnce = () =>
+    db.$transaction(async (tx): Promise<CommitAtOutcome> => {
       const row = (await lockDocumentRow(tx, { key })) ?? (await adoptUnlistedObject(tx, input, key));
       if (!row) {
         const created = await createDocumentLocked(tx, { ...input, key });
@@ -795,13 +800,23 @@ export const commitBlobAt = async (
 
       return { ok: true, id: row.id, version: written.version, replaced: isReplacing };
     }, COMMIT_TX_OPTIONS);
+  try {
+    let outcome: CommitAtOutcome;
+    try {
+      outcome = await commitOnce();
+    } catch (error) {
+      // Two commits of a new name raced and this one lost the insert: with `replace` the
+      // winner's row is there now, and replacing it (a new version) is what the caller asked for.
+      if (!(input.replace && isUniqueViolation(error))) throw error;
+      outcome = await commitOnce();
+    }
     if (outcome.ok) scheduleMirrorSync(outcome.id);
     else if (!(input.isKeptWhenTaken && outcome.reason === 'exists')) await discardBlob(input.blobKey);
 
     return outcome;
   } catch (error) {
     // Two commits of a new name raced: the loser sees the name taken.
-    const isTaken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+    const isTaken = isUniqueViolation(error);
     if (!(isTaken && input.isKeptWhenTaken)) await discardBlobAfterFailure(input.blobKey, error);
     if (isTaken) return { ok: false, reason: 'exists' };
     throw error;

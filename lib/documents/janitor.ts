@@ -4,7 +4,7 @@ import { abortStaleUploads, collectStagedBlobs, removeStaleBlobs } from '@/lib/d
 import { repairMirrors, type MirrorPassReport } from '@/lib/documents/mirror-pass';
 import { syncUnopenedFolders, type UnopenedFoldersReport } from '@/lib/documents/reconcile';
 import { purgeTrash, pruneVersions, removeExpiredLocks, removeOldTokenUses } from '@/lib/documents/retention';
-import { env } from '@/lib/env';
+import { env, MAX_WOPI_TOKEN_TTL_SECONDS } from '@/lib/env';
 import { log } from '@/lib/log';
 
 /**
@@ -29,8 +29,8 @@ export type JanitorSettings = {
   syncFolders: boolean;
 };
 
-/** The longest lifetime a token can get from configuration (WOPI_TOKEN_TTL_SECONDS' ceiling). */
-const TOKEN_LIFETIME_CEILING_SECONDS = 7 * 24 * 3600;
+/** The longest lifetime a token can get (WOPI_TOKEN_TTL_SECONDS' ceiling, the CLI's too). */
+const TOKEN_LIFETIME_CEILING_SECONDS = MAX_WOPI_TOKEN_TTL_SECONDS;
 
 export const janitorSettings = (): JanitorSettings => ({
   stagingGraceSeconds: env.STAGING_GRACE_SECONDS,

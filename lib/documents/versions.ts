@@ -105,7 +105,18 @@ export const getVersionHistory = async (documentId: string) => {
  * (bytes), with the document's name and whether it is the current version. The current version without a version row is read from
  * the document's committed content. Throws not_found for an unknown document or version.
  */
+/** DocumentVersion.version is a Postgres integer: anything else is no version (it failed the query). */
+const assertVersionNumber = (documentId: string, version: number) => {
+  if (!Number.isInteger(version) || version < 1 || version > 2_147_483_647)
+    throw notFoundError(`Document ${documentId} has no version ${version}.`, {
+      what: 'version',
+      id: documentId,
+      version,
+    });
+};
+
 export const getVersionObject = async (documentId: string, version: number) => {
+  assertVersionNumber(documentId, version);
   const doc = await historyDocument(documentId);
   const row = await db.documentVersion.findUnique({
     where: { documentId_version: { documentId: doc.id, version } },
@@ -136,6 +147,7 @@ export const restoreVersion = async ({
   userId: string | null;
 }) => {
   if (!isUuid(documentId)) throw notFoundError(`No document ${documentId}.`, { what: 'document', id: documentId });
+  assertVersionNumber(documentId, version);
 
   const restored = await db.$transaction(
     async (tx) => {

@@ -81,4 +81,35 @@ describe('npm run cli', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No such file');
   });
+
+  it('documents restore-version ID 3000000000 (past a Postgres integer) → exit 1 "has no version", no Prisma dump', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wopi-cli-'));
+    const file = path.join(dir, 'v.docx');
+    await writeFile(file, 'v1');
+    const { id } = JSON.parse(
+      (await cli('documents', 'upload', file, '--folder', `cli-${randomUUID().slice(0, 8)}`)).stdout,
+    ) as { id: string };
+    for (const version of ['3000000000', '99999999999999999999']) {
+      const restored = await cli('documents', 'restore-version', id, version);
+      expect(restored.code).toBe(1);
+      expect(restored.stderr).toContain('has no version');
+      expect(restored.stderr).not.toContain('invocation');
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("token --ttl-hours past WOPI_TOKEN_TTL_SECONDS' ceiling (7 days) → exit 2, no token", async () => {
+    const minted = await cli(
+      'token',
+      '--document',
+      randomUUID(),
+      '--user',
+      'nobody@test.example',
+      '--ttl-hours',
+      '1e9',
+    );
+    expect(minted.code).toBe(2);
+    expect(minted.stderr).toContain('--ttl-hours must be a number of hours in (0, 168]');
+    expect(minted.stdout).toBe('');
+  });
 });

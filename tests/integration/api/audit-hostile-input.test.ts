@@ -37,6 +37,20 @@ describe('GET /api/admin/audit: hostile input', () => {
     expect((await fetchAuditPage('from=2026-11-30', `${admin}; tz=Mars%2FX`)).status).toBe(200);
   });
 
+  it.each(['before=1_9999999999999999999', 'after=1_9223372036854775808'])(
+    'GET /api/admin/audit?%s (an id past Postgres bigint) → 400 invalid_filter, not 500; the CSV too',
+    async (query) => {
+      const response = await fetchAuditPage(query, admin);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.code).toBe('invalid_filter');
+      expect((await fetchAuditCsv(query, admin)).status).toBe(400);
+    },
+  );
+
+  it('GET /api/admin/audit?before=1_9223372036854775807 (the largest bigint) → 200', async () => {
+    expect((await fetchAuditPage('before=1_9223372036854775807', admin)).status).toBe(200);
+  });
+
   it('GET /api/admin/audit?to=9999-12-31 → 200 (the day after it is a day startOfDayIn takes)', async () => {
     expect((await fetchAuditPage('to=9999-12-31', admin)).status).toBe(200);
   });

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintAccessToken } from '@/lib/tokens/tokens';
 import { ACCOUNTS, startPortal, type Portal } from '../../../scripts/lib/portal';
@@ -402,6 +403,33 @@ describe('security headers (not on /wopi: it has its own)', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-security-policy')).toBeNull();
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('an upload whose client goes away', () => {
+  it('POST /api/admin/documents declaring 100,000 bytes, sending 1,000, then gone → no "unhandled API error" (it is the client, not us), nothing stored', async () => {
+    const before = output.length;
+    const url = new URL(base);
+    await new Promise<void>((resolve) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port) });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve());
+      socket.once('connect', () => {
+        socket.write(
+          `POST /api/admin/documents?folder=cancelled&name=gone.txt&onConflict=replace HTTP/1.1\r\nHost: ${url.host}\r\n` +
+            `Cookie: ${adminCookie}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n` +
+            'x'.repeat(1000),
+        );
+        setTimeout(() => socket.destroy(), 500);
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(output.slice(before).join('')).not.toContain('unhandled API error');
+    const check = await send('/api/admin/documents?folder=cancelled&name=gone.txt', {
+      headers: { cookie: adminCookie },
+    });
+    if (check.status === 'network-error') throw new Error(check.error);
+    expect(JSON.parse(check.text)).toMatchObject({ exists: false });
   });
 });
 

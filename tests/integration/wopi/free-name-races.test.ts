@@ -187,6 +187,28 @@ describe('portal upload with onConflict rename racing for one name', () => {
   });
 });
 
+describe('portal upload with onConflict replace racing to create one name', () => {
+  it('8 uploads at once of a new name with onConflict replace → one creates it, the others each add a version; none refused', async () => {
+    const folder = uniqueFolder('upload-replace-race');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        uploadDocument({
+          folder,
+          name: 'new.docx',
+          body: Readable.from([Buffer.from(`replace ${i}`)]),
+          userId: null,
+          onConflict: 'replace',
+          maxBytes: env.MAX_UPLOAD_BYTES,
+        }),
+      ),
+    );
+    expect(new Set(results.map((result) => result.id)).size).toBe(1);
+    expect(results.filter((result) => !result.replaced)).toHaveLength(1);
+    const doc = await db.document.findFirstOrThrow({ where: { folder, name: 'new.docx' }, select: { version: true } });
+    expect(doc.version).toBe(8);
+  });
+});
+
 describe('commitUnderFreeName', () => {
   it(`a name taken at every commit → ${FREE_NAME_ATTEMPTS} tries under distinct names, then the last refusal`, async () => {
     const folder = uniqueFolder('free-name-exhausted');
