@@ -152,6 +152,32 @@ export const commitUnderFreeName = async <T>({
 };
 
 /**
+ * A staged blob committed under a free name like `name` (commitBlobAt, `replace` off), again
+ * under another while concurrent requests take them first (commitUnderFreeName); `first` as
+ * there. The blob is this call's to dispose of: kept between tries, discarded when no try
+ * succeeded or one threw (unless the database may have committed it: discardBlobAfterFailure).
+ */
+export const commitBlobUnderFreeName = async (
+  input: Omit<Parameters<typeof commitBlobAt>[0], 'replace' | 'isKeptWhenTaken'> & { first?: string },
+) => {
+  const { first, ...commit } = input;
+  const result = await commitUnderFreeName({
+    folder: input.folder,
+    name: input.name,
+    first,
+    commit: (name) => commitBlobAt({ ...commit, name, replace: false, isKeptWhenTaken: true }),
+    isTaken: (outcome) => !outcome.ok && outcome.reason === 'exists',
+  }).catch(async (error: unknown) => {
+    // A try that lost kept the blob for the next one; a failure between tries ends them all.
+    await discardBlobAfterFailure(input.blobKey, error);
+    throw error;
+  });
+  if (!result.outcome.ok) await discardBlob(input.blobKey);
+
+  return result;
+};
+
+/**
  * Before sending any bytes: would this name be refused (throws invalid_name/invalid_folder), or
  * clash with a document? `{ exists: false }`, or `{ exists: true, suggestion, locked }` where
  * `suggestion` is the free "name (n)" that "Keep both" would use and `locked` says the document
@@ -216,45 +242,24 @@ export const uploadDocument = async (input: UploadInput): Promise<UploadResult> 
     await discardBlob(staged.blobKey);
     throw error;
   }
-  const isRenaming = input.onConflict === 'rename';
-  const commitAs = (name: string) =>
-    commitBlobAt({
-      folder: target.folder,
-      name,
-      ...staged,
-      userId: input.userId,
-      now: new Date(),
-      replace: input.onConflict === 'replace',
-      isKeptWhenTaken: isRenaming,
-    });
+  const commit = { folder: target.folder, name: target.name, ...staged, userId: input.userId, now: new Date() };
   // "Keep both" never replaces: a name another upload committed meanwhile moves this one on to
   // the next free name (the blob is staged once). A row whose object vanished is not in the way.
-  const { name, outcome } = isRenaming
-    ? await commitUnderFreeName({
-        folder: target.folder,
-        name: target.name,
-        first: isTaken ? undefined : target.name,
-        commit: commitAs,
-        isTaken: (result) => !result.ok && result.reason === 'exists',
-      }).catch(async (error: unknown) => {
-        // A try that lost kept the blob for the next one; a failure between tries ends them all.
-        await discardBlobAfterFailure(staged.blobKey, error);
-        throw error;
-      })
-    : { name: target.name, outcome: await commitAs(target.name) };
+  const { name, outcome } =
+    input.onConflict === 'rename'
+      ? await commitBlobUnderFreeName({ ...commit, first: isTaken ? undefined : target.name })
+      : { name: target.name, outcome: await commitBlobAt({ ...commit, replace: input.onConflict === 'replace' }) };
   if (!outcome.ok && outcome.reason === 'lock')
     throw conflictError('locked', `"${name}" is open for editing; try again when it is closed.`, {
       what: 'named',
       name,
     });
-  if (!outcome.ok) {
-    if (isRenaming) await discardBlob(staged.blobKey);
+  if (!outcome.ok)
     throw conflictError('name_conflict', `A document named "${name}" already exists in this folder.`, {
       what: 'document_here',
       name,
       suggestion: await freeName(target.folder, target.name),
     });
-  }
 
   return {
     id: outcome.id,

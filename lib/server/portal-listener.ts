@@ -30,14 +30,11 @@ export const createPortalListener = ({ other }: { other: Listener }): Listener =
   const portal = portalListener(other);
 
   return (req, res) => {
-    const target = originForm(req.url ?? '/');
-    if (target !== req.url) req.url = target;
-    const queryAt = target.indexOf('?');
-    const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
+    const { pathname, query } = readTarget(req);
     if (isWopiPath(pathname)) return wopi(req, res);
     // Next.js would redirect (`//wopi/…`: 308 with the query in Location) or render a 404 page
     // whose payload repeats the query: a token must never come back in a header or a body.
-    if (queryAt !== -1 && carriesAccessToken(target.slice(queryAt + 1))) {
+    if (carriesAccessToken(query)) {
       req.resume();
       res
         .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...NOSNIFF })
@@ -73,6 +70,17 @@ const carriesAccessToken = (query: string) => {
   return false;
 };
 
+/** Sets `req.url` to its origin-form; its path and query (without the "?", '' when none). */
+const readTarget = (req: IncomingMessage) => {
+  const target = originForm(req.url ?? '/');
+  req.url = target;
+  const queryAt = target.indexOf('?');
+
+  return queryAt === -1
+    ? { pathname: target, query: '' }
+    : { pathname: target.slice(0, queryAt), query: target.slice(queryAt + 1) };
+};
+
 /**
  * Everything but /wopi: security headers on every answer (lib/server/security-headers.ts), a
  * fresh CSP nonce and the client address handed to Next.js, and a malformed percent escape in
@@ -104,11 +112,8 @@ const REFUSED_UPGRADE = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nConten
 export const createPortalUpgradeListener =
   ({ upgrade }: { upgrade: UpgradeListener }): UpgradeListener =>
   (req, socket, head) => {
-    req.url = originForm(req.url ?? '/');
-    const queryAt = req.url.indexOf('?');
-    const pathname = queryAt === -1 ? req.url : req.url.slice(0, queryAt);
-    const hasToken = queryAt !== -1 && carriesAccessToken(req.url.slice(queryAt + 1));
-    if (isWopiPath(pathname) || hasMalformedEscape(pathname) || hasToken) {
+    const { pathname, query } = readTarget(req);
+    if (isWopiPath(pathname) || hasMalformedEscape(pathname) || carriesAccessToken(query)) {
       socket.on('error', () => {});
       socket.end(REFUSED_UPGRADE);
 

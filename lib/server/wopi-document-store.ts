@@ -19,7 +19,7 @@ import {
 } from '@/lib/documents/content';
 import { isUuid, VISIBLE } from '@/lib/documents/queries';
 import { relocateDocument, trashDocument } from '@/lib/documents/relocate';
-import { commitUnderFreeName, FREE_NAME_ATTEMPTS, freeName } from '@/lib/documents/write';
+import { commitBlobUnderFreeName, commitUnderFreeName, FREE_NAME_ATTEMPTS, freeName } from '@/lib/documents/write';
 import { conflictError } from '@/lib/errors';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
@@ -199,36 +199,13 @@ export const wopiDocumentStore: DocumentStore = {
     now,
   }) => {
     const { blobKey, stored } = await stageContent({ body, size: declaredSize, maxBytes });
-    const commitAs = (at: string) =>
-      commitBlobAt({
-        folder: source.folder,
-        name: at,
-        blobKey,
-        stored,
-        userId,
-        now,
-        replace: overwrite,
-        isKeptWhenTaken: isRenamedWhenTaken,
-      });
+    const commit = { folder: source.folder, name, blobKey, stored, userId, now };
     // Suggested mode: the staged blob is committed again under the next free name while others
     // take the names first; never read the body twice.
     const { outcome } = isRenamedWhenTaken
-      ? await commitUnderFreeName({
-          folder: source.folder,
-          name,
-          commit: commitAs,
-          isTaken: (result) => !result.ok && result.reason === 'exists',
-        }).catch(async (error: unknown) => {
-          // A try that lost kept the blob for the next one; a failure between tries ends them all.
-          await discardBlobAfterFailure(blobKey, error);
-          throw error;
-        })
-      : { outcome: await commitAs(name) };
-    if (!outcome.ok) {
-      if (isRenamedWhenTaken) await discardBlob(blobKey);
-
-      return outcome;
-    }
+      ? await commitBlobUnderFreeName(commit)
+      : { outcome: await commitBlobAt({ ...commit, replace: overwrite }) };
+    if (!outcome.ok) return outcome;
     const doc = await find(outcome.id);
     if (!doc) throw new DocumentGoneError();
 
